@@ -1,0 +1,215 @@
+//! `case-table`: the selected patient rows with provenance.
+
+use serde::Deserialize;
+
+use crate::domain::{Case, Evidence, StudySource};
+use crate::export::{markdown_table, to_csv, Table};
+use crate::project::AnalysisSpec;
+
+use super::format::{num, source_text};
+use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
+
+/// Options of `case-table` (none yet; unknown keys are errors).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {}
+
+pub(super) fn run(
+    spec: &AnalysisSpec,
+    evidence: &Evidence,
+) -> Result<AnalysisOutput, AnalysisError> {
+    let _: Options = spec.options()?;
+    let extra = spec.select.figure_only_keys();
+    if !extra.is_empty() {
+        return Err(spec
+            .error(
+                format!(
+                    "select keys {} do not apply to patient rows",
+                    extra.join(", ")
+                ),
+                "a case-table selects by study and exclude_study only".into(),
+            )
+            .into());
+    }
+    let rows: Vec<&Case> = evidence
+        .cases
+        .iter()
+        .filter(|c| spec.select.matches_case(c))
+        .collect();
+    if rows.is_empty() {
+        return Err(spec
+            .error(
+                "select matches no cases".into(),
+                "check select.study against data/cases".into(),
+            )
+            .into());
+    }
+    let empty = StudySource::default();
+    let source = |c: &Case| evidence.studies.get(&c.study_id).unwrap_or(&empty);
+    let covariates: Vec<String> = {
+        let mut names: Vec<String> = rows
+            .iter()
+            .flat_map(|c| c.covariates.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let text = |g: &dyn Fn(&Case) -> Option<String>| rows.iter().map(|c| g(c)).collect::<Vec<_>>();
+    let mut t = Table::default();
+    t.text("study_id", text(&|c| Some(c.study_id.clone())))
+        .text("case_id", text(&|c| Some(c.case_id.clone())))
+        .text(
+            "citation",
+            rows.iter()
+                .map(|c| {
+                    c.provenance
+                        .citation
+                        .clone()
+                        .or_else(|| source(c).citation.clone())
+                })
+                .collect(),
+        )
+        .integer(
+            "year",
+            rows.iter()
+                .map(|c| {
+                    c.provenance
+                        .year
+                        .or(source(c).year)
+                        .and_then(|y| u64::try_from(y).ok())
+                })
+                .collect(),
+        )
+        .text(
+            "doi",
+            rows.iter()
+                .map(|c| c.provenance.doi.clone().or_else(|| source(c).doi.clone()))
+                .collect(),
+        )
+        .text(
+            "pmid",
+            rows.iter()
+                .map(|c| c.provenance.pmid.clone().or_else(|| source(c).pmid.clone()))
+                .collect(),
+        )
+        .number("age_years", rows.iter().map(|c| c.age).collect())
+        .text("sex", text(&|c| Some(c.sex.to_string())))
+        .text("primary_site", text(&|c| c.primary_site.clone()))
+        .text("primary_treatment", text(&|c| c.primary_treatment.clone()))
+        .number("latency_months", rows.iter().map(|c| c.latency).collect())
+        .text("spinal_level", text(&|c| c.spinal_level.clone()))
+        .text("treatment", text(&|c| c.treatment.clone()))
+        .text("adjuvant", text(&|c| c.adjuvant.clone()))
+        .number(
+            "follow_up_months",
+            rows.iter().map(|c| c.follow_up).collect(),
+        )
+        .text("follow_up_origin", text(&|c| c.follow_up_origin.clone()))
+        .text("status", text(&|c| Some(c.status.to_string())))
+        .integer(
+            "event",
+            rows.iter().map(|c| c.event.map(u64::from)).collect(),
+        )
+        .text(
+            "source_location",
+            text(&|c| c.provenance.source_location.clone()),
+        )
+        .text("source_url", text(&|c| c.provenance.source_url.clone()))
+        .text("quote", text(&|c| c.provenance.quote.clone()))
+        .text("confidence", text(&|c| c.provenance.confidence.clone()))
+        .text("notes", text(&|c| c.provenance.notes.clone()));
+    for name in &covariates {
+        t.text(
+            &format!("cov_{name}"),
+            rows.iter()
+                .map(|c| c.covariates.get(name).cloned())
+                .collect(),
+        );
+    }
+    t.text("data_file", text(&|c| Some(c.origin.file.clone())))
+        .integer(
+            "data_line",
+            rows.iter().map(|c| Some(c.origin.line as u64)).collect(),
+        );
+    let csv = to_csv(&t).map_err(export_err(spec))?;
+
+    let opt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |x| num(x, 1));
+    let md_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|c| {
+            let s = source(c);
+            vec![
+                c.case_id.clone(),
+                s.short_label(&c.study_id),
+                format!(
+                    "{} {}",
+                    c.age.map_or_else(|| "?".into(), |a| num(a, 1)),
+                    c.sex
+                ),
+                c.primary_site.clone().unwrap_or_default(),
+                opt(c.latency),
+                c.spinal_level.clone().unwrap_or_default(),
+                c.treatment.clone().unwrap_or_default(),
+                c.adjuvant.clone().unwrap_or_default(),
+                opt(c.follow_up),
+                c.follow_up_origin.clone().unwrap_or_default(),
+                c.status.to_string(),
+                source_text(
+                    c.provenance.source_location.as_deref(),
+                    s.doi.as_deref(),
+                    s.pmid.as_deref(),
+                ),
+            ]
+        })
+        .collect();
+    let heading = title(spec, "Case table");
+    let header = [
+        "Case",
+        "Study",
+        "Age/sex",
+        "Primary",
+        "Latency (months)",
+        "Level",
+        "Treatment",
+        "Adjuvant",
+        "Follow-up (months)",
+        "Follow-up from",
+        "Status",
+        "Source",
+    ];
+    let table = markdown_table(&header, &md_rows);
+    let md = format!("# {heading}\n\nOne row per patient. Times in months. Full provenance is in `cases.csv`.\n\n{table}");
+    let mut studies: Vec<String> = rows.iter().map(|c| c.study_id.clone()).collect();
+    studies.sort();
+    studies.dedup();
+    let deaths = rows.iter().filter(|c| c.event == Some(true)).count();
+    let with_fu = rows
+        .iter()
+        .filter(|c| c.follow_up.is_some() && c.event.is_some())
+        .count();
+    let report = format!(
+        "{} patients from {} studies; {deaths} deaths; {with_fu} with both follow-up and vital status (usable for survival analysis). [cases.md]({name}/cases.md) · [cases.csv]({name}/cases.csv)\n\n{table}",
+        rows.len(),
+        studies.len(),
+        name = spec.name
+    );
+    Ok(AnalysisOutput {
+        name: spec.name.clone(),
+        kind: spec.kind,
+        title: heading,
+        files: vec![
+            OutputFile {
+                name: "cases.csv".into(),
+                bytes: csv,
+            },
+            OutputFile {
+                name: "cases.md".into(),
+                bytes: md.into_bytes(),
+            },
+        ],
+        summary: format!("{} patients from {} studies", rows.len(), studies.len()),
+        report,
+        studies,
+    })
+}

@@ -1,0 +1,127 @@
+//! Analyses: each kind turns the selected evidence into output files and a
+//! report section. Kinds live in one file each; adding a kind (pool, km,
+//! reconstruct, medians) adds a file and a variant, and touches no other kind.
+//!
+//! An analysis orchestrates: select rows → (statistics from [`crate::stats`]
+//! when the kind needs them) → presentation data → [`crate::plot`] and
+//! [`crate::export`]. It does no file I/O: it returns bytes.
+
+mod case_table;
+mod compare;
+mod evidence_table;
+pub mod format;
+
+use crate::domain::Evidence;
+use crate::export::ExportError;
+use crate::plot::PlotError;
+use crate::project::{AnalysisKind, AnalysisSpec, ProjectError};
+
+/// One file an analysis writes under `reports/<analysis>/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// File name within the analysis folder.
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// What an analysis produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalysisOutput {
+    /// The analysis name (folder).
+    pub name: String,
+    /// Its kind.
+    pub kind: AnalysisKind,
+    /// Heading.
+    pub title: String,
+    /// Files to write.
+    pub files: Vec<OutputFile>,
+    /// One line for the terminal summary.
+    pub summary: String,
+    /// Markdown body for the report (links are relative to `reports/`).
+    pub report: String,
+    /// Study ids the analysis used (for the report's sources list).
+    pub studies: Vec<String>,
+}
+
+/// An analysis could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AnalysisError {
+    /// The spec in survlit.toml is wrong (names its line).
+    #[error(transparent)]
+    Spec(#[from] ProjectError),
+    /// A figure failed to render.
+    #[error("analysis '{name}': {source}")]
+    Plot {
+        /// Analysis name.
+        name: String,
+        /// Cause.
+        source: PlotError,
+    },
+    /// A table failed to export.
+    #[error("analysis '{name}': {source}")]
+    Export {
+        /// Analysis name.
+        name: String,
+        /// Cause.
+        source: ExportError,
+    },
+}
+
+/// Runs one analysis on validated evidence.
+pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, AnalysisError> {
+    spec.select
+        .check(evidence)
+        .map_err(|(m, f)| spec.error(m, f))?;
+    let mut out = match spec.kind {
+        AnalysisKind::EvidenceTable => evidence_table::run(spec, evidence)?,
+        AnalysisKind::CaseTable => case_table::run(spec, evidence)?,
+        AnalysisKind::Compare => compare::run(spec, evidence)?,
+    };
+    keep_requested(spec, &mut out)?;
+    Ok(out)
+}
+
+/// Keeps only the formats listed in `outputs` (all when empty).
+fn keep_requested(spec: &AnalysisSpec, out: &mut AnalysisOutput) -> Result<(), AnalysisError> {
+    if spec.outputs.is_empty() {
+        return Ok(());
+    }
+    let available: Vec<String> = out
+        .files
+        .iter()
+        .filter_map(|f| f.name.rsplit_once('.').map(|(_, e)| e.to_string()))
+        .collect();
+    for want in &spec.outputs {
+        if !available.iter().any(|a| a == want) {
+            return Err(spec
+                .error(
+                    format!(
+                        "outputs: '{want}' is not produced by kind '{}'",
+                        spec.kind.name()
+                    ),
+                    format!("use some of: {}", available.join(", ")),
+                )
+                .into());
+        }
+    }
+    out.files.retain(|f| {
+        f.name
+            .rsplit_once('.')
+            .is_some_and(|(_, e)| spec.outputs.iter().any(|w| w == e))
+    });
+    Ok(())
+}
+
+/// The report title of an analysis.
+fn title(spec: &AnalysisSpec, default: &str) -> String {
+    spec.title.clone().unwrap_or_else(|| default.to_string())
+}
+
+fn export_err(spec: &AnalysisSpec) -> impl Fn(ExportError) -> AnalysisError + '_ {
+    move |source| AnalysisError::Export {
+        name: spec.name.clone(),
+        source,
+    }
+}

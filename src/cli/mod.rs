@@ -1,0 +1,73 @@
+//! The command line: the only place that knows clap, stdout/stderr and exit
+//! codes. Exit codes: 0 success, 1 data, project or analysis error, 2 usage.
+
+mod check;
+mod init;
+mod run;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::validate::Diagnostic;
+
+/// survlit: validated evidence tables and figures from published survival data.
+#[derive(Debug, Parser)]
+#[command(name = "survlit", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a small example project that runs.
+    Init {
+        /// Directory to create (must not already hold a survlit.toml).
+        dir: PathBuf,
+    },
+    /// Validate the project's data and print every problem.
+    Check {
+        /// Project directory (holding survlit.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Validate, run every analysis and write reports/.
+    Run {
+        /// Project directory (holding survlit.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Print every warning, not only the count.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+}
+
+/// Parses arguments and runs; the binary's whole body.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init { dir } => init::run(&dir),
+        Command::Check { dir } => check::run(&dir),
+        Command::Run { dir, verbose } => run::run(&dir, verbose),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints diagnostics to stderr, errors first.
+fn print_diagnostics(diags: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = writeln!(err, "{d}");
+    }
+}

@@ -1,0 +1,63 @@
+//! `survlit run [DIR]`: the whole pipeline and a short summary.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::pipeline::{self, RunError};
+use crate::validate::{error_count, Severity};
+
+pub(super) fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
+    let outcome = match pipeline::run(dir) {
+        Ok(o) => o,
+        Err(RunError::Invalid { diagnostics }) => {
+            super::print_diagnostics(&diagnostics);
+            let errors = error_count(&diagnostics);
+            writeln!(
+                std::io::stderr(),
+                "run stopped: {errors} error(s) in the data; reports/ was not changed"
+            )?;
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let warnings: Vec<_> = outcome
+        .loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
+    let e = &outcome.loaded.evidence;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "survlit run: {}", outcome.loaded.project.title)?;
+    writeln!(out, "  data: {} figures, {} cases, {} curve points, {} at-risk rows from {} studies; {} warning(s)", e.figures.len(), e.cases.len(), e.curves.len(), e.at_risk.len(), e.studies.len(), warnings.len())?;
+    for o in &outcome.outputs {
+        let files: Vec<&str> = o.files.iter().map(|f| f.name.as_str()).collect();
+        writeln!(
+            out,
+            "  {} ({}): {} -> {}/{}/{{{}}}",
+            o.name,
+            o.kind.name(),
+            o.summary,
+            pipeline::REPORTS_DIR,
+            o.name,
+            files.join(",")
+        )?;
+    }
+    writeln!(
+        out,
+        "  report: {}",
+        outcome.reports_dir.join("index.md").display()
+    )?;
+    if verbose {
+        for w in warnings {
+            writeln!(out, "{w}")?;
+        }
+    } else if !warnings.is_empty() {
+        writeln!(
+            out,
+            "  warnings are listed under 'Data quality' in the report (or rerun with --verbose)"
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,297 @@
+//! Validated records: figures, cases, digitized curves and number-at-risk rows.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::{CaseStatus, NUnit, Outcome, Sex, Statistic, Unit, ValueStatus};
+
+/// Identifier of a source (one paper, or one report of a cohort), e.g. `contartese2022`.
+pub type StudyId = String;
+
+/// Where a record was read from: file (and sheet) and line or row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Origin {
+    /// Path of the file as named in the project (relative to the project root).
+    pub file: String,
+    /// Worksheet name for spreadsheets.
+    pub sheet: Option<String>,
+    /// 1-based line (CSV) or row (spreadsheet) of the record.
+    pub line: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.sheet {
+            Some(sheet) => write!(f, "{}, sheet '{}', row {}", self.file, sheet, self.line),
+            None => write!(f, "{}, line {}", self.file, self.line),
+        }
+    }
+}
+
+/// Where a number came from, kept verbatim from the extraction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Provenance {
+    /// Full citation of the source.
+    pub citation: Option<String>,
+    /// Publication year.
+    pub year: Option<i32>,
+    /// DOI, normalised to lower case without a resolver prefix.
+    pub doi: Option<String>,
+    /// PubMed identifier.
+    pub pmid: Option<String>,
+    /// Page, table, figure or section where the number is printed.
+    pub source_location: Option<String>,
+    /// Public address where the number was read.
+    pub source_url: Option<String>,
+    /// The sentence quoted from the source.
+    pub quote: Option<String>,
+    /// Extractor's notes.
+    pub notes: Option<String>,
+    /// Extractor's confidence in the value and its attribution.
+    pub confidence: Option<String>,
+}
+
+/// An interval around an estimate; either bound may be missing ("not reached").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    /// Lower bound, in the figure's canonical unit.
+    pub lower: Option<f64>,
+    /// Upper bound, in the figure's canonical unit.
+    pub upper: Option<f64>,
+}
+
+/// A confidence interval with its level (0–1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConfidenceInterval {
+    /// The bounds.
+    pub bounds: Interval,
+    /// Coverage, e.g. 0.95.
+    pub level: f64,
+}
+
+/// Relation in a reported p-value such as `<0.05`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PRelation {
+    /// `p = x`
+    Equal,
+    /// `p < x`
+    Less,
+    /// `p <= x`
+    LessOrEqual,
+    /// `p > x`
+    Greater,
+}
+
+/// A p-value as printed, e.g. `0.03` or `<0.001`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PValue {
+    /// The relation printed before the number.
+    pub relation: PRelation,
+    /// The number, in [0, 1].
+    pub value: f64,
+}
+
+impl fmt::Display for PValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rel = match self.relation {
+            PRelation::Equal => "",
+            PRelation::Less => "<",
+            PRelation::LessOrEqual => "<=",
+            PRelation::Greater => ">",
+        };
+        write!(f, "{rel}{}", self.value)
+    }
+}
+
+/// One reported statistic, validated and in canonical units: times in months
+/// (ages in years), proportions as 0–1, ratios as ratios.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// The source.
+    pub study_id: StudyId,
+    /// What was measured.
+    pub outcome: Outcome,
+    /// Short population label, used to group figures.
+    pub population: String,
+    /// Longer description of the population.
+    pub population_detail: Option<String>,
+    /// Group or arm within the population (`all` when the whole population).
+    pub group: String,
+    /// Kind of summary.
+    pub statistic: Statistic,
+    /// Whether `value` is a number, "not reached" or "not reported".
+    pub value_status: ValueStatus,
+    /// The value in `unit`.
+    pub value: Option<f64>,
+    /// Canonical unit of `value`, CI, range, IQR and SD.
+    pub unit: Unit,
+    /// The value exactly as written in the source table.
+    pub reported_value: Option<String>,
+    /// The unit as written in the source table.
+    pub reported_unit: Unit,
+    /// Time point of a proportion, in months.
+    pub time_point: Option<f64>,
+    /// Number of patients (or lesions, sites).
+    pub n: Option<u64>,
+    /// What `n` counts.
+    pub n_unit: NUnit,
+    /// Number of events.
+    pub events: Option<u64>,
+    /// Confidence interval.
+    pub ci: Option<ConfidenceInterval>,
+    /// Range (min–max).
+    pub range: Option<Interval>,
+    /// Interquartile range (Q1–Q3).
+    pub iqr: Option<Interval>,
+    /// Standard deviation.
+    pub sd: Option<f64>,
+    /// P-value as printed.
+    pub p_value: Option<PValue>,
+    /// Time origin of the measurement ("diagnosis of spinal metastasis").
+    pub time_origin: Option<String>,
+    /// How the source derived the figure (Kaplan–Meier, Cox, ...).
+    pub derivation: Option<String>,
+    /// Free tags for selecting rows in analyses.
+    pub tags: Vec<String>,
+    /// Where the number came from.
+    pub provenance: Provenance,
+    /// Where the row was read.
+    pub origin: Origin,
+}
+
+/// One patient from a case report or case series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// The source.
+    pub study_id: StudyId,
+    /// Unique patient identifier.
+    pub case_id: String,
+    /// Age in years.
+    pub age: Option<f64>,
+    /// Sex.
+    pub sex: Sex,
+    /// Primary tumour site.
+    pub primary_site: Option<String>,
+    /// Treatment of the primary.
+    pub primary_treatment: Option<String>,
+    /// Months from the primary to the spinal presentation.
+    pub latency: Option<f64>,
+    /// Spinal level(s).
+    pub spinal_level: Option<String>,
+    /// Treatment of the metastasis.
+    pub treatment: Option<String>,
+    /// Adjuvant therapy.
+    pub adjuvant: Option<String>,
+    /// Follow-up in months.
+    pub follow_up: Option<f64>,
+    /// What follow-up is counted from.
+    pub follow_up_origin: Option<String>,
+    /// Status at last follow-up.
+    pub status: CaseStatus,
+    /// Death indicator: from `event`, or implied by `status`.
+    pub event: Option<bool>,
+    /// Free covariates (`cov_*` columns, without the prefix).
+    pub covariates: BTreeMap<String, String>,
+    /// Where the data came from.
+    pub provenance: Provenance,
+    /// Where the row was read.
+    pub origin: Origin,
+}
+
+/// One digitized point of a Kaplan–Meier curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurvePoint {
+    /// The source.
+    pub study_id: StudyId,
+    /// Arm label as printed on the figure.
+    pub arm: String,
+    /// Time in months.
+    pub time: f64,
+    /// Survival as a proportion (0–1).
+    pub survival: f64,
+    /// Figure the point was digitized from.
+    pub source_location: Option<String>,
+    /// Where the row was read.
+    pub origin: Origin,
+}
+
+/// One number-at-risk entry printed under a Kaplan–Meier figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AtRisk {
+    /// The source.
+    pub study_id: StudyId,
+    /// Arm label.
+    pub arm: String,
+    /// Time in months.
+    pub time: f64,
+    /// Number at risk.
+    pub n_risk: u64,
+    /// Where the row was read.
+    pub origin: Origin,
+}
+
+/// The whole validated evidence base of a project.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    /// Reported statistics.
+    pub figures: Vec<Figure>,
+    /// Patient rows.
+    pub cases: Vec<Case>,
+    /// Digitized curve points.
+    pub curves: Vec<CurvePoint>,
+    /// Numbers at risk.
+    pub at_risk: Vec<AtRisk>,
+    /// One entry per study: the provenance shared by its rows.
+    pub studies: BTreeMap<StudyId, StudySource>,
+}
+
+/// Bibliographic identity of a study, gathered from all its rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StudySource {
+    /// Full citation.
+    pub citation: Option<String>,
+    /// Year.
+    pub year: Option<i32>,
+    /// DOI.
+    pub doi: Option<String>,
+    /// PMID.
+    pub pmid: Option<String>,
+}
+
+impl StudySource {
+    /// A short label such as "Contartese 2022": the first author's surname and
+    /// the year, or the study id when the citation names no author.
+    pub fn short_label(&self, study_id: &str) -> String {
+        let author = self.citation.as_deref().and_then(|c| {
+            let first = c.trim().split([' ', ',']).next()?;
+            let ok = first.chars().next().is_some_and(char::is_alphabetic) && first.len() > 1;
+            ok.then(|| first.to_string())
+        });
+        match (author, self.year) {
+            (Some(a), Some(y)) => format!("{a} {y}"),
+            (Some(a), None) => a,
+            (None, _) => study_id.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_label_from_citation() {
+        let s = StudySource {
+            citation: Some("Contartese D, Bandiera S. Title".into()),
+            year: Some(2022),
+            ..Default::default()
+        };
+        assert_eq!(s.short_label("contartese2022"), "Contartese 2022");
+        let s = StudySource {
+            citation: Some("[Authors not visible] Title".into()),
+            year: Some(2020),
+            ..Default::default()
+        };
+        assert_eq!(s.short_label("x2020"), "x2020");
+    }
+}

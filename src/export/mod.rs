@@ -1,0 +1,122 @@
+//! Tables out: tidy CSV (through polars) and Markdown. Exporters format; they
+//! never compute a statistic.
+//!
+//! An analysis builds a [`Table`] of typed columns (explicit row structs turned
+//! into columns by the analysis, so the CSV schema is one piece of code); this
+//! module writes it. Numbers are written in their shortest round-trip form,
+//! missing values as empty cells, so output is byte-stable across runs.
+
+mod markdown;
+
+pub use markdown::{escape_markdown, markdown_table};
+
+use polars::prelude::{Column, CsvWriter, DataFrame, SerWriter};
+
+/// Values of one column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// Text (empty = missing).
+    Text(Vec<Option<String>>),
+    /// Real numbers.
+    Number(Vec<Option<f64>>),
+    /// Whole numbers.
+    Integer(Vec<Option<u64>>),
+}
+
+impl Values {
+    fn len(&self) -> usize {
+        match self {
+            Values::Text(v) => v.len(),
+            Values::Number(v) => v.len(),
+            Values::Integer(v) => v.len(),
+        }
+    }
+}
+
+/// A tidy table: named, typed columns of equal length.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// Columns in output order.
+    pub columns: Vec<(String, Values)>,
+}
+
+impl Table {
+    /// Adds a text column.
+    pub fn text(&mut self, name: &str, values: Vec<Option<String>>) -> &mut Self {
+        self.columns.push((name.to_string(), Values::Text(values)));
+        self
+    }
+
+    /// Adds a number column.
+    pub fn number(&mut self, name: &str, values: Vec<Option<f64>>) -> &mut Self {
+        self.columns
+            .push((name.to_string(), Values::Number(values)));
+        self
+    }
+
+    /// Adds a whole-number column.
+    pub fn integer(&mut self, name: &str, values: Vec<Option<u64>>) -> &mut Self {
+        self.columns
+            .push((name.to_string(), Values::Integer(values)));
+        self
+    }
+
+    /// Number of rows.
+    pub fn height(&self) -> usize {
+        self.columns.first().map_or(0, |(_, v)| v.len())
+    }
+}
+
+/// The table could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("writing table: {0}")]
+pub struct ExportError(String);
+
+/// Writes a table as CSV (header row, comma-separated, `\n` line ends).
+pub fn to_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
+    let height = table.height();
+    let columns: Vec<Column> = table
+        .columns
+        .iter()
+        .map(|(name, values)| match values {
+            Values::Text(v) => Column::new(name.as_str().into(), v.clone()),
+            Values::Number(v) => Column::new(
+                name.as_str().into(),
+                v.iter().map(|x| x.map(tidy_float)).collect::<Vec<_>>(),
+            ),
+            Values::Integer(v) => Column::new(name.as_str().into(), v.clone()),
+        })
+        .collect();
+    let mut df = DataFrame::new(height, columns).map_err(|e| ExportError(e.to_string()))?;
+    let mut out = Vec::new();
+    CsvWriter::new(&mut out)
+        .include_header(true)
+        .finish(&mut df)
+        .map_err(|e| ExportError(e.to_string()))?;
+    Ok(out)
+}
+
+/// Rounds away binary noise from unit conversions (5.2 years × 12 =
+/// 62.400000000000006 months) by keeping 12 significant digits.
+pub fn tidy_float(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let s = format!("{v:.11e}");
+    s.parse().unwrap_or(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_round_trips_numbers_and_missing() {
+        let mut t = Table::default();
+        t.text("study_id", vec![Some("a".into()), Some("b, c".into())])
+            .number("value", vec![Some(5.2 * 12.0), None])
+            .integer("n", vec![Some(9), None]);
+        let csv = String::from_utf8(to_csv(&t).unwrap()).unwrap();
+        assert_eq!(csv, "study_id,value,n\na,62.4,9\n\"b, c\",,\n");
+    }
+}

@@ -1,0 +1,130 @@
+//! Files → raw tables. The only module that reads `data/`.
+//!
+//! A [`RawTable`] is a header plus rows of trimmed text cells, each row
+//! remembering the line (CSV) or row (spreadsheet) it came from, so that every
+//! later diagnostic can name file, sheet, line and column. Typing, units and
+//! vocabularies are the job of [`crate::validate`]; this module only reads.
+//!
+//! CSV is read with the `csv` crate rather than polars: validation needs the
+//! raw text of every cell and the physical line of every record, which polars'
+//! typed, schema-inferring reader does not keep.
+
+mod csv_file;
+mod xlsx;
+
+use std::path::{Path, PathBuf};
+
+pub use csv_file::read_csv;
+pub use xlsx::read_xlsx_sheet;
+
+/// Where a table was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSource {
+    /// The file as the project names it (relative path, for messages).
+    pub display: String,
+    /// Worksheet, for spreadsheets.
+    pub sheet: Option<String>,
+}
+
+/// One record of a raw table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRow {
+    /// 1-based line (CSV) or row (spreadsheet) where the record starts.
+    pub line: usize,
+    /// Cells, trimmed, one per header column (short rows are padded with "").
+    pub cells: Vec<String>,
+}
+
+/// A table as read from a file: header and text cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawTable {
+    /// Where it came from.
+    pub source: TableSource,
+    /// Column names, trimmed and lower-cased.
+    pub header: Vec<String>,
+    /// Records in file order.
+    pub rows: Vec<RawRow>,
+}
+
+impl RawTable {
+    /// Index of a column by name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+}
+
+/// Errors that stop a file from being read at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// The file could not be opened or read.
+    #[error("cannot read '{path}': {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The CSV is malformed (e.g. an unterminated quote).
+    #[error("{display}, line {line}: malformed CSV: {message}; fix: check quoting on that line (a field with a comma or quote must be wrapped in double quotes, inner quotes doubled)")]
+    Csv {
+        /// The file as named in the project.
+        display: String,
+        /// Line of the problem.
+        line: u64,
+        /// What the CSV parser said.
+        message: String,
+    },
+    /// The spreadsheet could not be opened.
+    #[error("cannot open spreadsheet '{display}': {message}")]
+    Workbook {
+        /// The file as named in the project.
+        display: String,
+        /// What the reader said.
+        message: String,
+    },
+    /// A requested sheet is missing.
+    #[error("{display}: no sheet named '{sheet}' (sheets: {available}); fix: rename the sheet, or point survlit.toml at the right one")]
+    MissingSheet {
+        /// The workbook.
+        display: String,
+        /// The sheet asked for.
+        sheet: String,
+        /// Sheets present.
+        available: String,
+    },
+    /// The table has no header row.
+    #[error("{display}: the table is empty; fix: the first row must name the columns")]
+    Empty {
+        /// The file (and sheet) as named in the project.
+        display: String,
+    },
+}
+
+/// Reads a table from a `.csv` file or one sheet of an `.xlsx` workbook,
+/// chosen by the file's extension. `display` is how messages name the file.
+pub fn read_table(
+    path: &Path,
+    display: &str,
+    sheet: Option<&str>,
+) -> Result<RawTable, IngestError> {
+    let is_xlsx = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "xlsx" | "xlsm" | "xls" | "ods"
+        )
+    });
+    if is_xlsx {
+        let sheet = sheet.unwrap_or("Sheet1");
+        read_xlsx_sheet(path, display, sheet)
+    } else {
+        read_csv(path, display)
+    }
+}
+
+/// Lower-cases and trims a header cell; strips a UTF-8 byte-order mark.
+fn normalise_header(cell: &str) -> String {
+    cell.trim_start_matches('\u{feff}')
+        .trim()
+        .to_ascii_lowercase()
+}

@@ -1,0 +1,21 @@
+//! survlit turns the survival figures scattered through the medical
+//! literature into validated evidence tables, comparison figures and (in
+//! later versions) pooled estimates.
+//!
+//! Data flows one way (see ARCHITECTURE.md):
+//! [`project`] + [`ingest`] → [`validate`] → [`analysis`] (→ `stats`) →
+//! [`plot`] / [`export`] / [`report`], orchestrated by [`pipeline`]. Only the
+//! binary's [`cli`] prints.
+
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod cli;
+pub mod domain;
+pub mod export;
+pub mod ingest;
+pub mod pipeline;
+pub mod plot;
+pub mod project;
+pub mod report;
+pub mod validate;

@@ -1,0 +1,80 @@
+//! Figures: presentation only. Drawing functions take plot-ready structs built
+//! by [`crate::analysis`] and never compute a statistic.
+//!
+//! Every figure is drawn once, by a function generic over plotters'
+//! `DrawingBackend`, and rendered to SVG (text) and PNG (bytes) from that one
+//! drawing. Text is measured and rasterised with the DejaVu Sans font bundled
+//! in the binary, so layout is identical on every machine.
+
+mod compare;
+mod theme;
+
+pub use compare::{
+    render_compare_png, render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind,
+    PlotInterval, Scale,
+};
+pub use theme::Theme;
+
+use plotters::style::FontStyle;
+
+/// Font family name the bundled font is registered under.
+pub const FONT_FAMILY: &str = "DejaVu Sans";
+
+static FONT_INIT: std::sync::Once = std::sync::Once::new();
+
+/// Registers the bundled font with plotters (idempotent).
+pub(crate) fn register_fonts() {
+    FONT_INIT.call_once(|| {
+        // Registration only fails on a malformed font file, which is bundled
+        // and checked by the plot tests.
+        let _ = plotters::style::register_font(
+            FONT_FAMILY,
+            FontStyle::Normal,
+            include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+        );
+        let _ = plotters::style::register_font(
+            FONT_FAMILY,
+            FontStyle::Bold,
+            include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"),
+        );
+    });
+}
+
+/// A figure could not be drawn or encoded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlotError {
+    /// The drawing backend failed.
+    #[error("drawing failed: {0}")]
+    Draw(String),
+    /// PNG encoding failed.
+    #[error("PNG encoding failed: {0}")]
+    Encode(String),
+}
+
+/// Encodes an RGB buffer as PNG with a pHYs chunk for the given DPI.
+pub(crate) fn encode_png(
+    rgb: &[u8],
+    width: u32,
+    height: u32,
+    dpi: u32,
+) -> Result<Vec<u8>, PlotError> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, width, height);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let ppm = (f64::from(dpi) / 0.0254).round() as u32;
+        enc.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: ppm,
+            yppu: ppm,
+            unit: png::Unit::Meter,
+        }));
+        let mut w = enc
+            .write_header()
+            .map_err(|e| PlotError::Encode(e.to_string()))?;
+        w.write_image_data(rgb)
+            .map_err(|e| PlotError::Encode(e.to_string()))?;
+    }
+    Ok(out)
+}

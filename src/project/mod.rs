@@ -1,0 +1,423 @@
+//! The project file, `survlit.toml`: which data files to read and which
+//! analyses to run. Unknown keys, unknown kinds and misspelled options are
+//! errors that name the line.
+//!
+//! ```toml
+//! title = "Spinal metastases of uterine leiomyosarcoma"
+//!
+//! [data]
+//! figures = "data/figures.csv"
+//! cases = "data/cases.csv"
+//!
+//! [[analysis]]
+//! name = "os-medians"
+//! kind = "compare"
+//! select = { outcome = "overall_survival", statistic = "median" }
+//! options = { group_by = "population" }
+//! ```
+
+mod init;
+mod select;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use init::{write_example, ExampleError};
+pub use select::{OneOrMany, Selection};
+
+use crate::domain::closest;
+
+/// File name of the project file.
+pub const PROJECT_FILE: &str = "survlit.toml";
+
+/// A parsed project file.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Project root (the directory holding survlit.toml).
+    pub root: PathBuf,
+    /// Title shown in the report.
+    pub title: String,
+    /// Data tables.
+    pub data: DataFiles,
+    /// Analyses, in file order.
+    pub analyses: Vec<AnalysisSpec>,
+}
+
+/// Where each table is read from: a CSV, or a spreadsheet and its sheet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataFiles {
+    /// Figures table.
+    pub figures: Option<TableFile>,
+    /// Cases table.
+    pub cases: Option<TableFile>,
+    /// Curves table.
+    pub curves: Option<TableFile>,
+    /// Numbers-at-risk table.
+    pub at_risk: Option<TableFile>,
+}
+
+/// One table's file (relative to the project root) and, for spreadsheets, sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableFile {
+    /// Path relative to the project root, as written.
+    pub path: String,
+    /// Sheet name for spreadsheets.
+    pub sheet: Option<String>,
+}
+
+impl TableFile {
+    /// How messages name this table.
+    pub fn display(&self) -> String {
+        self.path.clone()
+    }
+}
+
+/// Analysis kinds. New kinds (pool, km, reconstruct, medians) are new
+/// variants with their own module in [`crate::analysis`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnalysisKind {
+    /// Matching figures as one tidy table with provenance (CSV + Markdown).
+    EvidenceTable,
+    /// Matching patient rows as a table with provenance (CSV + Markdown).
+    CaseTable,
+    /// Reported medians or proportions side by side in one figure (SVG + PNG).
+    Compare,
+}
+
+impl AnalysisKind {
+    /// The kebab-case name used in survlit.toml.
+    pub fn name(self) -> &'static str {
+        match self {
+            AnalysisKind::EvidenceTable => "evidence-table",
+            AnalysisKind::CaseTable => "case-table",
+            AnalysisKind::Compare => "compare",
+        }
+    }
+}
+
+/// One `[[analysis]]` entry.
+#[derive(Debug, Clone)]
+pub struct AnalysisSpec {
+    /// Unique name; also the output folder `reports/<name>/`.
+    pub name: String,
+    /// What to run.
+    pub kind: AnalysisKind,
+    /// Heading in the report.
+    pub title: Option<String>,
+    /// Which rows.
+    pub select: Selection,
+    /// Line of the `[[analysis]]` entry in survlit.toml.
+    pub line: usize,
+    /// Kind-specific options, still as TOML; each kind reads its own with
+    /// [`AnalysisSpec::options`].
+    options: toml::Table,
+    options_span: Option<std::ops::Range<usize>>,
+    source: std::sync::Arc<str>,
+    /// Output formats requested (empty = the kind's defaults).
+    pub outputs: Vec<String>,
+}
+
+/// A problem in survlit.toml.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}, line {line}: {message}\n  fix: {fix}")]
+pub struct ProjectError {
+    /// The project file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+impl AnalysisSpec {
+    /// Deserialises the kind's options; unknown option keys are errors naming
+    /// their line.
+    pub fn options<T: serde::de::DeserializeOwned>(&self) -> Result<T, ProjectError> {
+        toml::Value::Table(self.options.clone())
+            .try_into::<T>()
+            .map_err(|e| {
+                let message = e.message().to_string();
+                let line = unknown_key(&message)
+                    .and_then(|key| self.find_key_line(key))
+                    .unwrap_or_else(|| {
+                        self.options_span
+                            .as_ref()
+                            .map_or(self.line, |s| line_of(&self.source, s.start))
+                    });
+                ProjectError {
+                    file: PROJECT_FILE.into(),
+                    line,
+                    message: format!("analysis '{}': options: {message}", self.name),
+                    fix: format!(
+                        "see the options of kind '{}' in the README",
+                        self.kind.name()
+                    ),
+                }
+            })
+    }
+
+    /// A project error located at this analysis.
+    pub fn error(&self, message: String, fix: String) -> ProjectError {
+        ProjectError {
+            file: PROJECT_FILE.into(),
+            line: self.line,
+            message: format!("analysis '{}': {message}", self.name),
+            fix,
+        }
+    }
+
+    fn find_key_line(&self, key: &str) -> Option<usize> {
+        // The span of a `[analysis.options]` table covers its header only, so
+        // search from there to the end of the file.
+        let span = self.options_span.clone()?;
+        let text = self.source.get(span.start..)?;
+        let pos = text.match_indices(key).find(|(i, _)| {
+            let before = text[..*i].chars().next_back();
+            let after = text[i + key.len()..].trim_start().chars().next();
+            before.is_none_or(|c| matches!(c, ' ' | '{' | ',' | '\n' | '\t')) && after == Some('=')
+        })?;
+        Some(line_of(&self.source, span.start + pos.0))
+    }
+}
+
+fn unknown_key(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectToml {
+    title: Option<String>,
+    #[serde(default)]
+    data: DataToml,
+    #[serde(default)]
+    analysis: Vec<toml::Spanned<AnalysisToml>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DataToml {
+    workbook: Option<String>,
+    figures: Option<String>,
+    cases: Option<String>,
+    curves: Option<String>,
+    at_risk: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnalysisToml {
+    name: String,
+    kind: AnalysisKind,
+    title: Option<String>,
+    #[serde(default)]
+    select: Selection,
+    options: Option<toml::Spanned<toml::Table>>,
+    #[serde(default)]
+    outputs: Vec<String>,
+}
+
+/// Reads `DIR/survlit.toml`.
+pub fn load(root: &Path) -> Result<Project, ProjectError> {
+    let path = root.join(PROJECT_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| ProjectError {
+        file: path.display().to_string(),
+        line: 0,
+        message: format!("cannot read the project file: {e}"),
+        fix: format!(
+            "run survlit in a project directory, or create one with `survlit init {}`",
+            root.display()
+        ),
+    })?;
+    parse(root, &text)
+}
+
+/// Parses the text of a project file.
+pub fn parse(root: &Path, text: &str) -> Result<Project, ProjectError> {
+    let source: std::sync::Arc<str> = text.into();
+    let doc: ProjectToml = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(text, s.start));
+        let message = e.message().trim().to_string();
+        let fix = fix_for(&message);
+        ProjectError {
+            file: PROJECT_FILE.into(),
+            line,
+            message,
+            fix,
+        }
+    })?;
+    let data = data_files(doc.data);
+    let mut analyses: Vec<AnalysisSpec> = Vec::new();
+    for spanned in doc.analysis {
+        let line = line_of(text, spanned.span().start);
+        let a = spanned.into_inner();
+        let err = |message: String, fix: &str| ProjectError {
+            file: PROJECT_FILE.into(),
+            line,
+            message,
+            fix: fix.into(),
+        };
+        if a.name.is_empty()
+            || !a
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        {
+            return Err(err(
+                format!("analysis name '{}' is not a folder-safe name", a.name),
+                "use letters, digits, '-' and '_' (it names reports/<name>/)",
+            ));
+        }
+        if let Some(first) = analyses.iter().find(|b| b.name == a.name) {
+            return Err(err(
+                format!(
+                    "analysis name '{}' is already used at line {}",
+                    a.name, first.line
+                ),
+                "give every analysis a unique name",
+            ));
+        }
+        let (options, options_span) = match a.options {
+            Some(o) => {
+                let span = o.span();
+                (o.into_inner(), Some(span))
+            }
+            None => (toml::Table::new(), None),
+        };
+        analyses.push(AnalysisSpec {
+            name: a.name,
+            kind: a.kind,
+            title: a.title,
+            select: a.select,
+            line,
+            options,
+            options_span,
+            source: source.clone(),
+            outputs: a.outputs,
+        });
+    }
+    Ok(Project {
+        root: root.to_path_buf(),
+        title: doc.title.unwrap_or_else(|| "survlit project".into()),
+        data,
+        analyses,
+    })
+}
+
+fn data_files(d: DataToml) -> DataFiles {
+    let one = |explicit: Option<String>, sheet: &str| -> Option<TableFile> {
+        match explicit {
+            Some(p) => Some(match p.split_once('#') {
+                Some((path, sheet)) => TableFile {
+                    path: path.into(),
+                    sheet: Some(sheet.into()),
+                },
+                None => {
+                    let is_sheet = [".xlsx", ".xlsm", ".xls", ".ods"]
+                        .iter()
+                        .any(|e| p.to_ascii_lowercase().ends_with(e));
+                    TableFile {
+                        sheet: is_sheet.then(|| sheet.to_string()),
+                        path: p,
+                    }
+                }
+            }),
+            None => d.workbook.as_ref().map(|w| TableFile {
+                path: w.clone(),
+                sheet: Some(sheet.into()),
+            }),
+        }
+    };
+    DataFiles {
+        figures: one(d.figures.clone(), "figures"),
+        cases: one(d.cases.clone(), "cases"),
+        curves: one(d.curves.clone(), "curves"),
+        at_risk: one(d.at_risk.clone(), "at_risk"),
+    }
+}
+
+/// Turns serde's "unknown field `x`, expected one of ..." into a did-you-mean.
+fn fix_for(message: &str) -> String {
+    let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+    let word = message.split('`').nth(1).unwrap_or("");
+    if message.starts_with("unknown field") || message.starts_with("unknown variant") {
+        if let Some(s) = closest(word, expected.iter().copied()) {
+            return format!("did you mean '{s}'? allowed: {}", expected.join(", "));
+        }
+        return format!("allowed: {}", expected.join(", "));
+    }
+    "see the survlit.toml section of the README".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_name_their_line() {
+        let e = parse(
+            Path::new("."),
+            "title = 'x'\n\n[[analysis]]\nname = 'a'\nkind = 'compare'\nselct = {}\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 6);
+        assert!(e.fix.contains("'select'"), "{}", e.fix);
+        let e = parse(
+            Path::new("."),
+            "[[analysis]]\nname = 'a'\nkind = 'comprae'\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.fix.contains("'compare'"), "{}", e.fix);
+    }
+
+    #[test]
+    fn option_errors_name_their_line() {
+        #[derive(Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        struct O {
+            #[allow(dead_code)]
+            group_by: Option<String>,
+        }
+        let p = parse(Path::new("."), "[[analysis]]\nname = 'a'\nkind = 'compare'\n[analysis.options]\ngroup_by = 'study'\ngroupby = 1\n").unwrap();
+        let e = p.analyses[0].options::<O>().unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
+    }
+
+    #[test]
+    fn workbook_gives_sheets() {
+        let p = parse(
+            Path::new("."),
+            "[data]\nworkbook = 'data/x.xlsx'\ncases = 'data/cases.csv'\n",
+        )
+        .unwrap();
+        assert_eq!(
+            p.data.figures,
+            Some(TableFile {
+                path: "data/x.xlsx".into(),
+                sheet: Some("figures".into())
+            })
+        );
+        assert_eq!(
+            p.data.cases,
+            Some(TableFile {
+                path: "data/cases.csv".into(),
+                sheet: None
+            })
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! Which rows an analysis uses: `[analysis.select]`.
+
+use serde::Deserialize;
+
+use crate::domain::{closest, Case, Evidence, Figure, Outcome, Statistic, Vocab};
+
+/// A single value or a list in TOML (`study = "a"` or `study = ["a", "b"]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// Nothing given: no constraint.
+    #[default]
+    #[serde(skip)]
+    Any,
+    /// One value.
+    One(String),
+    /// Several values (any may match).
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The listed values.
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::Any => Vec::new(),
+            OneOrMany::One(s) => vec![s.as_str()],
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+
+    fn is_any(&self) -> bool {
+        matches!(self, OneOrMany::Any)
+    }
+
+    fn admits(&self, value: &str) -> bool {
+        self.is_any() || self.values().iter().any(|v| v.eq_ignore_ascii_case(value))
+    }
+}
+
+/// Row filters; every given key must match (AND), any value of a key may match (OR).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    /// Outcomes, e.g. `overall_survival`.
+    #[serde(default)]
+    pub outcome: OneOrMany,
+    /// Statistics, e.g. `median`.
+    #[serde(default)]
+    pub statistic: OneOrMany,
+    /// Population labels, exactly as in the data (case-insensitive).
+    #[serde(default)]
+    pub population: OneOrMany,
+    /// Group labels.
+    #[serde(default)]
+    pub group: OneOrMany,
+    /// Study ids.
+    #[serde(default)]
+    pub study: OneOrMany,
+    /// Studies to leave out.
+    #[serde(default)]
+    pub exclude_study: OneOrMany,
+    /// Tags (a row matches when it carries any of them).
+    #[serde(default)]
+    pub tag: OneOrMany,
+    /// Time point of proportions, in months.
+    pub time_point: Option<f64>,
+}
+
+/// Time points are compared to this many months (print rounding of 12 vs 12.0001).
+const TIME_POINT_TOLERANCE: f64 = 1e-6;
+
+impl Selection {
+    /// Does a figure match?
+    pub fn matches_figure(&self, f: &Figure) -> bool {
+        (self.outcome.is_any()
+            || self
+                .outcome
+                .values()
+                .iter()
+                .any(|o| Outcome::parse(o) == Some(f.outcome)))
+            && (self.statistic.is_any()
+                || self
+                    .statistic
+                    .values()
+                    .iter()
+                    .any(|s| Statistic::parse(s) == Some(f.statistic)))
+            && self.population.admits(&f.population)
+            && self.group.admits(&f.group)
+            && self.study.admits(&f.study_id)
+            && !(!self.exclude_study.is_any() && self.exclude_study.admits(&f.study_id))
+            && (self.tag.is_any() || f.tags.iter().any(|t| self.tag.admits(t)))
+            && self.time_point.is_none_or(|t| {
+                f.time_point
+                    .is_some_and(|ft| (ft - t).abs() < TIME_POINT_TOLERANCE)
+            })
+    }
+
+    /// Does a case match? Only `study` and `exclude_study` apply to cases.
+    pub fn matches_case(&self, c: &Case) -> bool {
+        self.study.admits(&c.study_id)
+            && !(!self.exclude_study.is_any() && self.exclude_study.admits(&c.study_id))
+    }
+
+    /// Keys that constrain figures only (reported when used on a case table).
+    pub fn figure_only_keys(&self) -> Vec<&'static str> {
+        let mut keys = Vec::new();
+        for (k, v) in [
+            ("outcome", &self.outcome),
+            ("statistic", &self.statistic),
+            ("population", &self.population),
+            ("group", &self.group),
+            ("tag", &self.tag),
+        ] {
+            if !v.is_any() {
+                keys.push(k);
+            }
+        }
+        if self.time_point.is_some() {
+            keys.push("time_point");
+        }
+        keys
+    }
+
+    /// Checks every named value against the vocabularies and the data, so a
+    /// typo is an error instead of an empty analysis. Returns (message, fix).
+    pub fn check(&self, evidence: &Evidence) -> Result<(), (String, String)> {
+        for o in self.outcome.values() {
+            if Outcome::parse(o).is_none() {
+                return Err(unknown::<Outcome>("outcome", o));
+            }
+        }
+        for s in self.statistic.values() {
+            if Statistic::parse(s).is_none() {
+                return Err(unknown::<Statistic>("statistic", s));
+            }
+        }
+        let studies: Vec<&str> = evidence.studies.keys().map(String::as_str).collect();
+        for id in self
+            .study
+            .values()
+            .into_iter()
+            .chain(self.exclude_study.values())
+        {
+            if !studies.contains(&id) {
+                return Err(not_in_data("study", id, studies.iter().copied()));
+            }
+        }
+        let populations: Vec<&str> = evidence
+            .figures
+            .iter()
+            .map(|f| f.population.as_str())
+            .collect();
+        for p in self.population.values() {
+            if !populations.iter().any(|q| q.eq_ignore_ascii_case(p)) {
+                return Err(not_in_data("population", p, dedup(populations.clone())));
+            }
+        }
+        let groups: Vec<&str> = evidence.figures.iter().map(|f| f.group.as_str()).collect();
+        for g in self.group.values() {
+            if !groups.iter().any(|q| q.eq_ignore_ascii_case(g)) {
+                return Err(not_in_data("group", g, dedup(groups.clone())));
+            }
+        }
+        let tags: Vec<&str> = evidence
+            .figures
+            .iter()
+            .flat_map(|f| f.tags.iter().map(String::as_str))
+            .collect();
+        for t in self.tag.values() {
+            if !tags.iter().any(|q| q.eq_ignore_ascii_case(t)) {
+                return Err(not_in_data("tag", t, dedup(tags.clone())));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn dedup(mut v: Vec<&str>) -> impl Iterator<Item = &str> {
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter()
+}
+
+fn unknown<T: Vocab>(key: &str, value: &str) -> (String, String) {
+    let fix = match T::suggest(value) {
+        Some(s) => format!("did you mean '{s}'? allowed: {}", T::allowed()),
+        None => format!("allowed: {}", T::allowed()),
+    };
+    (format!("select.{key}: unknown {} '{value}'", T::WHAT), fix)
+}
+
+fn not_in_data<'a>(
+    key: &str,
+    value: &str,
+    present: impl Iterator<Item = &'a str>,
+) -> (String, String) {
+    let present: Vec<&str> = present.collect();
+    let fix = match closest(value, present.iter().copied()) {
+        Some(s) => format!("did you mean '{s}'?"),
+        None if present.len() <= 12 => format!("values in the data: {}", present.join(", ")),
+        None => "check the spelling against the data tables".to_string(),
+    };
+    (format!("select.{key}: '{value}' is not in the data"), fix)
+}
