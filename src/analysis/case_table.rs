@@ -60,6 +60,12 @@ pub(super) fn run(
     t.text("study_id", text(&|c| Some(c.study_id.clone())))
         .text("case_id", text(&|c| Some(c.case_id.clone())))
         .text(
+            "study_label",
+            rows.iter()
+                .map(|c| Some(source(c).short_label(&c.study_id)))
+                .collect(),
+        )
+        .text(
             "citation",
             rows.iter()
                 .map(|c| {

@@ -153,9 +153,17 @@ pub(super) fn run(
     } else {
         format!(" ({unit_word})")
     };
-    let x_label = opts.x_label.clone().unwrap_or_else(|| {
-        capitalise(&format!("{stat_word} {outcome_word}{at}{unit_suffix}").replace("  ", " "))
-    });
+    let all_proportions = rows.iter().all(|f| f.statistic.is_proportion()) && outcomes.len() == 1;
+    // "Local control at 12 months (%)" reads better than "Proportion local control ...".
+    let measure = if all_proportions {
+        outcome_word.clone()
+    } else {
+        format!("{stat_word} {outcome_word}")
+    };
+    let x_label = opts
+        .x_label
+        .clone()
+        .unwrap_or_else(|| capitalise(&format!("{measure}{at}{unit_suffix}").replace("  ", " ")));
     let heading = title(
         spec,
         &capitalise(&format!("{stat_word} {outcome_word} across studies")),
@@ -164,7 +172,14 @@ pub(super) fn run(
         title: heading.clone(),
         subtitle: opts.subtitle.clone(),
         x_label,
-        value_header: capitalise(&format!("{stat_word}{unit_suffix}")),
+        value_header: capitalise(&format!(
+            "{}{unit_suffix}",
+            if all_proportions {
+                &outcome_word
+            } else {
+                &stat_word
+            }
+        )),
         label_header: "Study · group".into(),
         estimate_name: stat_word.clone(),
         scale: if unit == Unit::Ratio {

@@ -135,6 +135,12 @@ pub(super) fn figure_table<'a>(
     let mut t = Table::default();
     t.text("study_id", text(&|f| Some(f.study_id.clone())))
         .text(
+            "study_label",
+            rows.iter()
+                .map(|f| Some(source(f).short_label(&f.study_id)))
+                .collect(),
+        )
+        .text(
             "citation",
             rows.iter()
                 .map(|f| {

@@ -57,6 +57,13 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // A closed pipe (`survlit run | head`) is not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "error: {e:#}");
             ExitCode::from(1)

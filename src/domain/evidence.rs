@@ -31,6 +31,9 @@ impl fmt::Display for Origin {
 /// Where a number came from, kept verbatim from the extraction.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Provenance {
+    /// Short display label of the study ("Folkert (MSKCC)"), when the
+    /// citation does not start with an author.
+    pub study_label: Option<String>,
     /// Full citation of the source.
     pub citation: Option<String>,
     /// Publication year.
@@ -248,6 +251,8 @@ pub struct Evidence {
 /// Bibliographic identity of a study, gathered from all its rows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StudySource {
+    /// Display label given in the data.
+    pub label: Option<String>,
     /// Full citation.
     pub citation: Option<String>,
     /// Year.
@@ -259,9 +264,12 @@ pub struct StudySource {
 }
 
 impl StudySource {
-    /// A short label such as "Contartese 2022": the first author's surname and
-    /// the year, or the study id when the citation names no author.
+    /// A short label such as "Contartese 2022": the `study_label` given in the
+    /// data, else the first author's surname and the year, else the study id.
     pub fn short_label(&self, study_id: &str) -> String {
+        if let Some(l) = &self.label {
+            return l.clone();
+        }
         let author = self.citation.as_deref().and_then(|c| {
             let first = c.trim().split([' ', ',']).next()?;
             let ok = first.chars().next().is_some_and(char::is_alphabetic) && first.len() > 1;

@@ -16,6 +16,7 @@ pub const REQUIRED: &[&str] = &["study_id", "case_id", "status"];
 pub const COLUMNS: &[&str] = &[
     "study_id",
     "case_id",
+    "study_label",
     "citation",
     "year",
     "doi",

@@ -54,6 +54,9 @@ fn study_index(e: &Evidence, diags: &mut Vec<Diagnostic>) -> BTreeMap<StudyId, S
         if src.citation.is_none() {
             src.citation.clone_from(&p.citation);
         }
+        if src.label.is_none() {
+            src.label.clone_from(&p.study_label);
+        }
         if src.year.is_none() {
             src.year = p.year;
         }

@@ -23,6 +23,7 @@ pub const REQUIRED: &[&str] = &[
 /// Every column the figures table knows, in documentation order.
 pub const COLUMNS: &[&str] = &[
     "study_id",
+    "study_label",
     "citation",
     "year",
     "doi",

@@ -6,6 +6,7 @@ use super::cells::Cells;
 
 /// Provenance columns every table with sources may carry.
 pub const PROVENANCE_COLUMNS: &[&str] = &[
+    "study_label",
     "citation",
     "year",
     "doi",
@@ -61,6 +62,7 @@ pub fn read_provenance(c: &mut Cells<'_>) -> Provenance {
         }
     });
     Provenance {
+        study_label: c.string("study_label"),
         citation: c.string("citation"),
         year,
         doi,
