@@ -73,18 +73,16 @@ pub fn load(root: &Path) -> Result<Loaded, RunError> {
         .into());
     }
     let read = |t: &Option<TableFile>| -> Result<Option<RawTable>, IngestError> {
-        t.as_ref()
-            .map(|t| {
-                let path = root.join(&t.path);
-                read_table(&path, &t.display(), t.sheet.as_deref()).map_err(|e| match e {
-                    IngestError::Io { source, .. } => IngestError::Io {
-                        path: PathBuf::from(&t.path),
-                        source,
-                    },
-                    other => other,
-                })
-            })
-            .transpose()
+        let Some(t) = t else { return Ok(None) };
+        match read_table(&root.join(&t.path), &t.display(), t.sheet.as_deref()) {
+            Ok(table) => Ok(Some(table)),
+            Err(IngestError::MissingSheet { .. }) if t.optional => Ok(None),
+            Err(IngestError::Io { source, .. }) => Err(IngestError::Io {
+                path: PathBuf::from(&t.path),
+                source,
+            }),
+            Err(other) => Err(other),
+        }
     };
     let raw = RawTables {
         figures: read(&d.figures)?,
@@ -92,6 +90,9 @@ pub fn load(root: &Path) -> Result<Loaded, RunError> {
         curves: read(&d.curves)?,
         at_risk: read(&d.at_risk)?,
     };
+    if raw.figures.is_none() && raw.cases.is_none() {
+        return Err(ProjectError { file: project::PROJECT_FILE.into(), line: 1, message: "the workbook has neither a 'figures' nor a 'cases' sheet".into(), fix: "name the sheets figures, cases, curves and at_risk, or name each table under [data]".into() }.into());
+    }
     let (evidence, diagnostics) = validate(&raw);
     Ok(Loaded {
         project,

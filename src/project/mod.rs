@@ -64,6 +64,9 @@ pub struct TableFile {
     pub path: String,
     /// Sheet name for spreadsheets.
     pub sheet: Option<String>,
+    /// True when the table comes from `workbook = ...` rather than being
+    /// named: a missing sheet then means "no such table", not an error.
+    pub optional: bool,
 }
 
 impl TableFile {
@@ -325,6 +328,7 @@ fn data_files(d: DataToml) -> DataFiles {
                 Some((path, sheet)) => TableFile {
                     path: path.into(),
                     sheet: Some(sheet.into()),
+                    optional: false,
                 },
                 None => {
                     let is_sheet = [".xlsx", ".xlsm", ".xls", ".ods"]
@@ -333,12 +337,14 @@ fn data_files(d: DataToml) -> DataFiles {
                     TableFile {
                         sheet: is_sheet.then(|| sheet.to_string()),
                         path: p,
+                        optional: false,
                     }
                 }
             }),
             None => d.workbook.as_ref().map(|w| TableFile {
                 path: w.clone(),
                 sheet: Some(sheet.into()),
+                optional: true,
             }),
         }
     };
@@ -409,14 +415,16 @@ mod tests {
             p.data.figures,
             Some(TableFile {
                 path: "data/x.xlsx".into(),
-                sheet: Some("figures".into())
+                sheet: Some("figures".into()),
+                optional: true,
             })
         );
         assert_eq!(
             p.data.cases,
             Some(TableFile {
                 path: "data/cases.csv".into(),
-                sheet: None
+                sheet: None,
+                optional: false,
             })
         );
     }

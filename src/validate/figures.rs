@@ -120,7 +120,8 @@ fn read_row(c: &mut Cells<'_>) -> Option<Figure> {
         );
         return None;
     }
-    match (value_status, value) {
+    // Presence of the raw cell: an unparsable value is reported once, as such.
+    match (value_status, c.text("value").map(|_| ())) {
         (ValueStatus::Reported, None) => c.error(
             "value",
             "missing-value",

@@ -1,0 +1,158 @@
+//! Shared helpers: scratch projects in temp dirs and the real binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// Header of the figures fixtures.
+pub const FIG_HEADER: &str = "study_id,citation,year,doi,pmid,outcome,population,group,statistic,value_status,value,unit,time_point,time_point_unit,n,n_unit,events,ci_lower,ci_upper,ci_level,range_min,range_max,source_location,quote";
+
+const FIG_DEFAULTS: &[(&str, &str)] = &[
+    ("study_id", "smith2020"),
+    (
+        "citation",
+        "Smith A. Survival after spine surgery. J Spine 2020;1:1-2.",
+    ),
+    ("year", "2020"),
+    ("doi", "10.1000/smith.2020"),
+    ("pmid", "11111111"),
+    ("outcome", "overall_survival"),
+    ("population", "spinal LMS"),
+    ("group", "all"),
+    ("statistic", "median"),
+    ("value_status", ""),
+    ("value", "46"),
+    ("unit", "months"),
+    ("time_point", ""),
+    ("time_point_unit", ""),
+    ("n", "9"),
+    ("n_unit", "patients"),
+    ("events", ""),
+    ("ci_lower", ""),
+    ("ci_upper", ""),
+    ("ci_level", ""),
+    ("range_min", ""),
+    ("range_max", ""),
+    ("source_location", "Abstract"),
+    ("quote", "median survival was 46 months"),
+];
+
+/// One figures row: the defaults with some fields replaced.
+pub fn fig(over: &[(&str, &str)]) -> String {
+    FIG_DEFAULTS
+        .iter()
+        .map(|(k, v)| {
+            let v = over.iter().find(|(ok, _)| ok == k).map_or(*v, |(_, ov)| ov);
+            if v.contains(',') {
+                format!("\"{v}\"")
+            } else {
+                v.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A figures CSV from rows (the header is line 1, rows start at line 2).
+pub fn figures_csv(rows: &[String]) -> String {
+    let mut s = String::from(FIG_HEADER);
+    s.push('\n');
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s
+}
+
+/// Header of the cases fixtures.
+pub const CASE_HEADER: &str =
+    "study_id,case_id,citation,year,age,sex,follow_up,follow_up_unit,status,event";
+
+/// A scratch project in a temp dir.
+pub struct TestProject {
+    dir: tempfile::TempDir,
+}
+
+impl TestProject {
+    /// A project with the given files (paths relative to the root).
+    pub fn new(files: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let p = TestProject { dir };
+        for (rel, content) in files {
+            p.write(rel, content);
+        }
+        p
+    }
+
+    /// A project whose survlit.toml names every table given and one evidence table analysis.
+    pub fn with_tables(tables: &[(&str, &str)]) -> Self {
+        let mut toml = String::from("title = \"test\"\n\n[data]\n");
+        let mut files = Vec::new();
+        for (table, content) in tables {
+            let path = format!("data/{table}.csv");
+            toml.push_str(&format!("{table} = \"{path}\"\n"));
+            files.push((path, content.to_string()));
+        }
+        if tables.iter().any(|(t, _)| *t == "figures") {
+            toml.push_str("\n[[analysis]]\nname = \"evidence\"\nkind = \"evidence-table\"\n");
+        }
+        let p = TestProject::new(&[("survlit.toml", &toml)]);
+        for (rel, c) in &files {
+            p.write(rel, c);
+        }
+        p
+    }
+
+    /// Writes a file.
+    pub fn write(&self, rel: &str, content: &str) {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+
+    /// Root directory.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Path under the root.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// `survlit <sub> <root>`.
+    pub fn survlit(&self, sub: &str) -> Command {
+        let mut c = Command::cargo_bin("survlit").unwrap();
+        c.arg(sub).arg(self.root());
+        c
+    }
+}
+
+/// Every file under `dir`, as (relative path, bytes), sorted.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
