@@ -456,3 +456,39 @@ fn warnings_do_not_stop_a_run() {
     let index = std::fs::read_to_string(p.path("reports/index.md")).unwrap();
     assert!(index.contains("ci-level-assumed"), "{index}");
 }
+
+#[test]
+fn shared_doi_is_found_whatever_its_case_or_prefix() {
+    let p = figures(&[
+        fig(&[]),
+        fig(&[
+            ("study_id", "smith2020b"),
+            ("pmid", ""),
+            ("doi", "https://doi.org/10.1000/SMITH.2020"),
+        ]),
+    ]);
+    expect_error(
+        &p,
+        "shared-id",
+        "data/figures.csv, line 3, column 'doi'",
+        "share doi",
+    );
+}
+
+#[test]
+fn unquoted_comma_shifts_columns() {
+    let csv = figures_csv(&[fig(&[])])
+        + &fig(&[("group", "b")]).replacen(
+            "Smith A. Survival after spine surgery. J Spine 2020;1:1-2.",
+            "Smith A, Jones B. J Spine 2020",
+            1,
+        )
+        + "\n";
+    let p = TestProject::with_tables(&[("figures", &csv)]);
+    expect_error(
+        &p,
+        "row-width",
+        "data/figures.csv, line 3",
+        "fields but the header has",
+    );
+}

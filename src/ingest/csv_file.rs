@@ -41,8 +41,13 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
         if cells.iter().all(String::is_empty) {
             continue;
         }
+        let fields = cells.len();
         cells.resize(header.len().max(cells.len()), String::new());
-        rows.push(RawRow { line, cells });
+        rows.push(RawRow {
+            line,
+            cells,
+            fields,
+        });
     }
     Ok(RawTable {
         source,
@@ -91,5 +96,6 @@ mod tests {
         assert_eq!(t.rows[0].line, 2);
         assert_eq!(t.rows[1].line, 5);
         assert_eq!(t.rows[1].cells, vec!["2", "z"]);
+        assert_eq!(t.rows[1].fields, 2);
     }
 }

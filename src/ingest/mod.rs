@@ -33,6 +33,9 @@ pub struct RawRow {
     pub line: usize,
     /// Cells, trimmed, one per header column (short rows are padded with "").
     pub cells: Vec<String>,
+    /// Number of fields the record had before padding (CSV); validation
+    /// reports records whose width differs from the header's.
+    pub fields: usize,
 }
 
 /// A table as read from a file: header and text cells.

@@ -64,8 +64,10 @@ pub fn read_xlsx_sheet(path: &Path, display: &str, sheet: &str) -> Result<RawTab
             continue;
         }
         texts.resize(header.len().max(texts.len()), String::new());
+        // A sheet's rows all span the used range, so width is never ragged.
         rows.push(RawRow {
             line: first_row + i + 1,
+            fields: header.len(),
             cells: texts,
         });
     }

@@ -175,6 +175,32 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
     Err("write a plain number such as 46 or 0.879".into())
 }
 
+/// Every record must have as many fields as the header: an unquoted comma in
+/// a citation or quote shifts every later column.
+pub fn check_widths(table: &RawTable, diags: &mut Vec<Diagnostic>) {
+    let width = table.header.len();
+    for row in table.rows.iter().filter(|r| r.fields != width) {
+        let (column, message) = if row.fields > width {
+            (
+                None,
+                format!(
+                    "the record has {} fields but the header has {width}",
+                    row.fields
+                ),
+            )
+        } else {
+            (table.header.get(row.fields).cloned(), format!("the record has {} fields but the header has {width}; it ends before column '{}'", row.fields, table.header.get(row.fields).map_or("", String::as_str)))
+        };
+        diags.push(Diagnostic {
+            severity: Severity::Error,
+            location: Location { file: table.source.display.clone(), sheet: table.source.sheet.clone(), line: Some(row.line), column, value: None },
+            code: "row-width",
+            message,
+            fix: "wrap any value that contains a comma in double quotes (\"Smith A, Jones B\"), and give every row one field per column".into(),
+        });
+    }
+}
+
 /// Checks a table's header: required columns present, no unknown columns
 /// (with a suggestion), no duplicates. `allow_prefix` admits free columns
 /// (e.g. `cov_` covariates in cases).

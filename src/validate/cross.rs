@@ -69,7 +69,7 @@ fn study_index(e: &Evidence, diags: &mut Vec<Diagnostic>) -> BTreeMap<StudyId, S
                     *have = Some(v.clone());
                     *at = Some(origin.clone());
                 }
-                (Some(h), Some(v)) if h != v => diags.push(error(origin, field, v, "conflicting-id", format!("study '{id}' has {field} '{v}' here but '{h}' at {}", at.as_ref().map_or(String::new(), ToString::to_string)), "one study_id is one source: correct the identifier, or give the other source its own study_id")),
+                (Some(h), Some(v)) if !h.eq_ignore_ascii_case(v) => diags.push(error(origin, field, v, "conflicting-id", format!("study '{id}' has {field} '{v}' here but '{h}' at {}", at.as_ref().map_or(String::new(), ToString::to_string)), "one study_id is one source: correct the identifier, or give the other source its own study_id")),
                 _ => {}
             }
         }
@@ -162,8 +162,9 @@ fn citations_present(e: &Evidence, diags: &mut Vec<Diagnostic>) {
 /// Two study ids with one DOI or PMID are likely the same source entered twice.
 fn shared_identifiers(e: &Evidence, diags: &mut Vec<Diagnostic>) {
     for field in ["doi", "pmid"] {
-        let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
-        let mut reported: BTreeSet<(&str, &str)> = BTreeSet::new();
+        // Keyed case-insensitively: DOIs are case-insensitive.
+        let mut owner: BTreeMap<String, &str> = BTreeMap::new();
+        let mut reported: BTreeSet<(&str, String)> = BTreeSet::new();
         for (id, p, origin) in rows_with_provenance(e) {
             let Some(v) = (if field == "doi" {
                 p.doi.as_deref()
@@ -172,15 +173,16 @@ fn shared_identifiers(e: &Evidence, diags: &mut Vec<Diagnostic>) {
             }) else {
                 continue;
             };
-            match owner.get(v) {
+            let key = v.to_ascii_lowercase();
+            match owner.get(&key) {
                 Some(first) if *first != id.as_str() => {
-                    if reported.insert((id.as_str(), v)) {
+                    if reported.insert((id.as_str(), key.clone())) {
                         diags.push(error(origin, field, v, "shared-id", format!("studies '{first}' and '{id}' share {field} '{v}': likely the same source entered twice"), "use one study_id for one source (tell figures apart with population and group)"));
                     }
                 }
                 Some(_) => {}
                 None => {
-                    owner.insert(v, id);
+                    owner.insert(key, id);
                 }
             }
         }

@@ -50,6 +50,12 @@ pub struct RawTables {
 /// once per study.
 pub fn validate(raw: &RawTables) -> (Evidence, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    for t in [&raw.figures, &raw.cases, &raw.curves, &raw.at_risk]
+        .into_iter()
+        .flatten()
+    {
+        cells::check_widths(t, &mut diags);
+    }
     let mut evidence = Evidence {
         figures: raw
             .figures

@@ -75,14 +75,20 @@ pub fn read_provenance(c: &mut Cells<'_>) -> Provenance {
     }
 }
 
-/// Lower-cases a DOI and strips resolver prefixes (`https://doi.org/`, `doi:`).
+/// Strips resolver prefixes (`https://doi.org/`, `doi:`) from a DOI, keeping its
+/// printed case (DOIs compare case-insensitively; see `cross`).
 pub fn normalise_doi(raw: &str) -> String {
-    let d = raw.trim().to_ascii_lowercase();
-    let d = d
-        .trim_start_matches("https://doi.org/")
-        .trim_start_matches("http://doi.org/")
-        .trim_start_matches("https://dx.doi.org/")
-        .trim_start_matches("doi:")
-        .trim();
+    let d = raw.trim();
+    for prefix in [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ] {
+        if d.len() >= prefix.len() && d[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            return d[prefix.len()..].trim().to_string();
+        }
+    }
     d.to_string()
 }
