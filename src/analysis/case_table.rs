@@ -6,6 +6,7 @@ use crate::domain::{Case, Evidence, StudySource};
 use crate::export::{markdown_table, to_csv, Table};
 use crate::project::AnalysisSpec;
 
+use super::columns::{self, Sourced};
 use super::format::{num, source_text};
 use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
 
@@ -57,48 +58,17 @@ pub(super) fn run(
     };
     let text = |g: &dyn Fn(&Case) -> Option<String>| rows.iter().map(|c| g(c)).collect::<Vec<_>>();
     let mut t = Table::default();
-    t.text("study_id", text(&|c| Some(c.study_id.clone())))
-        .text("case_id", text(&|c| Some(c.case_id.clone())))
-        .text(
-            "study_label",
-            rows.iter()
-                .map(|c| Some(source(c).short_label(&c.study_id)))
-                .collect(),
-        )
-        .text(
-            "citation",
-            rows.iter()
-                .map(|c| {
-                    c.provenance
-                        .citation
-                        .clone()
-                        .or_else(|| source(c).citation.clone())
-                })
-                .collect(),
-        )
-        .integer(
-            "year",
-            rows.iter()
-                .map(|c| {
-                    c.provenance
-                        .year
-                        .or(source(c).year)
-                        .and_then(|y| u64::try_from(y).ok())
-                })
-                .collect(),
-        )
-        .text(
-            "doi",
-            rows.iter()
-                .map(|c| c.provenance.doi.clone().or_else(|| source(c).doi.clone()))
-                .collect(),
-        )
-        .text(
-            "pmid",
-            rows.iter()
-                .map(|c| c.provenance.pmid.clone().or_else(|| source(c).pmid.clone()))
-                .collect(),
-        )
+    let sourced: Vec<Sourced<'_>> = rows
+        .iter()
+        .map(|c| Sourced {
+            study_id: &c.study_id,
+            provenance: &c.provenance,
+            study: source(c),
+            origin: &c.origin,
+        })
+        .collect();
+    columns::identity(&mut t, &sourced);
+    t.text("case_id", text(&|c| Some(c.case_id.clone())))
         .number("age_years", rows.iter().map(|c| c.age).collect())
         .text("sex", text(&|c| Some(c.sex.to_string())))
         .text("primary_site", text(&|c| c.primary_site.clone()))
@@ -116,15 +86,8 @@ pub(super) fn run(
         .integer(
             "event",
             rows.iter().map(|c| c.event.map(u64::from)).collect(),
-        )
-        .text(
-            "source_location",
-            text(&|c| c.provenance.source_location.clone()),
-        )
-        .text("source_url", text(&|c| c.provenance.source_url.clone()))
-        .text("quote", text(&|c| c.provenance.quote.clone()))
-        .text("confidence", text(&|c| c.provenance.confidence.clone()))
-        .text("notes", text(&|c| c.provenance.notes.clone()));
+        );
+    columns::location(&mut t, &sourced);
     for name in &covariates {
         t.text(
             &format!("cov_{name}"),
@@ -133,11 +96,7 @@ pub(super) fn run(
                 .collect(),
         );
     }
-    t.text("data_file", text(&|c| Some(c.origin.file.clone())))
-        .integer(
-            "data_line",
-            rows.iter().map(|c| Some(c.origin.line as u64)).collect(),
-        );
+    columns::data_origin(&mut t, &sourced);
     let csv = to_csv(&t).map_err(export_err(spec))?;
 
     let opt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |x| num(x, 1));
@@ -186,9 +145,7 @@ pub(super) fn run(
     ];
     let table = markdown_table(&header, &md_rows);
     let md = format!("# {heading}\n\nOne row per patient. Times in months. Full provenance is in `cases.csv`.\n\n{table}");
-    let mut studies: Vec<String> = rows.iter().map(|c| c.study_id.clone()).collect();
-    studies.sort();
-    studies.dedup();
+    let studies = columns::study_ids(rows.iter().map(|c| c.study_id.as_str()));
     let deaths = rows.iter().filter(|c| c.event == Some(true)).count();
     let with_fu = rows
         .iter()

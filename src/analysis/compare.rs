@@ -14,6 +14,7 @@ use crate::plot::{
 };
 use crate::project::AnalysisSpec;
 
+use super::columns::{self, Sourced};
 use super::evidence_table::selected;
 use super::format::{
     capitalise, display_factor, display_unit, estimate_text, n_text, num, source_text,
@@ -227,9 +228,7 @@ pub(super) fn run(
         ],
         &md_rows,
     );
-    let mut studies: Vec<String> = rows.iter().map(|f| f.study_id.clone()).collect();
-    studies.sort();
-    studies.dedup();
+    let studies = columns::study_ids(rows.iter().map(|f| f.study_id.as_str()));
     let not_numeric = rows.iter().filter(|f| f.value.is_none()).count();
     let caveat = if not_numeric > 0 {
         format!(" {not_numeric} figure(s) without a number (not reached / not reported) are listed without a marker.")
@@ -322,12 +321,24 @@ fn plot_data<'a>(
         .iter()
         .flat_map(|g| g.rows.iter().map(move |r| (&g.heading, r)))
         .collect();
+    let sourced: Vec<Sourced<'_>> = rows
+        .iter()
+        .map(|f| Sourced {
+            study_id: &f.study_id,
+            provenance: &f.provenance,
+            study: source(f),
+            origin: &f.origin,
+        })
+        .collect();
+    let text = |g: &dyn Fn(&Figure) -> String| rows.iter().map(|f| Some(g(f))).collect::<Vec<_>>();
+    let kind = |k: IntervalKind| match k {
+        IntervalKind::Ci => "ci",
+        IntervalKind::Iqr => "iqr",
+        IntervalKind::Range => "range",
+    };
     let mut t = Table::default();
+    columns::identity(&mut t, &sourced);
     t.text(
-        "study_id",
-        rows.iter().map(|f| Some(f.study_id.clone())).collect(),
-    )
-    .text(
         "label",
         plotted.iter().map(|(_, r)| Some(r.label.clone())).collect(),
     )
@@ -342,20 +353,9 @@ fn plot_data<'a>(
             .map(|(_, r)| Some(r.detail.clone()).filter(|d| !d.is_empty()))
             .collect(),
     )
-    .text(
-        "outcome",
-        rows.iter().map(|f| Some(f.outcome.to_string())).collect(),
-    )
-    .text(
-        "statistic",
-        rows.iter().map(|f| Some(f.statistic.to_string())).collect(),
-    )
-    .text(
-        "value_status",
-        rows.iter()
-            .map(|f| Some(f.value_status.to_string()))
-            .collect(),
-    )
+    .text("outcome", text(&|f| f.outcome.to_string()))
+    .text("statistic", text(&|f| f.statistic.to_string()))
+    .text("value_status", text(&|f| f.value_status.to_string()))
     .number(
         "plotted_value",
         plotted.iter().map(|(_, r)| r.value).collect(),
@@ -364,16 +364,7 @@ fn plot_data<'a>(
         "interval",
         plotted
             .iter()
-            .map(|(_, r)| {
-                r.interval.map(|i| {
-                    match i.kind {
-                        IntervalKind::Ci => "ci",
-                        IntervalKind::Iqr => "iqr",
-                        IntervalKind::Range => "range",
-                    }
-                    .to_string()
-                })
-            })
+            .map(|(_, r)| r.interval.map(|i| kind(i.kind).to_string()))
             .collect(),
     )
     .number(
@@ -390,39 +381,9 @@ fn plot_data<'a>(
             .map(|(_, r)| r.interval.and_then(|i| i.upper))
             .collect(),
     )
-    .text(
-        "plotted_unit",
-        rows.iter()
-            .map(|f| Some(display_unit(f.unit).to_string()))
-            .collect(),
-    )
-    .integer("n", rows.iter().map(|f| f.n).collect())
-    .text(
-        "citation",
-        rows.iter().map(|f| source(f).citation.clone()).collect(),
-    )
-    .text("doi", rows.iter().map(|f| source(f).doi.clone()).collect())
-    .text(
-        "pmid",
-        rows.iter().map(|f| source(f).pmid.clone()).collect(),
-    )
-    .text(
-        "source_location",
-        rows.iter()
-            .map(|f| f.provenance.source_location.clone())
-            .collect(),
-    )
-    .text(
-        "quote",
-        rows.iter().map(|f| f.provenance.quote.clone()).collect(),
-    )
-    .text(
-        "data_file",
-        rows.iter().map(|f| Some(f.origin.file.clone())).collect(),
-    )
-    .integer(
-        "data_line",
-        rows.iter().map(|f| Some(f.origin.line as u64)).collect(),
-    );
+    .text("plotted_unit", text(&|f| display_unit(f.unit).to_string()))
+    .integer("n", rows.iter().map(|f| f.n).collect());
+    columns::location(&mut t, &sourced);
+    columns::data_origin(&mut t, &sourced);
     t
 }

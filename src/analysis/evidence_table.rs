@@ -6,6 +6,7 @@ use crate::domain::{Evidence, Figure, StudySource, Vocab};
 use crate::export::{markdown_table, to_csv, Table};
 use crate::project::AnalysisSpec;
 
+use super::columns::{self, Sourced};
 use super::format::{estimate_with_unit, n_text, source_text, statistic_words};
 use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
 
@@ -94,10 +95,7 @@ pub(super) fn run(
         &md_rows,
     );
     let md = format!("# {heading}\n\nTimes in months; proportions in percent. Full provenance (citation, quote, notes, confidence) is in `evidence.csv`.\n\n{table}");
-    let mut studies: Vec<String> = rows.iter().map(|f| f.study_id.clone()).collect();
-    studies.dedup();
-    studies.sort();
-    studies.dedup();
+    let studies = columns::study_ids(rows.iter().map(|f| f.study_id.as_str()));
     let report = format!(
         "{} figures from {} studies: [evidence.md]({name}/evidence.md) · [evidence.csv]({name}/evidence.csv)\n",
         rows.len(),
@@ -129,52 +127,21 @@ pub(super) fn figure_table<'a>(
     rows: &[&'a Figure],
     source: &dyn Fn(&'a Figure) -> &'a StudySource,
 ) -> Table {
+    let sourced: Vec<Sourced<'_>> = rows
+        .iter()
+        .map(|f| Sourced {
+            study_id: &f.study_id,
+            provenance: &f.provenance,
+            study: source(f),
+            origin: &f.origin,
+        })
+        .collect();
     let text =
         |g: &dyn Fn(&Figure) -> Option<String>| rows.iter().map(|f| g(f)).collect::<Vec<_>>();
     let num = |g: &dyn Fn(&Figure) -> Option<f64>| rows.iter().map(|f| g(f)).collect::<Vec<_>>();
     let mut t = Table::default();
-    t.text("study_id", text(&|f| Some(f.study_id.clone())))
-        .text(
-            "study_label",
-            rows.iter()
-                .map(|f| Some(source(f).short_label(&f.study_id)))
-                .collect(),
-        )
-        .text(
-            "citation",
-            rows.iter()
-                .map(|f| {
-                    f.provenance
-                        .citation
-                        .clone()
-                        .or_else(|| source(f).citation.clone())
-                })
-                .collect(),
-        )
-        .integer(
-            "year",
-            rows.iter()
-                .map(|f| {
-                    f.provenance
-                        .year
-                        .or(source(f).year)
-                        .and_then(|y| u64::try_from(y).ok())
-                })
-                .collect(),
-        )
-        .text(
-            "doi",
-            rows.iter()
-                .map(|f| f.provenance.doi.clone().or_else(|| source(f).doi.clone()))
-                .collect(),
-        )
-        .text(
-            "pmid",
-            rows.iter()
-                .map(|f| f.provenance.pmid.clone().or_else(|| source(f).pmid.clone()))
-                .collect(),
-        )
-        .text("outcome", text(&|f| Some(f.outcome.to_string())))
+    columns::identity(&mut t, &sourced);
+    t.text("outcome", text(&|f| Some(f.outcome.to_string())))
         .text("population", text(&|f| Some(f.population.clone())))
         .text("group", text(&|f| Some(f.group.clone())))
         .text("statistic", text(&|f| Some(f.statistic.to_string())))
@@ -200,24 +167,13 @@ pub(super) fn figure_table<'a>(
         .text(
             "reported_unit",
             text(&|f| Some(f.reported_unit.to_string())),
-        )
-        .text(
-            "source_location",
-            text(&|f| f.provenance.source_location.clone()),
-        )
-        .text("source_url", text(&|f| f.provenance.source_url.clone()))
-        .text("quote", text(&|f| f.provenance.quote.clone()))
-        .text("confidence", text(&|f| f.provenance.confidence.clone()))
-        .text("notes", text(&|f| f.provenance.notes.clone()))
-        .text("population_detail", text(&|f| f.population_detail.clone()))
+        );
+    columns::location(&mut t, &sourced);
+    t.text("population_detail", text(&|f| f.population_detail.clone()))
         .text(
             "tags",
             text(&|f| (!f.tags.is_empty()).then(|| f.tags.join(";"))),
-        )
-        .text("data_file", text(&|f| Some(f.origin.file.clone())))
-        .integer(
-            "data_line",
-            rows.iter().map(|f| Some(f.origin.line as u64)).collect(),
         );
+    columns::data_origin(&mut t, &sourced);
     t
 }

@@ -7,6 +7,7 @@
 //! [`crate::export`]. It does no file I/O: it returns bytes.
 
 mod case_table;
+mod columns;
 mod compare;
 mod evidence_table;
 pub mod format;

@@ -39,6 +39,24 @@ pub const AT_RISK_REQUIRED: &[&str] = &["study_id", "arm", "time", "time_unit", 
 /// an error rather than clicking noise (absolute, on the 0–1 scale).
 pub const DIGITIZING_NOISE: f64 = 0.02;
 
+/// The `study_id`, `arm` and `time` (in months) shared by curve and at-risk rows.
+fn arm_and_time(
+    c: &mut Cells<'_>,
+    time_fix: &str,
+) -> (Option<String>, Option<String>, Option<f64>) {
+    let study_id = c.required("study_id", "the study identifier");
+    let arm = c.required("arm", "the arm label printed on the figure");
+    if c.text("time").is_none() {
+        c.error(
+            "time",
+            "missing-value",
+            "time is empty".into(),
+            time_fix.into(),
+        );
+    }
+    (study_id, arm, timed(c, "time", "time_unit"))
+}
+
 /// Reads and checks curve points.
 pub fn read_curves(table: &RawTable, diags: &mut Vec<Diagnostic>) -> Vec<CurvePoint> {
     if !check_header(table, CURVE_REQUIRED, CURVE_COLUMNS, None, diags) {
@@ -47,17 +65,7 @@ pub fn read_curves(table: &RawTable, diags: &mut Vec<Diagnostic>) -> Vec<CurvePo
     let mut out = Vec::new();
     for row in &table.rows {
         let mut c = Cells::new(table, row, diags);
-        let study_id = c.required("study_id", "the study identifier");
-        let arm = c.required("arm", "the arm label printed on the figure");
-        if c.text("time").is_none() {
-            c.error(
-                "time",
-                "missing-value",
-                "time is empty".into(),
-                "fill in the digitized time".into(),
-            );
-        }
-        let time = timed(&mut c, "time", "time_unit");
+        let (study_id, arm, time) = arm_and_time(&mut c, "fill in the digitized time");
         let scale = c
             .vocab::<SurvivalScale>("survival_scale")
             .unwrap_or(SurvivalScale::Proportion);
@@ -156,17 +164,8 @@ pub fn read_at_risk(table: &RawTable, diags: &mut Vec<Diagnostic>) -> Vec<AtRisk
     let mut out = Vec::new();
     for row in &table.rows {
         let mut c = Cells::new(table, row, diags);
-        let study_id = c.required("study_id", "the study identifier");
-        let arm = c.required("arm", "the arm label printed on the figure");
-        if c.text("time").is_none() {
-            c.error(
-                "time",
-                "missing-value",
-                "time is empty".into(),
-                "fill in the time printed above the number at risk".into(),
-            );
-        }
-        let time = timed(&mut c, "time", "time_unit");
+        let (study_id, arm, time) =
+            arm_and_time(&mut c, "fill in the time printed above the number at risk");
         if c.text("n_risk").is_none() {
             c.error(
                 "n_risk",

@@ -6,6 +6,7 @@
 //! caller decides to stop when any error exists. Units are normalised here
 //! (times → months, ages → years, percent → proportion).
 
+mod bounds;
 mod cases;
 mod cells;
 mod cross;
