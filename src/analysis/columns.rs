@@ -2,7 +2,7 @@
 //! it the number is printed, and where the row was read. One place, so every
 //! export carries provenance the same way.
 
-use crate::domain::{Origin, Provenance, StudySource};
+use crate::domain::{Figure, Origin, Provenance, StudySource};
 use crate::export::Table;
 
 /// A row's source: its own provenance and its study's (the fallback).
@@ -15,6 +15,23 @@ pub(super) struct Sourced<'a> {
     pub study: &'a StudySource,
     /// Where the row was read.
     pub origin: &'a Origin,
+}
+
+impl<'a> Sourced<'a> {
+    /// The sources of figure rows.
+    pub(super) fn figures(
+        rows: &[&'a Figure],
+        study: &dyn Fn(&'a Figure) -> &'a StudySource,
+    ) -> Vec<Sourced<'a>> {
+        rows.iter()
+            .map(|f| Sourced {
+                study_id: &f.study_id,
+                provenance: &f.provenance,
+                study: study(f),
+                origin: &f.origin,
+            })
+            .collect()
+    }
 }
 
 /// `study_id, study_label, citation, year, doi, pmid`: the row's own values,

@@ -57,15 +57,7 @@ pub(super) fn run(
     evidence: &Evidence,
 ) -> Result<AnalysisOutput, AnalysisError> {
     let opts: Options = spec.options()?;
-    let rows = selected(spec, evidence);
-    if rows.is_empty() {
-        return Err(spec
-            .error(
-                "select matches no figures".into(),
-                "loosen [analysis.select], or check its values against data/figures".into(),
-            )
-            .into());
-    }
+    let rows = selected(spec, evidence)?;
     let units: BTreeSet<&str> = rows.iter().map(|f| f.unit.name()).collect();
     if units.len() > 1 {
         return Err(spec.error(format!("selects figures in different units ({}) that cannot share one axis", units.into_iter().collect::<Vec<_>>().join(", ")), "narrow select.statistic or select.outcome so that all figures are times, or all proportions, or all ratios".into()).into());
@@ -321,15 +313,7 @@ fn plot_data<'a>(
         .iter()
         .flat_map(|g| g.rows.iter().map(move |r| (&g.heading, r)))
         .collect();
-    let sourced: Vec<Sourced<'_>> = rows
-        .iter()
-        .map(|f| Sourced {
-            study_id: &f.study_id,
-            provenance: &f.provenance,
-            study: source(f),
-            origin: &f.origin,
-        })
-        .collect();
+    let sourced = Sourced::figures(rows, source);
     let text = |g: &dyn Fn(&Figure) -> String| rows.iter().map(|f| Some(g(f))).collect::<Vec<_>>();
     let kind = |k: IntervalKind| match k {
         IntervalKind::Ci => "ci",

@@ -15,13 +15,25 @@ use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
 #[serde(deny_unknown_fields)]
 struct Options {}
 
-/// Selected figures in a stable, readable order.
-pub(super) fn selected<'a>(spec: &AnalysisSpec, evidence: &'a Evidence) -> Vec<&'a Figure> {
+/// Selected figures in a stable, readable order; selecting none is an error
+/// (a typo in the selection must not produce an empty analysis).
+pub(super) fn selected<'a>(
+    spec: &AnalysisSpec,
+    evidence: &'a Evidence,
+) -> Result<Vec<&'a Figure>, AnalysisError> {
     let mut rows: Vec<&Figure> = evidence
         .figures
         .iter()
         .filter(|f| spec.select.matches_figure(f))
         .collect();
+    if rows.is_empty() {
+        return Err(spec
+            .error(
+                "select matches no figures".into(),
+                "loosen [analysis.select], or check its values against data/figures".into(),
+            )
+            .into());
+    }
     rows.sort_by(|a, b| {
         (a.outcome, a.statistic, &a.study_id, &a.population, &a.group)
             .cmp(&(b.outcome, b.statistic, &b.study_id, &b.population, &b.group))
@@ -31,7 +43,7 @@ pub(super) fn selected<'a>(spec: &AnalysisSpec, evidence: &'a Evidence) -> Vec<&
                     .total_cmp(&b.time_point.unwrap_or(-1.0)),
             )
     });
-    rows
+    Ok(rows)
 }
 
 pub(super) fn run(
@@ -39,15 +51,7 @@ pub(super) fn run(
     evidence: &Evidence,
 ) -> Result<AnalysisOutput, AnalysisError> {
     let _: Options = spec.options()?;
-    let rows = selected(spec, evidence);
-    if rows.is_empty() {
-        return Err(spec
-            .error(
-                "select matches no figures".into(),
-                "loosen [analysis.select], or check its values against data/figures".into(),
-            )
-            .into());
-    }
+    let rows = selected(spec, evidence)?;
     let empty = StudySource::default();
     let source = |f: &Figure| evidence.studies.get(&f.study_id).unwrap_or(&empty);
     let csv = to_csv(&figure_table(&rows, &source)).map_err(export_err(spec))?;
@@ -127,15 +131,7 @@ pub(super) fn figure_table<'a>(
     rows: &[&'a Figure],
     source: &dyn Fn(&'a Figure) -> &'a StudySource,
 ) -> Table {
-    let sourced: Vec<Sourced<'_>> = rows
-        .iter()
-        .map(|f| Sourced {
-            study_id: &f.study_id,
-            provenance: &f.provenance,
-            study: source(f),
-            origin: &f.origin,
-        })
-        .collect();
+    let sourced = Sourced::figures(rows, source);
     let text =
         |g: &dyn Fn(&Figure) -> Option<String>| rows.iter().map(|f| g(f)).collect::<Vec<_>>();
     let num = |g: &dyn Fn(&Figure) -> Option<f64>| rows.iter().map(|f| g(f)).collect::<Vec<_>>();
