@@ -148,7 +148,8 @@ pub(super) fn run(
     };
     let all_proportions = rows.iter().all(|f| f.statistic.is_proportion()) && outcomes.len() == 1;
     // "Local control at 12 months (%)" reads better than "Proportion local control ...".
-    let measure = if all_proportions {
+    // Mixed statistics (means and medians of latency) are named by the outcome alone.
+    let measure = if all_proportions || statistics.len() > 1 {
         outcome_word.clone()
     } else {
         format!("{stat_word} {outcome_word}")

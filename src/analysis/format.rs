@@ -47,35 +47,51 @@ pub fn fixed(v: f64, decimals: usize) -> String {
     format!("{v:.decimals$}")
 }
 
-/// Decimals to print a figure's estimate with: as printed in the source, one
-/// more when the unit was converted (5.2 years → 62.4 months).
-fn estimate_decimals(f: &Figure) -> usize {
-    let converted = f.reported_unit != f.unit && f.reported_unit != Unit::Percent;
-    decimals(f) + usize::from(converted)
+fn converted(f: &Figure) -> bool {
+    f.reported_unit != f.unit && f.reported_unit != Unit::Percent
 }
 
-/// Display form of a value in its figure's display unit.
+/// Display form of a value in its figure's display unit: the source's printed
+/// decimals; a converted value (5.2 years) gets one more, trailing zeros
+/// trimmed, and names what the source printed ("62.4 (5.2 years)").
 pub fn value_text(f: &Figure, v: f64) -> String {
-    fixed(v * display_factor(f), estimate_decimals(f))
+    let shown = v * display_factor(f);
+    if converted(f) {
+        let printed = f
+            .reported_value
+            .as_deref()
+            .map(|r| format!(" ({r} {})", f.reported_unit))
+            .unwrap_or_default();
+        format!("{}{printed}", num(shown, decimals(f) + 1))
+    } else {
+        fixed(shown, decimals(f))
+    }
 }
 
-/// A bound with at least the estimate's decimals, and its own if it has more.
-fn bound(f: &Figure, v: Option<f64>) -> String {
+/// A bound with the decimals the source printed (one more, trimmed, when converted).
+fn bound(f: &Figure, v: Option<f64>, printed: u8) -> String {
     v.map_or_else(
         || "NR".to_string(),
         |x| {
             let shown = x * display_factor(f);
-            let own = num(shown, 3).split_once('.').map_or(0, |(_, d)| d.len());
-            fixed(shown, own.max(estimate_decimals(f)))
+            if converted(f) {
+                num(shown, usize::from(printed) + 1)
+            } else {
+                fixed(shown, usize::from(printed))
+            }
         },
     )
 }
 
 fn interval_text(f: &Figure, label: &str, i: &Interval) -> String {
-    format!("{label} {}–{}", bound(f, i.lower), bound(f, i.upper))
+    format!(
+        "{label} {}–{}",
+        bound(f, i.lower, i.printed_decimals[0]),
+        bound(f, i.upper, i.printed_decimals[1])
+    )
 }
 
-/// "59.6 (95% CI 33.3–66)", "13 (range 0.3–97)", "not reached".
+/// "59.6 (95% CI 33.3–66.0)", "13 (range 0.3–97)", "62.4 (5.2 years)", "not reached".
 pub fn estimate_text(f: &Figure) -> String {
     let core = match (f.value_status, f.value) {
         (ValueStatus::NotReached, _) => return with_spread(f, "not reached".into()),

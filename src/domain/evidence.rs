@@ -61,6 +61,9 @@ pub struct Interval {
     pub lower: Option<f64>,
     /// Upper bound, in the figure's canonical unit.
     pub upper: Option<f64>,
+    /// Decimals printed in the source for the lower and upper bound, so that
+    /// reports show "66.0" and "3–108" as the source does.
+    pub printed_decimals: [u8; 2],
 }
 
 /// A confidence interval with its level (0–1).

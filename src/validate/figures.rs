@@ -213,10 +213,17 @@ fn read_row(c: &mut Cells<'_>) -> Option<Figure> {
 
     let (factor, canonical) = canonical_unit(unit, outcome);
     let scale = |v: Option<f64>| v.map(|x| x * factor);
-    let interval = |(lo, hi): (Option<f64>, Option<f64>)| {
+    let printed = |col: &str| {
+        c.text(col)
+            .and_then(|t| t.split_once('.'))
+            .map_or(0, |(_, d)| d.len().min(6) as u8)
+    };
+    let decimals = |cols: [&str; 2]| [printed(cols[0]), printed(cols[1])];
+    let interval = |(lo, hi): (Option<f64>, Option<f64>), cols: [&str; 2]| {
         (lo.is_some() || hi.is_some()).then(|| Interval {
             lower: scale(lo),
             upper: scale(hi),
+            printed_decimals: decimals(cols),
         })
     };
     Some(Figure {
@@ -235,12 +242,14 @@ fn read_row(c: &mut Cells<'_>) -> Option<Figure> {
         n,
         n_unit,
         events,
-        ci: interval((ci_lower, ci_upper)).map(|bounds| ConfidenceInterval {
-            bounds,
-            level: ci_level,
+        ci: interval((ci_lower, ci_upper), ["ci_lower", "ci_upper"]).map(|bounds| {
+            ConfidenceInterval {
+                bounds,
+                level: ci_level,
+            }
         }),
-        range: interval(range),
-        iqr: interval(iqr),
+        range: interval(range, ["range_min", "range_max"]),
+        iqr: interval(iqr, ["iqr_lower", "iqr_upper"]),
         sd: scale(sd),
         p_value,
         time_origin: c.string("time_origin"),
