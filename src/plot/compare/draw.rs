@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::ShapeStyle;
 
-use super::layout::{font, text_w, tick_text, Layout, M, ROW};
+use super::layout::{font, text_w, tick_text, Layout, INDENT, M, ROW};
 use super::{ComparePlot, IntervalKind, PlotInterval, Scale};
 use crate::plot::Theme;
 
@@ -98,7 +98,7 @@ pub(super) fn draw<DB: DrawingBackend>(
                 ))?;
             }
             band = !band;
-            let indent = if g.heading.is_some() { 10.0 * s } else { 0.0 };
+            let indent = if g.heading.is_some() { INDENT * s } else { 0.0 };
             let row_font = font(t.font(11.5), false);
             root.draw(&Text::new(
                 r.label.clone(),

@@ -9,6 +9,8 @@ use crate::plot::{Theme, FONT_FAMILY};
 pub(super) const M: f64 = 16.0;
 pub(super) const GAP: f64 = 14.0;
 pub(super) const ROW: f64 = 22.0;
+/// Indent of rows under a group heading.
+pub(super) const INDENT: f64 = 10.0;
 const PLOT_W: f64 = 340.0;
 
 pub(super) fn font(size: f64, bold: bool) -> FontDesc<'static> {
@@ -48,10 +50,17 @@ impl Layout {
     pub(super) fn new(p: &ComparePlot, t: &Theme) -> Layout {
         let s = t.scale;
         let rows = p.groups.iter().flat_map(|g| &g.rows);
+        // Rows under a heading are indented (see `INDENT`).
+        let indent = if p.groups.iter().any(|g| g.heading.is_some()) {
+            INDENT * s
+        } else {
+            0.0
+        };
         let label_w = rows
             .clone()
             .map(|r| {
-                text_w(&r.label, t.font(11.5), false)
+                indent
+                    + text_w(&r.label, t.font(11.5), false)
                     + if r.detail.is_empty() {
                         0.0
                     } else {
@@ -182,4 +191,95 @@ pub(super) fn nice_step(raw: f64) -> f64 {
 pub(super) fn tick_text(v: f64) -> String {
     let s = format!("{v:.3}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::{register_fonts, CompareGroup, CompareRow, IntervalKind, PlotInterval};
+
+    fn plot(label: &str, detail: &str, value_text: &str, heading: &str) -> ComparePlot {
+        let row = CompareRow {
+            label: label.into(),
+            detail: detail.into(),
+            n_text: "120 lesions".into(),
+            value: Some(10.0),
+            value_text: value_text.into(),
+            interval: Some(PlotInterval {
+                kind: IntervalKind::Range,
+                lower: Some(0.3),
+                upper: Some(97.0),
+            }),
+        };
+        ComparePlot {
+            title: "T".into(),
+            subtitle: None,
+            x_label: "x".into(),
+            value_header: "Median (months)".into(),
+            label_header: "Study · group".into(),
+            estimate_name: "median".into(),
+            scale: Scale::Linear,
+            groups: vec![CompareGroup {
+                heading: Some(heading.into()),
+                rows: vec![row],
+            }],
+        }
+    }
+
+    /// Columns never overlap, whatever the text lengths: label | n | axis | value.
+    #[test]
+    fn columns_do_not_overlap() {
+        register_fonts();
+        for scale in [1.0, 2.0, 3.125] {
+            let t = Theme { scale };
+            for (label, detail, value, heading) in [
+                ("A", "", "1", "h"),
+                (
+                    "Contartese 2022",
+                    "systematic review (pooled published cases)",
+                    "59.6 (95% CI 33.3–66.0)",
+                    "spinal metastases of uterine LMS",
+                ),
+                (
+                    &"W".repeat(80)[..],
+                    &"x".repeat(60)[..],
+                    &"33.3 (range 3–108; SD 32.4)".repeat(3)[..],
+                    &"H".repeat(200)[..],
+                ),
+            ] {
+                let p = plot(label, detail, value, heading);
+                let l = Layout::new(&p, &t);
+                let label_right = l.label_x
+                    + 10.0 * scale
+                    + text_w(label, t.font(11.5), false)
+                    + if detail.is_empty() {
+                        0.0
+                    } else {
+                        text_w(&format!(" · {detail}"), t.font(11.5), false)
+                    };
+                let n_left = l.n_right - text_w("120 lesions", t.font(11.0), false);
+                assert!(
+                    label_right + GAP * scale <= n_left + 1e-9,
+                    "label {label_right} runs into n {n_left}"
+                );
+                assert!(
+                    l.n_right < l.plot_x0 && l.plot_x1 < l.value_x,
+                    "n, axis and value columns overlap"
+                );
+                assert!(
+                    l.value_x + text_w(value, t.font(11.0), false) <= f64::from(l.width),
+                    "value text leaves the canvas"
+                );
+                assert!(
+                    l.label_x + text_w(heading, t.font(11.5), true) <= f64::from(l.width),
+                    "heading leaves the canvas"
+                );
+                assert!(
+                    l.rows_y > l.header_y
+                        && l.axis_y > l.rows_y
+                        && l.legend_y > l.axis_y + 40.0 * scale
+                );
+            }
+        }
+    }
 }
