@@ -18,4 +18,5 @@ pub mod pipeline;
 pub mod plot;
 pub mod project;
 pub mod report;
+pub mod stats;
 pub mod validate;

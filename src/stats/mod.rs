@@ -1,0 +1,60 @@
+//! Statistics: pure computation, no I/O. Slices and plain structs in, result
+//! structs out; nothing here reads files, prints, or knows polars, plotters,
+//! csv or clap.
+//!
+//! - [`dist`]: the one wrapper over statrs (normal, t, χ² quantiles and tails).
+//! - [`linalg`]: small dense matrices for the p×p systems of meta-regression.
+//! - [`pool`]: inverse-variance models as metafor's `rma.uni` defines them.
+
+pub mod dist;
+pub mod linalg;
+pub mod pool;
+
+/// Why a statistic could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StatsError {
+    /// Not enough studies.
+    #[error("need at least {min} studies, got {k}")]
+    TooFewStudies {
+        /// Studies given.
+        k: usize,
+        /// Studies needed.
+        min: usize,
+    },
+    /// A sampling variance is zero, negative or not finite.
+    #[error("study '{study}': sampling variance must be > 0 and finite, got {vi}")]
+    BadVariance {
+        /// Study label.
+        study: String,
+        /// The variance.
+        vi: f64,
+    },
+    /// An effect size is not finite.
+    #[error("study '{study}': effect size must be finite, got {yi}")]
+    BadEffect {
+        /// Study label.
+        study: String,
+        /// The effect.
+        yi: f64,
+    },
+    /// The moderator matrix is not of full rank.
+    #[error("the moderators are collinear (model matrix not of full rank)")]
+    Singular,
+    /// More coefficients than studies.
+    #[error("{p} coefficients cannot be estimated from {k} studies")]
+    Saturated {
+        /// Studies.
+        k: usize,
+        /// Coefficients.
+        p: usize,
+    },
+    /// An iterative estimator did not converge.
+    #[error("{method} did not converge after {iterations} iterations")]
+    DidNotConverge {
+        /// Estimator.
+        method: String,
+        /// Iterations run.
+        iterations: usize,
+    },
+}

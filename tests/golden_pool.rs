@@ -1,0 +1,155 @@
+//! Pooling against metafor 3.8 (tests/reference/scripts/metafor_bcg.R):
+//! dat.bcg, log risk ratios, every τ² estimator × {z, Knapp–Hartung}: the
+//! estimate, SE, test, CI, PI, τ² and its SE, Q, I², H², the Q-profile CIs of
+//! τ², I² and H², and study weights. Tolerance: 1e-9 relative for closed-form
+//! estimators, 1e-6 for iterative ones (ML, REML, EB, PM).
+
+use std::collections::HashMap;
+
+use survlit::stats::pool::{confint, rma, RmaParams, Tau2Method, TestKind};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// (labels, yi, vi) of dat.bcg as escalc computed them.
+fn bcg() -> (Vec<String>, Vec<f64>, Vec<f64>) {
+    let mut rdr = csv::Reader::from_path(format!("{ROOT}/tests/fixtures/dat_bcg.csv")).unwrap();
+    let (mut s, mut y, mut v) = (Vec::new(), Vec::new(), Vec::new());
+    for r in rdr.records() {
+        let r = r.unwrap();
+        s.push(r[0].to_string());
+        y.push(r[4].parse().unwrap());
+        v.push(r[5].parse().unwrap());
+    }
+    (s, y, v)
+}
+
+fn reference() -> Vec<HashMap<String, String>> {
+    let text =
+        std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/bcg_rma.csv")).unwrap();
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut rdr = csv::Reader::from_reader(body.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    rdr.records()
+        .map(|r| {
+            h.iter()
+                .zip(r.unwrap().iter())
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn check(what: &str, ours: f64, theirs: &str, tol: f64, failures: &mut Vec<String>) {
+    if theirs == "NA" {
+        return;
+    }
+    let r: f64 = theirs.parse().unwrap();
+    let ok = (ours - r).abs() <= tol * r.abs().max(1e-12) || (ours == r);
+    if !ok {
+        failures.push(format!(
+            "{what}: survlit {ours:.15e} vs metafor {r:.15e} (rel {:.2e})",
+            ((ours - r) / r).abs()
+        ));
+    }
+}
+
+#[test]
+fn rma_matches_metafor_on_bcg_for_every_estimator_and_test() {
+    let (labels, y, v) = bcg();
+    let mut failures = Vec::new();
+    let refs = reference();
+    assert_eq!(refs.len(), 18);
+    for row in &refs {
+        let method: Tau2Method = row["method"].parse().unwrap();
+        let test = if row["test"] == "knha" {
+            TestKind::Knha
+        } else {
+            TestKind::Z
+        };
+        let fit = rma(
+            &y,
+            &v,
+            None,
+            &labels,
+            RmaParams {
+                method,
+                test,
+                level: 0.95,
+            },
+        )
+        .unwrap();
+        let tol = if method.is_iterative() { 1e-6 } else { 1e-9 };
+        let tag = |q: &str| format!("{method} {test} {q}");
+        let (pi_lb, pi_ub) = fit.pi.unwrap();
+        for (name, ours) in [
+            ("estimate", fit.beta[0]),
+            ("se", fit.se[0]),
+            ("stat", fit.stat[0]),
+            ("pval", fit.pval[0]),
+            ("ci_lb", fit.ci_lb[0]),
+            ("ci_ub", fit.ci_ub[0]),
+            ("pi_lb", pi_lb),
+            ("pi_ub", pi_ub),
+            ("tau2", fit.tau2),
+            ("tau2_se", fit.tau2_se),
+            ("q", fit.q),
+            ("q_pval", fit.q_pval),
+            ("i2", fit.i2),
+            ("h2", fit.h2),
+            ("weight_1", fit.weights[0]),
+            ("weight_13", fit.weights[12]),
+        ] {
+            check(&tag(name), ours, &row[name], tol, &mut failures);
+        }
+        if method != Tau2Method::FE {
+            let ci = confint::q_profile(&fit, &y, &v, None).unwrap().unwrap();
+            // The Q-profile bounds are roots found iteratively in both tools.
+            for (name, ours) in [
+                ("tau2_lb", ci.tau2.0),
+                ("tau2_ub", ci.tau2.1),
+                ("i2_lb", ci.i2.0),
+                ("i2_ub", ci.i2.1),
+                ("h2_lb", ci.h2.0),
+                ("h2_ub", ci.h2.1),
+            ] {
+                check(&tag(name), ours, &row[name], 1e-6, &mut failures);
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The acceptance numbers of issue #3, as metafor prints them.
+#[test]
+fn bcg_reml_headline_numbers() {
+    let (labels, y, v) = bcg();
+    let fit = rma(
+        &y,
+        &v,
+        None,
+        &labels,
+        RmaParams {
+            method: Tau2Method::REML,
+            test: TestKind::Z,
+            level: 0.95,
+        },
+    )
+    .unwrap();
+    let ci = confint::q_profile(&fit, &y, &v, None).unwrap().unwrap();
+    assert_eq!(
+        format!(
+            "{:.4} {:.4} {:.2} {:.4} {:.4}",
+            fit.beta[0], fit.tau2, fit.i2, ci.tau2.0, ci.tau2.1
+        ),
+        "-0.7145 0.3132 92.22 0.1197 1.1115"
+    );
+}
