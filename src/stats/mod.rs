@@ -7,6 +7,7 @@
 //! - [`pool`]: inverse-variance models as metafor's `rma.uni` defines them.
 
 pub mod dist;
+pub mod effect;
 pub mod linalg;
 pub mod pool;
 
