@@ -9,8 +9,10 @@
 mod case_table;
 mod columns;
 mod compare;
+pub mod effects;
 mod evidence_table;
 pub mod format;
+pub mod pooling;
 
 use crate::domain::Evidence;
 use crate::export::ExportError;

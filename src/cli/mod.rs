@@ -3,6 +3,7 @@
 
 mod check;
 mod init;
+mod pool;
 mod run;
 
 use std::io::Write;
@@ -45,6 +46,8 @@ pub enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Pool a table of study results (one row per study) as metafor does.
+    Pool(pool::PoolArgs),
 }
 
 /// Parses arguments and runs; the binary's whole body.
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Init { dir } => init::run(&dir),
         Command::Check { dir } => check::run(&dir),
         Command::Run { dir, verbose } => run::run(&dir, verbose),
+        Command::Pool(args) => pool::run(&args),
     };
     match result {
         Ok(code) => code,

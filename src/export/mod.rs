@@ -7,6 +7,7 @@
 //! missing values as empty cells, so output is byte-stable across runs.
 
 mod markdown;
+pub mod pool_json;
 
 pub use markdown::{escape_markdown, markdown_table};
 

@@ -344,3 +344,33 @@ fn moderator_test(
         }
     })
 }
+
+/// Test for subgroup differences with separate τ² per subgroup: an
+/// equal-effects meta-analysis of the subgroup estimates,
+/// Q_between = Σ w_g (β_g − β̄)², w_g = 1/SE_g², on G − 1 degrees of freedom
+/// (as metafor's `rma(estimates, sei = ses, method = "FE")`). Returns (Q, df, p).
+pub fn q_between(estimates: &[(f64, f64)]) -> (f64, usize, f64) {
+    let w: Vec<f64> = estimates.iter().map(|(_, se)| 1.0 / (se * se)).collect();
+    let sw: f64 = w.iter().sum();
+    let mean = estimates
+        .iter()
+        .zip(&w)
+        .map(|((b, _), w)| b * w)
+        .sum::<f64>()
+        / sw;
+    let q = estimates
+        .iter()
+        .zip(&w)
+        .map(|((b, _), w)| w * (b - mean) * (b - mean))
+        .sum();
+    let df = estimates.len().saturating_sub(1);
+    (
+        q,
+        df,
+        if df > 0 {
+            dist::pchisq_upper(q, df as f64)
+        } else {
+            1.0
+        },
+    )
+}

@@ -1,0 +1,239 @@
+//! Pooling a table of study results: effects ([`super::effects`]) → model
+//! ([`crate::stats::pool`]) → Q-profile CIs → natural-scale back-transform →
+//! optional subgroups and moderators. Shared by `survlit pool` and the `pool`
+//! analysis kind; returns result structs, prints nothing.
+
+use std::collections::BTreeMap;
+
+use crate::ingest::RawTable;
+use crate::stats::linalg::Matrix;
+use crate::stats::pool::{confint, q_between, rma, RmaFit, RmaParams};
+use crate::stats::StatsError;
+use crate::validate::parse_number;
+
+use super::effects::{read_effects, Measure, Roles, StudyEffect};
+
+/// What to fit.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// Measure.
+    pub measure: Measure,
+    /// Model settings.
+    pub params: RmaParams,
+    /// Column role overrides.
+    pub roles: Roles,
+    /// Subgroup column.
+    pub by: Option<String>,
+    /// Moderator columns.
+    pub mods: Vec<String>,
+}
+
+/// Everything a pooled analysis reports.
+#[derive(Debug, Clone)]
+pub struct PoolOutcome {
+    /// Per-study effects.
+    pub effects: Vec<StudyEffect>,
+    /// The overall model.
+    pub fit: RmaFit,
+    /// Q-profile CIs.
+    pub ci: Option<confint::HeterogeneityCi>,
+    /// Natural-scale estimate, CI, PI.
+    pub transformed: Option<[f64; 5]>,
+    /// Names of the model coefficients.
+    pub coef_names: Vec<String>,
+    /// Subgroup fits and the Q-between test.
+    pub subgroups: Option<(Vec<(String, RmaFit, Option<[f64; 3]>)>, f64, usize, f64)>,
+    /// Caveats.
+    pub warnings: Vec<String>,
+}
+
+/// Pools a table; errors are messages naming the study or column.
+pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<String>> {
+    let effects = read_effects(table, o.measure, &o.roles)?;
+    let (y, v, labels) = columns(&effects);
+    let row_of: BTreeMap<usize, &crate::ingest::RawRow> =
+        table.rows.iter().map(|r| (r.line, r)).collect();
+    let cell = |e: &StudyEffect, col: &str| -> String {
+        table
+            .column(&col.to_ascii_lowercase())
+            .and_then(|c| row_of.get(&e.line).and_then(|r| r.cells.get(c)))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (x, coef_names) = if o.mods.is_empty() {
+        (None, vec!["intrcpt".to_string()])
+    } else {
+        design(&effects, &o.mods, &cell)?
+    };
+    let stats_err = |e: StatsError| vec![e.to_string()];
+    let fit = rma(&y, &v, x.as_ref(), &labels, o.params).map_err(stats_err)?;
+    let ci = confint::q_profile(&fit, &y, &v, x.as_ref()).map_err(stats_err)?;
+    let hm = harmonic_n(&effects);
+    let back = |b: f64| natural(o.measure, b, hm);
+    let transformed = (fit.p == 1)
+        .then(|| {
+            ordered5(
+                back(fit.beta[0]),
+                back(fit.ci_lb[0]),
+                back(fit.ci_ub[0]),
+                fit.pi.map(|p| (back(p.0), back(p.1))),
+            )
+        })
+        .flatten();
+    let mut warnings: Vec<String> = effects
+        .iter()
+        .flat_map(|e| {
+            e.effect
+                .flags
+                .iter()
+                .map(move |f| format!("{}: {f}", e.study))
+        })
+        .collect();
+    warnings.extend(fit.warnings.iter().cloned());
+    let subgroups = match &o.by {
+        None => None,
+        Some(col) => Some(subgroups(&effects, col, o, &cell, hm)?),
+    };
+    Ok(PoolOutcome {
+        effects,
+        fit,
+        ci,
+        transformed,
+        coef_names,
+        subgroups,
+        warnings,
+    })
+}
+
+fn columns(effects: &[StudyEffect]) -> (Vec<f64>, Vec<f64>, Vec<String>) {
+    (
+        effects.iter().map(|e| e.effect.yi).collect(),
+        effects.iter().map(|e| e.effect.vi).collect(),
+        effects.iter().map(|e| e.study.clone()).collect(),
+    )
+}
+
+/// Separate τ² per subgroup, and the Q-between test.
+fn subgroups(
+    effects: &[StudyEffect],
+    col: &str,
+    o: &PoolOptions,
+    cell: &dyn Fn(&StudyEffect, &str) -> String,
+    hm: f64,
+) -> Result<(Vec<(String, RmaFit, Option<[f64; 3]>)>, f64, usize, f64), Vec<String>> {
+    let mut groups: BTreeMap<String, Vec<StudyEffect>> = BTreeMap::new();
+    for e in effects {
+        let g = cell(e, col);
+        if g.is_empty() {
+            return Err(vec![format!(
+                "study '{}': subgroup column '{col}' is empty",
+                e.study
+            )]);
+        }
+        groups.entry(g).or_default().push(e.clone());
+    }
+    let mut fits = Vec::new();
+    for (g, es) in groups {
+        let (y, v, labels) = columns(&es);
+        let fit = rma(&y, &v, None, &labels, o.params)
+            .map_err(|e| vec![format!("subgroup '{g}': {e}")])?;
+        let back = |b: f64| natural(o.measure, b, hm);
+        let t = back(fit.beta[0]).map(|est| {
+            let (a, b) = (
+                back(fit.ci_lb[0]).unwrap_or(f64::NAN),
+                back(fit.ci_ub[0]).unwrap_or(f64::NAN),
+            );
+            [est, a.min(b), a.max(b)]
+        });
+        fits.push((g, fit, t));
+    }
+    let (qb, df, p) = q_between(
+        &fits
+            .iter()
+            .map(|(_, f, _)| (f.beta[0], f.se[0]))
+            .collect::<Vec<_>>(),
+    );
+    Ok((fits, qb, df, p))
+}
+
+/// Model matrix with an intercept: numeric moderators as columns, others as
+/// dummies against the first level in sorted order (R's default coding).
+fn design(
+    effects: &[StudyEffect],
+    mods: &[String],
+    cell: &dyn Fn(&StudyEffect, &str) -> String,
+) -> Result<(Option<Matrix>, Vec<String>), Vec<String>> {
+    let k = effects.len();
+    let mut cols: Vec<(String, Vec<f64>)> = Vec::new();
+    for m in mods {
+        let raw: Vec<String> = effects.iter().map(|e| cell(e, m)).collect();
+        if let Some(i) = raw.iter().position(String::is_empty) {
+            return Err(vec![format!(
+                "study '{}': moderator '{m}' is empty",
+                effects[i].study
+            )]);
+        }
+        let nums: Vec<Option<f64>> = raw.iter().map(|t| parse_number(t).ok()).collect();
+        if nums.iter().all(Option::is_some) {
+            cols.push((m.clone(), nums.into_iter().flatten().collect()));
+        } else {
+            let mut levels: Vec<&String> = raw.iter().collect();
+            levels.sort();
+            levels.dedup();
+            for level in levels.iter().skip(1) {
+                cols.push((
+                    format!("{m}{level}"),
+                    raw.iter()
+                        .map(|t| f64::from(u8::from(&t == level)))
+                        .collect(),
+                ));
+            }
+        }
+    }
+    let p = cols.len() + 1;
+    let mut x = Matrix::zeros(k, p);
+    for i in 0..k {
+        *x.at_mut(i, 0) = 1.0;
+        for (j, (_, c)) in cols.iter().enumerate() {
+            *x.at_mut(i, j + 1) = c[i];
+        }
+    }
+    let names = std::iter::once("intrcpt".to_string())
+        .chain(cols.into_iter().map(|(n, _)| n))
+        .collect();
+    Ok((Some(x), names))
+}
+
+/// Harmonic mean of the studies' n (for the PFT back-transform).
+fn harmonic_n(effects: &[StudyEffect]) -> f64 {
+    let ns: Vec<f64> = effects.iter().filter_map(|e| e.n).collect();
+    if ns.is_empty() {
+        f64::NAN
+    } else {
+        ns.len() as f64 / ns.iter().map(|n| 1.0 / n).sum::<f64>()
+    }
+}
+
+/// The natural scale of a measure: HR and ROM exponentiate, proportions back-transform.
+pub fn natural(measure: Measure, y: f64, harmonic_n: f64) -> Option<f64> {
+    match measure {
+        Measure::GEN => None,
+        Measure::HR | Measure::ROM => Some(y.exp()),
+        Measure::Proportion(s) => Some(s.back(y, harmonic_n)),
+        Measure::MED | Measure::DOM => Some(y),
+    }
+}
+
+/// (estimate, ci_lb, ci_ub, pi_lb, pi_ub) with bounds ordered (cloglog is decreasing).
+fn ordered5(
+    e: Option<f64>,
+    a: Option<f64>,
+    b: Option<f64>,
+    pi: Option<(Option<f64>, Option<f64>)>,
+) -> Option<[f64; 5]> {
+    let (e, a, b) = (e?, a?, b?);
+    let (c, d) = pi.map_or((f64::NAN, f64::NAN), |(c, d)| {
+        (c.unwrap_or(f64::NAN), d.unwrap_or(f64::NAN))
+    });
+    Some([e, a.min(b), a.max(b), c.min(d), c.max(d)])
+}

@@ -1,0 +1,134 @@
+//! `survlit pool FILE --measure M ...`: pool a table of study results as metafor does.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::analysis::effects::{Measure, Roles};
+use crate::analysis::pooling::{pool_table, PoolOptions};
+use crate::export::pool_json::{to_json, to_text, PoolReport};
+use crate::ingest::read_table;
+use crate::stats::pool::{RmaParams, Tau2Method, TestKind};
+
+/// Arguments of `survlit pool`.
+#[derive(Debug, clap::Args)]
+pub struct PoolArgs {
+    /// CSV (or .xlsx with --sheet) with one row per study.
+    pub file: PathBuf,
+    /// GEN, HR, PR, PLO, PLN, PAS, PFT, CLOGLOG, MED, DOM or ROM.
+    #[arg(long)]
+    pub measure: String,
+    /// tau^2 estimator: FE (EE), DL, HE, HS, SJ, ML, REML, EB, PM.
+    #[arg(long, default_value = "REML")]
+    pub method: String,
+    /// z or knha (Knapp-Hartung).
+    #[arg(long, default_value = "z", value_parser = ["z", "knha"])]
+    pub test: String,
+    /// Confidence level in percent.
+    #[arg(long, default_value_t = 95.0)]
+    pub level: f64,
+    /// Column with subgroups (separate tau^2; test for subgroup differences).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Moderator columns for meta-regression, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub mods: Vec<String>,
+    /// Map a role to another column name: --col ROLE=NAME (repeatable).
+    #[arg(long = "col", value_name = "ROLE=NAME")]
+    pub cols: Vec<String>,
+    /// Worksheet, for spreadsheets.
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print one JSON object (keys follow metafor).
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
+    let usage = |m: String| -> anyhow::Result<ExitCode> {
+        writeln!(std::io::stderr(), "error: {m}")?;
+        Ok(ExitCode::from(2))
+    };
+    let measure: Measure = match a.measure.parse() {
+        Ok(m) => m,
+        Err(e) => return usage(e),
+    };
+    let method: Tau2Method = match a.method.parse() {
+        Ok(m) => m,
+        Err(e) => return usage(e),
+    };
+    if !(a.level > 0.0 && a.level < 100.0) {
+        return usage(format!(
+            "--level {} must be between 0 and 100 (e.g. 95)",
+            a.level
+        ));
+    }
+    let mut roles = Vec::new();
+    for c in &a.cols {
+        match c.split_once('=') {
+            Some((r, n)) => roles.push((r.trim().to_string(), n.trim().to_string())),
+            None => {
+                return usage(format!(
+                    "--col '{c}' must look like ROLE=NAME (e.g. --col hr=hazard_ratio)"
+                ))
+            }
+        }
+    }
+    let test = if a.test == "knha" {
+        TestKind::Knha
+    } else {
+        TestKind::Z
+    };
+    let display = a.file.display().to_string();
+    let table = read_table(Path::new(&a.file), &display, a.sheet.as_deref())?;
+    let opts = PoolOptions {
+        measure,
+        params: RmaParams {
+            method,
+            test,
+            level: a.level / 100.0,
+        },
+        roles: Roles::new(&roles),
+        by: a.by.clone(),
+        mods: a.mods.clone(),
+    };
+    let outcome = match pool_table(&table, &opts) {
+        Ok(o) => o,
+        Err(errors) => {
+            let mut err = std::io::stderr().lock();
+            for e in &errors {
+                writeln!(err, "error: {e}")?;
+            }
+            writeln!(err, "pool stopped: {} problem(s)", errors.len())?;
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let report = PoolReport {
+        measure: measure.to_string(),
+        fit: &outcome.fit,
+        ci: outcome.ci,
+        studies: outcome
+            .effects
+            .iter()
+            .map(|e| {
+                (
+                    e.study.clone(),
+                    e.effect.yi,
+                    e.effect.vi,
+                    e.effect.derivation.clone(),
+                )
+            })
+            .collect(),
+        transformed: outcome.transformed,
+        coef_names: outcome.coef_names.clone(),
+        subgroups: outcome.subgroups.clone(),
+        warnings: outcome.warnings.clone(),
+    };
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&to_json(&report))?)?;
+    } else {
+        write!(out, "{}", to_text(&report))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,243 @@
+//! `survlit pool` end to end against metafor (tests/reference/scripts/
+//! metafor_bcg_mods.R): meta-regression with numeric and categorical
+//! moderators under z and Knapp–Hartung, subgroups with the test for subgroup
+//! differences; the JSON keys; and bad input naming the study.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use serde_json::Value;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn bcg() -> String {
+    format!("{ROOT}/tests/fixtures/dat_bcg.csv")
+}
+
+fn pool_json(args: &[&str]) -> Value {
+    let out = Command::cargo_bin("survlit")
+        .unwrap()
+        .arg("pool")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn reference(file: &str) -> Vec<csv::StringRecord> {
+    let text = std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/{file}")).unwrap();
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    csv::Reader::from_reader(body.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn close(ours: &Value, theirs: &str, what: &str) {
+    let (a, b): (f64, f64) = (
+        ours.as_f64().unwrap_or_else(|| panic!("{what}: {ours}")),
+        theirs.parse().unwrap(),
+    );
+    assert!(
+        (a - b).abs() <= 1e-6 * b.abs().max(1e-9),
+        "{what}: survlit {a:e} vs metafor {b:e}"
+    );
+}
+
+#[test]
+fn json_has_metafor_keys() {
+    let j = pool_json(&[&bcg(), "--measure", "GEN"]);
+    for key in [
+        "k",
+        "measure",
+        "method",
+        "test",
+        "estimate",
+        "se",
+        "stat",
+        "df",
+        "pval",
+        "ci_lb",
+        "ci_ub",
+        "pi_lb",
+        "pi_ub",
+        "tau2",
+        "tau2_se",
+        "tau2_ci_lb",
+        "tau2_ci_ub",
+        "tau",
+        "i2",
+        "i2_ci_lb",
+        "i2_ci_ub",
+        "h2",
+        "h2_ci_lb",
+        "h2_ci_ub",
+        "q",
+        "q_df",
+        "q_pval",
+        "studies",
+        "warnings",
+    ] {
+        assert!(j.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(j["k"], 13);
+    assert_eq!(j["studies"].as_array().unwrap().len(), 13);
+    let w: f64 = j["studies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["weight"].as_f64().unwrap())
+        .sum();
+    assert!((w - 100.0).abs() < 1e-9);
+}
+
+#[test]
+fn meta_regression_matches_metafor() {
+    for (model, mods) in [
+        ("ablat", "ablat"),
+        ("alloc", "alloc"),
+        ("ablat+year", "ablat,year"),
+    ] {
+        for test in ["z", "knha"] {
+            let j = pool_json(&[&bcg(), "--measure", "GEN", "--mods", mods, "--test", test]);
+            let rows: Vec<_> = reference("bcg_mods.csv")
+                .into_iter()
+                .filter(|r| &r[0] == model && &r[1] == test)
+                .collect();
+            let coefs = j["moderators"]["coefficients"].as_array().unwrap();
+            assert_eq!(coefs.len(), rows.len(), "{model} {test}");
+            for (c, r) in coefs.iter().zip(&rows) {
+                assert_eq!(c["term"], r[2], "{model} {test}");
+                for (key, col) in [
+                    ("estimate", 3),
+                    ("se", 4),
+                    ("stat", 5),
+                    ("pval", 6),
+                    ("ci_lb", 7),
+                    ("ci_ub", 8),
+                ] {
+                    close(&c[key], &r[col], &format!("{model} {test} {} {key}", &r[2]));
+                }
+            }
+            let r = &rows[0];
+            for (key, col) in [
+                ("tau2", 9),
+                ("tau2_se", 10),
+                ("q", 11),
+                ("q_pval", 12),
+                ("i2", 15),
+                ("h2", 16),
+            ] {
+                close(&j[key], &r[col], &format!("{model} {test} {key}"));
+            }
+            close(
+                &j["moderators"]["qm"],
+                &r[13],
+                &format!("{model} {test} qm"),
+            );
+            close(
+                &j["moderators"]["qm_pval"],
+                &r[14],
+                &format!("{model} {test} qm_pval"),
+            );
+        }
+    }
+}
+
+#[test]
+fn subgroups_match_metafor() {
+    let j = pool_json(&[&bcg(), "--measure", "GEN", "--by", "alloc"]);
+    let groups = j["subgroups"]["groups"].as_array().unwrap();
+    let refs = reference("bcg_subgroups.csv");
+    assert_eq!(groups.len(), refs.len());
+    for (g, r) in groups.iter().zip(&refs) {
+        assert_eq!(g["group"], r[0]);
+        assert_eq!(g["k"].as_u64().unwrap().to_string(), r[1].to_string());
+        for (key, col) in [("estimate", 2), ("se", 3), ("tau2", 4)] {
+            close(&g[key], &r[col], &format!("{} {key}", &r[0]));
+        }
+    }
+    close(&j["subgroups"]["q_between"], &refs[0][5], "q_between");
+    close(
+        &j["subgroups"]["q_between_pval"],
+        &refs[0][6],
+        "q_between_pval",
+    );
+}
+
+#[test]
+fn hazard_ratios_pool_on_the_log_scale_and_back() {
+    let p = common::TestProject::new(&[(
+        "hr.csv",
+        "study,hr,ci_lb,ci_ub\nA,0.70,0.50,0.98\nB,0.85,0.60,1.20\nC,0.60,0.40,0.90\n",
+    )]);
+    let j = pool_json(&[
+        p.path("hr.csv").to_str().unwrap(),
+        "--measure",
+        "HR",
+        "--method",
+        "DL",
+    ]);
+    let est = j["estimate"].as_f64().unwrap();
+    assert!((j["transformed"]["estimate"].as_f64().unwrap() - est.exp()).abs() < 1e-12);
+    assert!(j["studies"][0]["derivation"]
+        .as_str()
+        .unwrap()
+        .contains("ln(0.7)"));
+}
+
+#[test]
+fn bad_input_names_the_study() {
+    let cases = [
+        ("study,yi,vi\nA,0.1,0.01\nB,0.2,0\n", "GEN", "study 'B'"),
+        ("study,yi,vi\nA,0.1,0.01\nB,NaN,0.02\n", "GEN", "study 'B'"),
+        (
+            "study,hr,ci_lb,ci_ub\nA,0.7,0.5,0.98\nB,0.7,0.8,0.9\n",
+            "HR",
+            "HR 0.7 is not inside its CI",
+        ),
+        ("study,hr,ci_lb,ci_ub\nA,0.7,0,0.98\n", "HR", "must be > 0"),
+        (
+            "study,events,n\nA,12,10\n",
+            "PLO",
+            "study 'A': need 0 <= events <= n",
+        ),
+        ("study,yi,vi\n", "GEN", "no studies (k = 0)"),
+        (
+            "study,median,ci_lb,ci_ub\nA,,,\n",
+            "MED",
+            "median not reached",
+        ),
+    ];
+    for (csv, measure, needle) in cases {
+        let p = common::TestProject::new(&[("in.csv", csv)]);
+        Command::cargo_bin("survlit")
+            .unwrap()
+            .args([
+                "pool",
+                p.path("in.csv").to_str().unwrap(),
+                "--measure",
+                measure,
+            ])
+            .assert()
+            .code(1)
+            .stderr(contains(needle));
+    }
+    Command::cargo_bin("survlit")
+        .unwrap()
+        .args(["pool", &bcg(), "--measure", "XX"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown measure"));
+}
