@@ -42,8 +42,37 @@ pub fn pchisq_upper(x: f64, df: f64) -> f64 {
 }
 
 /// Quantile of χ² with `df` degrees of freedom.
+///
+/// statrs 0.18's `inverse_cdf` returns NaN for df = 1 at small p (e.g.
+/// p = 0.025), which the Q-profile CI needs; so the quantile is found here by
+/// bisection on statrs' (accurate) CDF, to machine precision.
 pub fn qchisq(p: f64, df: f64) -> f64 {
-    ChiSquared::new(df).map_or(f64::NAN, |d| d.inverse_cdf(p))
+    let Ok(d) = ChiSquared::new(df) else {
+        return f64::NAN;
+    };
+    if !(0.0..1.0).contains(&p) || p.is_nan() {
+        return if p == 0.0 { 0.0 } else { f64::NAN };
+    }
+    let mut hi = df.max(1.0);
+    while d.cdf(hi) < p {
+        hi *= 2.0;
+        if !hi.is_finite() {
+            return f64::NAN;
+        }
+    }
+    let mut lo = 0.0;
+    for _ in 0..2000 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if d.cdf(mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// Quantile of the F distribution's upper tail, P(F_{d1,d2} > x).
@@ -70,6 +99,14 @@ mod tests {
         assert!(rel(qt(0.975, 12.0), 2.1788128296672284) < 1e-9);
         assert!(rel(qchisq(0.975, 12.0), 23.336664158645334) < 1e-9);
         assert!(rel(pchisq_upper(152.2330, 12.0), 1.9967721373353058e-26) < 1e-9);
+        // qchisq(c(0.025, 0.005, 0.975), 1) and qchisq(0.025, 2) in R.
+        assert!(rel(qchisq(0.025, 1.0), 9.82069117175256171e-04) < 1e-9);
+        assert!(rel(qchisq(0.005, 1.0), 3.92704222205158963e-05) < 1e-9);
+        assert!(rel(qchisq(0.975, 1.0), 5.02388618731488457) < 1e-12);
+        assert!(rel(qchisq(0.025, 2.0), 5.06356159685797530e-02) < 1e-12);
+        // qt(0.975, 1), qt(0.975, 2).
+        assert!(rel(qt(0.975, 1.0), 12.706204736174698) < 1e-9);
+        assert!(rel(qt(0.975, 2.0), 4.302652729749464) < 1e-9);
         // statrs' erfc is accurate to ~5e-11 relative in this range (R: 1e-16);
         // this bounds the p-value agreement with metafor.
         assert!(rel(p_two_sided_z(1.959963984540054), 0.05) < 1e-9);
