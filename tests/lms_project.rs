@@ -170,3 +170,79 @@ fn every_exported_row_carries_its_source() {
             && ev.contains("36611309")
     );
 }
+
+/// The pooled SBRT local control matches metafor on the same derivations
+/// (tests/reference/scripts/metafor_lms_sbrt.R); pi bounds are on the natural scale there.
+#[test]
+fn pooled_sbrt_local_control_matches_metafor() {
+    let dir = copy_project();
+    run(dir.path());
+    let read = |p: &Path| -> Vec<(String, String)> {
+        let text = std::fs::read_to_string(p).unwrap();
+        let body: String = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let mut rdr = csv::Reader::from_reader(body.as_bytes());
+        let h = rdr.headers().unwrap().clone();
+        let r = rdr.records().next().unwrap().unwrap();
+        h.iter()
+            .zip(r.iter())
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    let ours = read(
+        &dir.path()
+            .join("reports/sbrt-local-control-pooled/pooled.csv"),
+    );
+    let theirs = read(&Path::new(ROOT).join("tests/reference/metafor/lms_sbrt_pooled.csv"));
+    let get = |v: &[(String, String)], k: &str| -> f64 {
+        v.iter()
+            .find(|(a, _)| a == k)
+            .unwrap_or_else(|| panic!("no {k}"))
+            .1
+            .parse()
+            .unwrap()
+    };
+    for key in [
+        "estimate",
+        "se",
+        "ci_lb",
+        "ci_ub",
+        "tau2",
+        "tau2_ci_lb",
+        "tau2_ci_ub",
+        "i2",
+        "q",
+        "q_pval",
+    ] {
+        let (a, b) = (get(&ours, key), get(&theirs, key));
+        assert!(
+            (a - b).abs() <= 1e-6 * b.abs().max(1e-9),
+            "{key}: survlit {a} vs metafor {b}"
+        );
+    }
+    for (key, scale) in [
+        ("estimate_natural", 100.0),
+        ("ci_lb_natural", 100.0),
+        ("ci_ub_natural", 100.0),
+        ("pi_lb_natural", 100.0),
+        ("pi_ub_natural", 100.0),
+    ] {
+        let (a, b) = (
+            get(&ours, key),
+            scale
+                * get(
+                    &theirs,
+                    &key.replace("pi_lb_natural", "pi_lb")
+                        .replace("pi_ub_natural", "pi_ub"),
+                ),
+        );
+        assert!(
+            (a - b).abs() <= 1e-6 * b.abs(),
+            "{key}: survlit {a} vs metafor {b}"
+        );
+    }
+    assert_eq!(get(&ours, "k"), 5.0);
+}

@@ -163,6 +163,8 @@ pub(super) fn run(
         &capitalise(&format!("{stat_word} {outcome_word} across studies")),
     );
     let plot = ComparePlot {
+        reference: (unit == Unit::Ratio).then_some(1.0),
+        footnote: None,
         title: heading.clone(),
         subtitle: opts.subtitle.clone(),
         x_label,
@@ -290,6 +292,8 @@ fn plot_row(
             .or_else(|| f.iqr.as_ref().map(|i| scaled(i, IntervalKind::Iqr)))
             .or_else(|| f.range.as_ref().map(|i| scaled(i, IntervalKind::Range)));
     CompareRow {
+        summary: false,
+        pi: None,
         label: s.short_label(&f.study_id),
         detail: detail.join(", "),
         n_text: n_text(f),

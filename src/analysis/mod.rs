@@ -11,7 +11,9 @@ mod columns;
 mod compare;
 pub mod effects;
 mod evidence_table;
+mod figure_effects;
 pub mod format;
+mod pool;
 pub mod pooling;
 
 use crate::domain::Evidence;
@@ -81,6 +83,7 @@ pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, A
         AnalysisKind::EvidenceTable => evidence_table::run(spec, evidence)?,
         AnalysisKind::CaseTable => case_table::run(spec, evidence)?,
         AnalysisKind::Compare => compare::run(spec, evidence)?,
+        AnalysisKind::Pool => pool::run(spec, evidence)?,
     };
     keep_requested(spec, &mut out)?;
     Ok(out)

@@ -87,6 +87,8 @@ pub enum AnalysisKind {
     CaseTable,
     /// Reported medians or proportions side by side in one figure (SVG + PNG).
     Compare,
+    /// Figures pooled with the metafor-validated engine (CSV + forest plot).
+    Pool,
 }
 
 impl AnalysisKind {
@@ -96,6 +98,7 @@ impl AnalysisKind {
             AnalysisKind::EvidenceTable => "evidence-table",
             AnalysisKind::CaseTable => "case-table",
             AnalysisKind::Compare => "compare",
+            AnalysisKind::Pool => "pool",
         }
     }
 }

@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::ShapeStyle;
 
 use super::layout::{font, text_w, tick_text, Layout, INDENT, M, ROW};
-use super::{ComparePlot, IntervalKind, PlotInterval, Scale};
+use super::{ComparePlot, IntervalKind, PlotInterval};
 use crate::plot::Theme;
 
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -65,8 +65,8 @@ pub(super) fn draw<DB: DrawingBackend>(
             Theme::GRID.stroke_width(t.px(1.0) as u32),
         ))?;
     }
-    if p.scale == Scale::Log {
-        let x = px(l.x(1.0, p.scale));
+    if let Some(reference) = p.reference {
+        let x = px(l.x(reference, p.scale));
         root.draw(&DashedPathElement::new(
             vec![(x, px(l.rows_y)), (x, px(l.axis_y))],
             t.px(4.0) as u32,
@@ -99,7 +99,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             }
             band = !band;
             let indent = if g.heading.is_some() { INDENT * s } else { 0.0 };
-            let row_font = font(t.font(11.5), false);
+            let row_font = font(t.font(11.5), r.summary);
             root.draw(&Text::new(
                 r.label.clone(),
                 (px(l.label_x + indent), px(cy)),
@@ -123,6 +123,11 @@ pub(super) fn draw<DB: DrawingBackend>(
                 (px(l.value_x), px(cy)),
                 font(t.font(11.0), false).color(&Theme::INK).pos(left),
             ))?;
+            if r.summary {
+                draw_summary(root, p, t, l, r, cy)?;
+                y += ROW * s;
+                continue;
+            }
             if let Some(i) = r.interval {
                 draw_interval(root, p, t, l, i, cy)?;
             }
@@ -245,6 +250,41 @@ fn draw_interval<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A pooled estimate: a diamond over its CI, the prediction interval dashed.
+fn draw_summary<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &ComparePlot,
+    t: &Theme,
+    l: &Layout,
+    r: &super::CompareRow,
+    cy: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| v.round() as i32;
+    let y = px(cy);
+    if let Some((a, b)) = r.pi {
+        root.draw(&DashedPathElement::new(
+            vec![(px(l.x(a, p.scale)), y), (px(l.x(b, p.scale)), y)],
+            t.px(3.0) as u32,
+            t.px(2.0) as u32,
+            Theme::INK.stroke_width(t.px(1.2) as u32),
+        ))?;
+    }
+    let (Some(v), Some(i)) = (r.value, r.interval) else {
+        return Ok(());
+    };
+    let (x0, xm, x1) = (
+        px(l.x(i.lower.unwrap_or(v), p.scale)),
+        px(l.x(v, p.scale)),
+        px(l.x(i.upper.unwrap_or(v), p.scale)),
+    );
+    let h = t.px(6.0);
+    root.draw(&Polygon::new(
+        vec![(x0, y), (xm, y - h), (x1, y), (xm, y + h)],
+        Theme::INK.filled(),
+    ))?;
+    Ok(())
+}
+
 fn draw_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     p: &ComparePlot,
@@ -291,6 +331,15 @@ fn draw_legend<DB: DrawingBackend>(
     if open {
         arrowhead(root, t, px(x + 18.0 * s), y, 1, Theme::MARK)?;
         item(&mut x, "bound not reached")?;
+    }
+    if let Some(note) = &p.footnote {
+        root.draw(&Text::new(
+            note.clone(),
+            (px(l.label_x), px(l.legend_y + 30.0 * s)),
+            font(t.font(10.5), false)
+                .color(&Theme::MUTED)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
     }
     Ok(())
 }

@@ -89,7 +89,11 @@ impl Layout {
             .filter_map(|g| g.heading.as_ref())
             .map(|h| text_w(h, t.font(11.5), true) + 2.0 * M * s)
             .fold(0.0, f64::max);
-        width = width.max(title_w).max(heading_w);
+        let footnote_w = p
+            .footnote
+            .as_ref()
+            .map_or(0.0, |f| text_w(f, t.font(10.5), false) + 2.0 * M * s);
+        width = width.max(title_w).max(heading_w).max(footnote_w);
         let header_y =
             M * s + 22.0 * s + if p.subtitle.is_some() { 16.0 * s } else { 0.0 } + 8.0 * s;
         let rows_y = header_y + ROW * s;
@@ -100,7 +104,8 @@ impl Layout {
             .sum();
         let axis_y = rows_y + n_lines as f64 * ROW * s + 6.0 * s;
         let legend_y = axis_y + 6.0 * s + 16.0 * s + 20.0 * s + 10.0 * s;
-        let height = legend_y + 18.0 * s + M * s;
+        let footnote_h = if p.footnote.is_some() { 22.0 * s } else { 0.0 };
+        let height = legend_y + 18.0 * s + footnote_h + M * s;
         let (lo, hi, ticks) = axis(p);
         Layout {
             width: width.ceil() as u32,
@@ -200,6 +205,8 @@ mod tests {
 
     fn plot(label: &str, detail: &str, value_text: &str, heading: &str) -> ComparePlot {
         let row = CompareRow {
+            summary: false,
+            pi: None,
             label: label.into(),
             detail: detail.into(),
             n_text: "120 lesions".into(),
@@ -219,6 +226,8 @@ mod tests {
             label_header: "Study · group".into(),
             estimate_name: "median".into(),
             scale: Scale::Linear,
+            reference: None,
+            footnote: None,
             groups: vec![CompareGroup {
                 heading: Some(heading.into()),
                 rows: vec![row],

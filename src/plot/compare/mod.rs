@@ -57,6 +57,10 @@ pub struct CompareRow {
     pub value_text: String,
     /// Interval to draw.
     pub interval: Option<PlotInterval>,
+    /// A pooled estimate: drawn as a diamond over its CI, label in bold.
+    pub summary: bool,
+    /// Prediction interval of a pooled estimate (dashed line).
+    pub pi: Option<(f64, f64)>,
 }
 
 /// Rows under one heading.
@@ -87,6 +91,10 @@ pub struct ComparePlot {
     pub scale: Scale,
     /// Groups in display order.
     pub groups: Vec<CompareGroup>,
+    /// Vertical reference line (the null effect: 1 for ratios, 0 for differences).
+    pub reference: Option<f64>,
+    /// Line under the legend (heterogeneity statistics of a forest plot).
+    pub footnote: Option<String>,
 }
 
 /// Renders the plot as SVG text.
@@ -125,6 +133,8 @@ mod tests {
 
     fn plot() -> ComparePlot {
         let row = |label: &str, v: f64, i: Option<PlotInterval>| CompareRow {
+            summary: false,
+            pi: None,
             label: label.into(),
             detail: "all".into(),
             n_text: "9".into(),
@@ -133,6 +143,8 @@ mod tests {
             interval: i,
         };
         ComparePlot {
+            reference: None,
+            footnote: None,
             title: "Median overall survival".into(),
             subtitle: None,
             x_label: "Median overall survival (months)".into(),

@@ -38,3 +38,8 @@ pub(crate) fn z_crit(level: f64) -> f64 {
 pub fn rounding_half_unit(decimals: u32) -> f64 {
     0.5 * 10f64.powi(-(decimals as i32))
 }
+
+/// z critical value for a two-sided interval at `level` (0–1).
+pub fn z_for(level: f64) -> f64 {
+    z_crit(level)
+}

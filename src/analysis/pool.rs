@@ -1,0 +1,537 @@
+//! `pool`: pools the selected figures (hazard ratios, proportions at a time
+//! point, or median survival) with the metafor-validated engine, and writes
+//! `pooled.csv`, `effects.csv` (every figure's derivation, or why it was
+//! excluded) and a forest plot. With fewer than two usable studies nothing is
+//! pooled and the report says why.
+
+use serde::Deserialize;
+
+use crate::domain::{Evidence, StudySource};
+use crate::export::{escape_markdown, to_csv, Table};
+use crate::plot::{
+    render_compare_png, render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind,
+    PlotInterval, Scale,
+};
+use crate::project::AnalysisSpec;
+use crate::stats::pool::{confint, rma, RmaParams, Tau2Method, TestKind};
+
+use super::columns::{self, Sourced};
+use super::effects::Measure;
+use super::evidence_table::selected;
+use super::figure_effects::{self, Entered};
+use super::format::{n_text, num};
+use super::pooling::natural;
+use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
+
+/// Options of `pool`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    /// HR, PR, PLO, PLN, PAS, PFT, CLOGLOG or MED.
+    measure: String,
+    /// τ² estimator (default REML).
+    method: Option<String>,
+    /// z (default) or knha.
+    test: Option<String>,
+    /// Confidence level in percent (default 95).
+    level: Option<f64>,
+}
+
+pub(super) fn run(
+    spec: &AnalysisSpec,
+    evidence: &Evidence,
+) -> Result<AnalysisOutput, AnalysisError> {
+    let o: Options = spec.options()?;
+    let bad = |m: String, f: &str| -> AnalysisError { spec.error(m, f.into()).into() };
+    let measure: Measure = o.measure.parse().map_err(|e: String| {
+        bad(
+            format!("options.measure: {e}"),
+            "use HR, PR, PLO, PLN, PAS, PFT, CLOGLOG or MED",
+        )
+    })?;
+    let method: Tau2Method =
+        o.method
+            .as_deref()
+            .unwrap_or("REML")
+            .parse()
+            .map_err(|e: String| {
+                bad(
+                    format!("options.method: {e}"),
+                    "use FE, DL, HE, HS, SJ, ML, REML, EB or PM",
+                )
+            })?;
+    let test = match o.test.as_deref().unwrap_or("z") {
+        "z" => TestKind::Z,
+        "knha" => TestKind::Knha,
+        other => {
+            return Err(bad(
+                format!("options.test: unknown test '{other}'"),
+                "use z or knha",
+            ))
+        }
+    };
+    let level = o.level.unwrap_or(95.0) / 100.0;
+    let params = RmaParams {
+        method,
+        test,
+        level,
+    };
+    let rows = selected(spec, evidence)?;
+    let (entered, excluded) = figure_effects::effects(&rows, measure);
+    let empty = StudySource::default();
+    let source = |id: &str| evidence.studies.get(id).unwrap_or(&empty);
+    let heading = title(spec, "Pooled estimate");
+    let mut warnings: Vec<String> = entered
+        .iter()
+        .flat_map(|e| {
+            e.effect.flags.iter().map(move |f| {
+                format!(
+                    "{}: {f}",
+                    source(&e.figure.study_id).short_label(&e.figure.study_id)
+                )
+            })
+        })
+        .collect();
+    warnings.extend(shared_cohorts(&entered));
+
+    let y: Vec<f64> = entered.iter().map(|e| e.effect.yi).collect();
+    let v: Vec<f64> = entered.iter().map(|e| e.effect.vi).collect();
+    let labels: Vec<String> = entered.iter().map(|e| e.figure.study_id.clone()).collect();
+    let ns: Vec<f64> = entered
+        .iter()
+        .filter_map(|e| e.figure.n.map(|n| n as f64))
+        .collect();
+    let hm = if ns.is_empty() {
+        f64::NAN
+    } else {
+        ns.len() as f64 / ns.iter().map(|n| 1.0 / n).sum::<f64>()
+    };
+    let display = |y: f64| {
+        natural(measure, y, hm).map_or(y, |x| {
+            if matches!(measure, Measure::Proportion(_)) {
+                100.0 * x
+            } else {
+                x
+            }
+        })
+    };
+    let fit = if entered.len() >= 2 {
+        Some(
+            rma(&y, &v, None, &labels, params)
+                .map_err(|e| bad(e.to_string(), "check the selected figures"))?,
+        )
+    } else {
+        None
+    };
+    let ci = match &fit {
+        Some(f) => confint::q_profile(f, &y, &v, None)
+            .map_err(|e| bad(e.to_string(), "check the selected figures"))?,
+        None => None,
+    };
+    if let Some(f) = &fit {
+        warnings.extend(f.warnings.iter().cloned());
+    }
+
+    // Per-study table (pooled and excluded rows).
+    let weights: Vec<Option<f64>> = fit.as_ref().map_or(vec![None; entered.len()], |f| {
+        f.weights.iter().map(|w| Some(*w)).collect()
+    });
+    let mut all: Vec<(
+        &crate::domain::Figure,
+        Option<&Entered>,
+        Option<f64>,
+        Option<String>,
+    )> = entered
+        .iter()
+        .zip(&weights)
+        .map(|(e, w)| (e.figure, Some(e), *w, None))
+        .collect();
+    all.extend(
+        excluded
+            .iter()
+            .map(|(f, r)| (*f, None, None, Some(r.clone()))),
+    );
+    let sourced: Vec<Sourced<'_>> = all
+        .iter()
+        .map(|(f, ..)| Sourced {
+            study_id: &f.study_id,
+            provenance: &f.provenance,
+            study: source(&f.study_id),
+            origin: &f.origin,
+        })
+        .collect();
+    let mut t = Table::default();
+    columns::identity(&mut t, &sourced);
+    t.text(
+        "group",
+        all.iter().map(|(f, ..)| Some(f.group.clone())).collect(),
+    )
+    .text(
+        "statistic",
+        all.iter()
+            .map(|(f, ..)| Some(f.statistic.to_string()))
+            .collect(),
+    )
+    .number("value", all.iter().map(|(f, ..)| f.value).collect())
+    .text(
+        "status",
+        all.iter()
+            .map(|(_, e, ..)| Some(if e.is_some() { "pooled" } else { "excluded" }.to_string()))
+            .collect(),
+    )
+    .text("reason", all.iter().map(|(.., r)| r.clone()).collect())
+    .number(
+        "yi",
+        all.iter()
+            .map(|(_, e, ..)| e.map(|e| e.effect.yi))
+            .collect(),
+    )
+    .number(
+        "vi",
+        all.iter()
+            .map(|(_, e, ..)| e.map(|e| e.effect.vi))
+            .collect(),
+    )
+    .number("weight_pct", all.iter().map(|(_, _, w, _)| *w).collect())
+    .text(
+        "derivation",
+        all.iter()
+            .map(|(_, e, ..)| e.map(|e| e.effect.derivation.clone()))
+            .collect(),
+    )
+    .text(
+        "flags",
+        all.iter()
+            .map(|(_, e, ..)| {
+                e.map(|e| e.effect.flags.join("; "))
+                    .filter(|s| !s.is_empty())
+            })
+            .collect(),
+    );
+    columns::location(&mut t, &sourced);
+    columns::data_origin(&mut t, &sourced);
+    let effects_csv = to_csv(&t).map_err(export_err(spec))?;
+
+    let mut files = vec![OutputFile {
+        name: "effects.csv".into(),
+        bytes: effects_csv,
+    }];
+    let studies = columns::study_ids(all.iter().map(|(f, ..)| f.study_id.as_str()));
+    let exclusions: String = excluded
+        .iter()
+        .map(|(f, r)| {
+            format!(
+                "- {} ({}): {}\n",
+                escape_markdown(&source(&f.study_id).short_label(&f.study_id)),
+                escape_markdown(&f.group),
+                escape_markdown(r)
+            )
+        })
+        .collect();
+    let notes: String = warnings
+        .iter()
+        .map(|w| format!("- {}\n", escape_markdown(w)))
+        .collect();
+    let Some(fit) = fit else {
+        let report = format!("**Not pooled**: {} of {} selected figures have the numbers needed (k < 2).\n\n{}{}[effects.csv]({}/effects.csv)\n", entered.len(), rows.len(), if exclusions.is_empty() { String::new() } else { format!("Excluded:\n\n{exclusions}\n") }, notes, spec.name);
+        return Ok(AnalysisOutput {
+            name: spec.name.clone(),
+            kind: spec.kind,
+            title: heading,
+            files,
+            summary: format!("not pooled (k = {})", entered.len()),
+            report,
+            studies,
+        });
+    };
+
+    let unit = match measure {
+        Measure::HR => "hazard ratio",
+        Measure::Proportion(_) => "%",
+        _ => "months",
+    };
+    let (est, lo, hi) = (
+        display(fit.beta[0]),
+        display(fit.ci_lb[0]),
+        display(fit.ci_ub[0]),
+    );
+    let (lo, hi) = (lo.min(hi), lo.max(hi));
+    let pi = fit
+        .pi
+        .map(|(a, b)| (display(a).min(display(b)), display(a).max(display(b))));
+    let crit = crate::stats::effect::z_for(level);
+    let mut rows_plot: Vec<CompareRow> = entered
+        .iter()
+        .zip(&fit.weights)
+        .map(|(e, w)| {
+            let f = e.figure;
+            let (a, b) = (
+                display(e.effect.yi - crit * e.effect.vi.sqrt()),
+                display(e.effect.yi + crit * e.effect.vi.sqrt()),
+            );
+            let val = display(e.effect.yi);
+            CompareRow {
+                summary: false,
+                pi: None,
+                label: source(&f.study_id).short_label(&f.study_id),
+                detail: if f.group == "all" {
+                    String::new()
+                } else {
+                    f.group.clone()
+                },
+                n_text: n_text(f),
+                value: Some(val),
+                value_text: format!(
+                    "{} [{}, {}]  {}%",
+                    fmt(val),
+                    fmt(a.min(b)),
+                    fmt(a.max(b)),
+                    num(*w, 1)
+                ),
+                interval: Some(PlotInterval {
+                    kind: IntervalKind::Ci,
+                    lower: Some(a.min(b)),
+                    upper: Some(a.max(b)),
+                }),
+            }
+        })
+        .collect();
+    let model = if method == Tau2Method::FE {
+        "Equal-effects model".to_string()
+    } else {
+        format!("Random-effects model ({method})")
+    };
+    rows_plot.push(CompareRow {
+        summary: true,
+        pi,
+        label: model.clone(),
+        detail: String::new(),
+        n_text: String::new(),
+        value: Some(est),
+        value_text: format!("{} [{}, {}]  100%", fmt(est), fmt(lo), fmt(hi)),
+        interval: Some(PlotInterval {
+            kind: IntervalKind::Ci,
+            lower: Some(lo),
+            upper: Some(hi),
+        }),
+    });
+    let tau2_ci = ci.map_or(String::new(), |c| {
+        format!(" (95% CI {}–{})", num(c.tau2.0, 4), num(c.tau2.1, 4))
+    });
+    let het = format!(
+        "Heterogeneity: tau² = {}{tau2_ci}; I² = {}%; Q({}) = {}, p {}. {} {} inference{}.",
+        num(fit.tau2, 4),
+        num(fit.i2, 1),
+        fit.q_df,
+        num(fit.q, 2),
+        fmt_p(fit.q_pval),
+        model,
+        if test == TestKind::Knha {
+            "Knapp–Hartung"
+        } else {
+            "z"
+        },
+        if pi.is_some() {
+            "; dashed: prediction interval"
+        } else {
+            ""
+        }
+    );
+    let plot = ComparePlot {
+        title: heading.clone(),
+        subtitle: Some(format!(
+            "{} pooled on the {measure} scale; weights from the model.",
+            if matches!(measure, Measure::Proportion(_)) {
+                "Proportions"
+            } else if measure == Measure::HR {
+                "Hazard ratios"
+            } else {
+                "Median survival times"
+            }
+        )),
+        x_label: axis_label(&entered, measure, unit),
+        value_header: format!("Estimate [{}% CI]  weight", num(level * 100.0, 1)),
+        label_header: "Study · group".into(),
+        estimate_name: "estimate".into(),
+        scale: if measure == Measure::HR {
+            Scale::Log
+        } else {
+            Scale::Linear
+        },
+        groups: vec![CompareGroup {
+            heading: None,
+            rows: rows_plot,
+        }],
+        reference: (measure == Measure::HR).then_some(1.0),
+        footnote: Some(het.clone()),
+    };
+    let plot_err = |source| AnalysisError::Plot {
+        name: spec.name.clone(),
+        source,
+    };
+    files.push(OutputFile {
+        name: "forest.svg".into(),
+        bytes: render_compare_svg(&plot).map_err(plot_err)?.into_bytes(),
+    });
+    files.push(OutputFile {
+        name: "forest.png".into(),
+        bytes: render_compare_png(&plot, 192).map_err(plot_err)?,
+    });
+
+    let mut p = Table::default();
+    let one = |x: f64| vec![Some(x)];
+    p.text("measure", vec![Some(measure.to_string())])
+        .text("method", vec![Some(method.to_string())])
+        .text("test", vec![Some(test.to_string())])
+        .number("level", one(level * 100.0))
+        .integer("k", vec![Some(fit.k as u64)]);
+    for (name, x) in [
+        ("estimate", fit.beta[0]),
+        ("se", fit.se[0]),
+        ("ci_lb", fit.ci_lb[0]),
+        ("ci_ub", fit.ci_ub[0]),
+        ("pval", fit.pval[0]),
+    ] {
+        p.number(name, one(x));
+    }
+    p.number("pi_lb", vec![fit.pi.map(|x| x.0)])
+        .number("pi_ub", vec![fit.pi.map(|x| x.1)]);
+    p.number("estimate_natural", one(est))
+        .number("ci_lb_natural", one(lo))
+        .number("ci_ub_natural", one(hi))
+        .number("pi_lb_natural", vec![pi.map(|x| x.0)])
+        .number("pi_ub_natural", vec![pi.map(|x| x.1)])
+        .text("natural_unit", vec![Some(unit.to_string())]);
+    p.number("tau2", one(fit.tau2))
+        .number("tau2_ci_lb", vec![ci.map(|c| c.tau2.0)])
+        .number("tau2_ci_ub", vec![ci.map(|c| c.tau2.1)])
+        .number("i2", one(fit.i2))
+        .number("h2", one(fit.h2))
+        .number("q", one(fit.q))
+        .integer("q_df", vec![Some(fit.q_df as u64)])
+        .number("q_pval", one(fit.q_pval));
+    p.text(
+        "studies",
+        vec![Some(
+            entered
+                .iter()
+                .map(|e| e.figure.study_id.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+        )],
+    );
+    files.insert(
+        0,
+        OutputFile {
+            name: "pooled.csv".into(),
+            bytes: to_csv(&p).map_err(export_err(spec))?,
+        },
+    );
+
+    let methods = format!(
+        "Methods: {} figures were converted to the {measure} scale (per-study derivations in effects.csv) and pooled with a {} using {} inference at the {}% level{}; heterogeneity by Q, I² and the Q-profile CI for tau² (survlit {}, validated against metafor 3.8).",
+        entered.len(),
+        model.to_lowercase(),
+        if test == TestKind::Knha { "Knapp–Hartung t" } else { "normal (z)" },
+        num(level * 100.0, 1),
+        if pi.is_some() { ", with a prediction interval" } else { "" },
+        env!("CARGO_PKG_VERSION")
+    );
+    let report = format!(
+        "![{alt}]({name}/forest.png)\n\n**Pooled**: {} [{}, {}] {unit} (k = {}); {}\n\n{}\n\n{}{}[pooled.csv]({name}/pooled.csv) · [effects.csv]({name}/effects.csv) · [SVG]({name}/forest.svg)\n",
+        fmt(est),
+        fmt(lo),
+        fmt(hi),
+        fit.k,
+        escape_markdown(&het),
+        escape_markdown(&methods),
+        if exclusions.is_empty() { String::new() } else { format!("Excluded:\n\n{exclusions}\n") },
+        if notes.is_empty() { String::new() } else { format!("Notes:\n\n{notes}\n") },
+        alt = escape_markdown(&heading),
+        name = spec.name
+    );
+    Ok(AnalysisOutput {
+        name: spec.name.clone(),
+        kind: spec.kind,
+        title: heading,
+        files,
+        summary: format!(
+            "k = {}: {} [{}, {}] {unit}",
+            fit.k,
+            fmt(est),
+            fmt(lo),
+            fmt(hi)
+        ),
+        report,
+        studies,
+    })
+}
+
+/// "Local control at 12 months (%)", "Hazard ratio (log scale)", "Median overall survival (months)".
+fn axis_label(entered: &[Entered<'_>], measure: Measure, unit: &str) -> String {
+    if measure == Measure::HR {
+        return "Hazard ratio (log scale)".into();
+    }
+    let outcomes: std::collections::BTreeSet<_> =
+        entered.iter().map(|e| e.figure.outcome).collect();
+    let times: std::collections::BTreeSet<String> = entered
+        .iter()
+        .filter_map(|e| e.figure.time_point.map(|t| num(t, 2)))
+        .collect();
+    let outcome = if outcomes.len() == 1 {
+        entered[0].figure.outcome.to_string().replace('_', " ")
+    } else {
+        "estimate".into()
+    };
+    let at = if times.len() == 1 {
+        format!(
+            " at {} months",
+            times.iter().next().map_or("", String::as_str)
+        )
+    } else {
+        String::new()
+    };
+    let prefix = if measure == Measure::MED {
+        "median "
+    } else {
+        ""
+    };
+    super::format::capitalise(&format!("{prefix}{outcome}{at} ({unit})"))
+}
+
+/// Figures that carry the same `cohort_*` tag are not independent.
+fn shared_cohorts(entered: &[Entered<'_>]) -> Vec<String> {
+    let mut by_tag: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for e in entered {
+        for t in e.figure.tags.iter().filter(|t| t.starts_with("cohort_")) {
+            by_tag.entry(t).or_default().push(&e.figure.study_id);
+        }
+    }
+    by_tag
+        .into_iter()
+        .filter(|(_, ids)| ids.len() > 1)
+        .map(|(t, ids)| {
+            format!(
+                "{} share {t}: the same patients are counted more than once; exclude all but one",
+                ids.join(" and ")
+            )
+        })
+        .collect()
+}
+
+fn fmt(x: f64) -> String {
+    if x.abs() >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// "< 0.0001" or "= 0.0123".
+fn fmt_p(p: f64) -> String {
+    if p < 0.0001 {
+        "< 0.0001".into()
+    } else {
+        format!("= {p:.4}")
+    }
+}
