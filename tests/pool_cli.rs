@@ -241,3 +241,32 @@ fn bad_input_names_the_study() {
         .code(2)
         .stderr(contains("unknown measure"));
 }
+
+#[test]
+fn leave_one_out_and_cumulative_in_json() {
+    let j = pool_json(&[
+        &bcg(),
+        "--measure",
+        "GEN",
+        "--leave-one-out",
+        "--cumulative",
+        "year",
+    ]);
+    let loo = j["leave_one_out"].as_array().unwrap();
+    let cum = j["cumulative"].as_array().unwrap();
+    assert_eq!((loo.len(), cum.len()), (13, 13));
+    let refs = reference("bcg_sensitivity.csv");
+    let first_loo = refs
+        .iter()
+        .find(|r| &r[0] == "leave1out" && &r[1] == "z")
+        .unwrap();
+    assert_eq!(loo[0]["omitted"], first_loo[2]);
+    close(&loo[0]["estimate"], &first_loo[3], "leave-one-out estimate");
+    let last = refs
+        .iter()
+        .filter(|r| &r[0] == "cumul" && &r[1] == "z")
+        .last()
+        .unwrap();
+    assert_eq!(cum[12]["added"], last[2]);
+    close(&cum[12]["tau2"], &last[9], "cumulative tau2");
+}

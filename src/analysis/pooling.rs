@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::ingest::RawTable;
 use crate::stats::linalg::Matrix;
+use crate::stats::pool::sensitivity::{cumulative, leave_one_out, Refit};
 use crate::stats::pool::{confint, q_between, rma, RmaFit, RmaParams};
 use crate::stats::StatsError;
 use crate::validate::parse_number;
@@ -26,6 +27,10 @@ pub struct PoolOptions {
     pub by: Option<String>,
     /// Moderator columns.
     pub mods: Vec<String>,
+    /// Refit leaving out each study in turn.
+    pub leave_one_out: bool,
+    /// Cumulative meta-analysis ordered by this column (numbers ascending, else text).
+    pub cumulative_by: Option<String>,
 }
 
 /// Everything a pooled analysis reports.
@@ -43,6 +48,10 @@ pub struct PoolOutcome {
     pub coef_names: Vec<String>,
     /// Subgroup fits and the Q-between test.
     pub subgroups: Option<(Vec<(String, RmaFit, Option<[f64; 3]>)>, f64, usize, f64)>,
+    /// Leave-one-out refits.
+    pub leave_one_out: Option<Vec<Refit>>,
+    /// Cumulative refits.
+    pub cumulative: Option<Vec<Refit>>,
     /// Caveats.
     pub warnings: Vec<String>,
 }
@@ -94,6 +103,24 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
         None => None,
         Some(col) => Some(subgroups(&effects, col, o, &cell, hm)?),
     };
+    let loo = if o.leave_one_out {
+        Some(leave_one_out(&y, &v, &labels, o.params).map_err(stats_err)?)
+    } else {
+        None
+    };
+    let cumul = match &o.cumulative_by {
+        None => None,
+        Some(col) => {
+            let keys: Vec<String> = effects.iter().map(|e| cell(e, col)).collect();
+            let mut order: Vec<usize> = (0..effects.len()).collect();
+            let nums: Option<Vec<f64>> = keys.iter().map(|k| parse_number(k).ok()).collect();
+            match nums {
+                Some(n) => order.sort_by(|&a, &b| n[a].total_cmp(&n[b])),
+                None => order.sort_by(|&a, &b| keys[a].cmp(&keys[b])),
+            }
+            Some(cumulative(&y, &v, &labels, &order, o.params).map_err(stats_err)?)
+        }
+    };
     Ok(PoolOutcome {
         effects,
         fit,
@@ -101,6 +128,8 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
         transformed,
         coef_names,
         subgroups,
+        leave_one_out: loo,
+        cumulative: cumul,
         warnings,
     })
 }

@@ -36,6 +36,12 @@ pub struct PoolArgs {
     /// Map a role to another column name: --col ROLE=NAME (repeatable).
     #[arg(long = "col", value_name = "ROLE=NAME")]
     pub cols: Vec<String>,
+    /// Refit leaving out each study in turn.
+    #[arg(long)]
+    pub leave_one_out: bool,
+    /// Cumulative meta-analysis ordered by this column (e.g. year).
+    #[arg(long, value_name = "COL")]
+    pub cumulative: Option<String>,
     /// Worksheet, for spreadsheets.
     #[arg(long)]
     pub sheet: Option<String>,
@@ -91,6 +97,8 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         roles: Roles::new(&roles),
         by: a.by.clone(),
         mods: a.mods.clone(),
+        leave_one_out: a.leave_one_out,
+        cumulative_by: a.cumulative.clone(),
     };
     let outcome = match pool_table(&table, &opts) {
         Ok(o) => o,
@@ -122,6 +130,8 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         transformed: outcome.transformed,
         coef_names: outcome.coef_names.clone(),
         subgroups: outcome.subgroups.clone(),
+        leave_one_out: outcome.leave_one_out.as_deref(),
+        cumulative: outcome.cumulative.as_deref(),
         warnings: outcome.warnings.clone(),
     };
     let mut out = std::io::stdout().lock();

@@ -5,6 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::stats::pool::confint::HeterogeneityCi;
+use crate::stats::pool::sensitivity::Refit;
 use crate::stats::pool::RmaFit;
 
 /// Everything one pooled model reports.
@@ -24,8 +25,16 @@ pub struct PoolReport<'a> {
     pub coef_names: Vec<String>,
     /// Subgroup results (label, fit, transformed estimate/ci) and the Q-between test.
     pub subgroups: Option<(Vec<(String, RmaFit, Option<[f64; 3]>)>, f64, usize, f64)>,
+    /// Leave-one-out refits.
+    pub leave_one_out: Option<&'a [Refit]>,
+    /// Cumulative refits.
+    pub cumulative: Option<&'a [Refit]>,
     /// Caveats from effect derivations and the fit.
     pub warnings: Vec<String>,
+}
+
+fn refits(rs: &[Refit], key: &str) -> Value {
+    Value::Array(rs.iter().map(|r| json!({key: r.study, "k": r.fit.k, "estimate": num(r.fit.beta[0]), "se": num(r.fit.se[0]), "ci_lb": num(r.fit.ci_lb[0]), "ci_ub": num(r.fit.ci_ub[0]), "pval": num(r.fit.pval[0]), "q": num(r.fit.q), "tau2": num(r.fit.tau2), "i2": num(r.fit.i2)})).collect())
 }
 
 fn num(v: f64) -> Value {
@@ -111,6 +120,12 @@ pub fn to_json(r: &PoolReport<'_>) -> Value {
             })
             .collect();
         o.insert("subgroups".into(), json!({"groups": gs, "q_between": num(*qb), "q_between_df": df, "q_between_pval": num(*p)}));
+    }
+    if let Some(rs) = r.leave_one_out {
+        o.insert("leave_one_out".into(), refits(rs, "omitted"));
+    }
+    if let Some(rs) = r.cumulative {
+        o.insert("cumulative".into(), refits(rs, "added"));
     }
     o.insert("warnings".into(), json!(r.warnings));
     Value::Object(o)
@@ -224,6 +239,26 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
             "  test for subgroup differences: Q({df}) = {qb:.4}, p = {}\n",
             fmt_p(*p)
         ));
+    }
+    for (title, rs) in [
+        ("leave-one-out (study omitted)", r.leave_one_out),
+        ("cumulative (study added)", r.cumulative),
+    ] {
+        if let Some(rs) = rs {
+            s.push_str(&format!("\n{title}:\n"));
+            for x in rs {
+                s.push_str(&format!(
+                    "  {:<28} k = {:>3}  {:>9.4} [{:.4}, {:.4}]  tau^2 {:.4}  I^2 {:.1}%\n",
+                    x.study,
+                    x.fit.k,
+                    x.fit.beta[0],
+                    x.fit.ci_lb[0],
+                    x.fit.ci_ub[0],
+                    x.fit.tau2,
+                    x.fit.i2
+                ));
+            }
+        }
     }
     for w in &r.warnings {
         s.push_str(&format!("warning: {w}\n"));

@@ -17,6 +17,7 @@
 
 pub mod confint;
 mod projection;
+pub mod sensitivity;
 pub mod tau2;
 
 use std::fmt;
