@@ -88,6 +88,31 @@ impl Roles {
     }
 }
 
+/// Numeric input roles, in the order they are read.
+const NUMERIC_ROLES: [&str; 21] = [
+    "yi",
+    "vi",
+    "sei",
+    "hr",
+    "ci_lb",
+    "ci_ub",
+    "ci_level",
+    "pval",
+    "o_minus_e",
+    "v",
+    "events",
+    "ratio",
+    "n",
+    "proportion",
+    "median",
+    "median1",
+    "ci_lb1",
+    "ci_ub1",
+    "median2",
+    "ci_lb2",
+    "ci_ub2",
+];
+
 /// Reads effects from a table. Returns the effects or every row's error.
 pub fn read_effects(
     table: &RawTable,
@@ -137,37 +162,12 @@ pub fn read_effects(
         let decimals = |role: &str| {
             cell(role).map_or(0, |t| t.split_once('.').map_or(0, |(_, d)| d.len() as u32))
         };
-        let vals: BTreeMap<&str, Option<f64>> = [
-            "yi",
-            "vi",
-            "sei",
-            "hr",
-            "ci_lb",
-            "ci_ub",
-            "ci_level",
-            "pval",
-            "o_minus_e",
-            "v",
-            "events",
-            "ratio",
-            "n",
-            "proportion",
-            "median",
-            "median1",
-            "ci_lb1",
-            "ci_ub1",
-            "median2",
-            "ci_lb2",
-            "ci_ub2",
-        ]
-        .into_iter()
-        .map(|r| (r, num(r)))
-        .collect();
+        let vals: Vec<(&str, Option<f64>)> = NUMERIC_ROLES.iter().map(|&r| (r, num(r))).collect();
         if !bad.is_empty() {
             errors.push(format!("{place}: {}", bad.join("; ")));
             continue;
         }
-        let g = |r: &str| vals.get(r).copied().flatten();
+        let g = |r: &str| vals.iter().find(|(k, _)| *k == r).and_then(|(_, v)| *v);
         let level = match g("ci_level") {
             Some(l) if l > 1.0 => l / 100.0,
             Some(l) => l,

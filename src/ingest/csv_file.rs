@@ -30,13 +30,18 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
             })
         }
     };
+    let mut lines = LineCounter {
+        bytes: &bytes,
+        offset: 0,
+        line: 1,
+    };
     let mut rows = Vec::new();
     for rec in records {
         let rec = rec.map_err(|e| csv_error(display, &e))?;
         // Physical line of the record's first byte (quoted fields may span lines).
         let line = rec
             .position()
-            .map_or(0, |p| line_at(&bytes, p.byte() as usize));
+            .map_or(0, |p| lines.line_at(p.byte() as usize));
         let mut cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
@@ -56,14 +61,33 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
     })
 }
 
-/// Line of the first content byte at or after `offset` (a record's position
-/// can point at blank lines the reader skipped).
-fn line_at(bytes: &[u8], offset: usize) -> usize {
-    let mut offset = offset.min(bytes.len());
-    while offset < bytes.len() && matches!(bytes[offset], b'\n' | b'\r') {
-        offset += 1;
+/// Physical line numbers of byte offsets, counted incrementally (records come
+/// in increasing order, so the whole file is scanned once).
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    /// Line of the first content byte at or after `offset` (a record's
+    /// position can point at blank lines the reader skipped).
+    fn line_at(&mut self, offset: usize) -> usize {
+        let mut offset = offset.min(self.bytes.len());
+        while offset < self.bytes.len() && matches!(self.bytes[offset], b'\n' | b'\r') {
+            offset += 1;
+        }
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.offset..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.offset = offset;
+        self.line
     }
-    bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 fn csv_error(display: &str, e: &csv::Error) -> IngestError {

@@ -48,6 +48,14 @@ impl Matrix {
     /// X' diag(d) X for this matrix X (k×p) and a weight vector d (k).
     pub fn weighted_gram(&self, d: &[f64]) -> Matrix {
         let p = self.cols;
+        if p == 1 && self.data.iter().all(|x| *x == 1.0) {
+            // Intercept-only model: X'DX = Σd.
+            return Matrix {
+                rows: 1,
+                cols: 1,
+                data: vec![d.iter().sum()],
+            };
+        }
         let mut g = Matrix::zeros(p, p);
         for (i, &di) in d.iter().enumerate() {
             let r = self.row(i);
@@ -68,6 +76,9 @@ impl Matrix {
 
     /// X' (d ∘ y) for this matrix X and vectors d, y.
     pub fn weighted_xty(&self, d: &[f64], y: &[f64]) -> Vec<f64> {
+        if self.cols == 1 && self.data.iter().all(|x| *x == 1.0) {
+            return vec![d.iter().zip(y).map(|(d, y)| d * y).sum()];
+        }
         let mut out = vec![0.0; self.cols];
         for i in 0..self.rows {
             let dy = d[i] * y[i];

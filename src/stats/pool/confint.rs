@@ -31,7 +31,8 @@ pub fn q_profile(
     v: &[f64],
     x: Option<&Matrix>,
 ) -> Result<Option<HeterogeneityCi>, StatsError> {
-    if fit.k <= fit.p {
+    // No heterogeneity CI for an equal-effects model (as metafor's confint).
+    if fit.k <= fit.p || fit.params.method == super::Tau2Method::FE {
         return Ok(None);
     }
     let ones = Matrix::ones_column(y.len());

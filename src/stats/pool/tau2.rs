@@ -13,8 +13,13 @@ use super::Tau2Method;
 use crate::stats::linalg::Matrix;
 use crate::stats::StatsError;
 
-/// Convergence threshold on the change in τ² (metafor's `threshold`, set tight).
+/// Convergence threshold on the change in τ², relative to max(1, τ²)
+/// (metafor's `threshold`, set tight).
 pub const THRESHOLD: f64 = 1e-13;
+/// Below this relative change, a step that is no smaller than the previous
+/// one means the iterations have reached floating-point noise (sums over very
+/// many studies): the estimate has converged as far as arithmetic allows.
+const NOISE_FLOOR: f64 = 1e-10;
 /// Iteration cap of the Fisher scoring and root searches.
 pub const MAX_ITER: usize = 10_000;
 
@@ -174,6 +179,7 @@ fn scoring_loop(
 ) -> Result<Option<(f64, usize)>, StatsError> {
     let (k, p) = (y.len() as f64, x.cols as f64);
     let mut tau2 = start;
+    let mut last_change = f64::INFINITY;
     for iter in 1..=MAX_ITER {
         let w = weights(v, tau2);
         let pr = Projection::new(x, y, &w)?;
@@ -190,9 +196,12 @@ fn scoring_loop(
         }
         let old = tau2;
         tau2 += adj;
-        if (tau2 - old).abs() <= THRESHOLD {
+        let change = (tau2 - old).abs();
+        let scale = tau2.abs().max(1.0);
+        if change <= THRESHOLD * scale || (change <= NOISE_FLOOR * scale && change >= last_change) {
             return Ok(Some((tau2.max(0.0), iter)));
         }
+        last_change = change;
     }
     Ok(None)
 }
@@ -250,16 +259,23 @@ pub fn q_gen(x: &Matrix, y: &[f64], v: &[f64], tau2: f64) -> Result<f64, StatsEr
 }
 
 /// The τ² ≥ 0 at which the generalised Q equals `target` (0 when Q(0) is
-/// already below it). Q is decreasing in τ², so bisection on a doubling
-/// bracket finds the root to machine precision.
+/// already below it). Q is decreasing in τ²: a doubling bracket, then the
+/// Illinois variant of regula falsi (superlinear, never leaves the bracket),
+/// to a relative width of 1e-15.
 pub fn q_root(x: &Matrix, y: &[f64], v: &[f64], target: f64) -> Result<f64, StatsError> {
-    if q_gen(x, y, v, 0.0)? <= target {
+    let f = |t: f64| -> Result<f64, StatsError> { Ok(q_gen(x, y, v, t)? - target) };
+    let f0 = f(0.0)?;
+    if f0 <= 0.0 {
         return Ok(0.0);
     }
+    let (mut lo, mut flo) = (0.0, f0);
     let mut hi = 1.0;
+    let mut fhi = f(hi)?;
     let mut tries = 0;
-    while q_gen(x, y, v, hi)? > target {
+    while fhi > 0.0 {
+        (lo, flo) = (hi, fhi);
         hi *= 2.0;
+        fhi = f(hi)?;
         tries += 1;
         if tries > 200 {
             return Err(StatsError::DidNotConverge {
@@ -268,17 +284,33 @@ pub fn q_root(x: &Matrix, y: &[f64], v: &[f64], target: f64) -> Result<f64, Stat
             });
         }
     }
-    let mut lo = 0.0;
+    // f(lo) > 0 >= f(hi).
+    let mut side = 0i8;
     for _ in 0..MAX_ITER {
-        let mid = 0.5 * (lo + hi);
-        if mid <= lo || mid >= hi {
+        if hi - lo <= 1e-15 * hi.max(1e-300) {
             break;
         }
-        if q_gen(x, y, v, mid)? > target {
-            lo = mid;
+        let mut m = (lo * fhi - hi * flo) / (fhi - flo);
+        if !(m > lo && m < hi) {
+            m = 0.5 * (lo + hi);
+        }
+        let fm = f(m)?;
+        if fm == 0.0 {
+            return Ok(m);
+        }
+        if fm > 0.0 {
+            (lo, flo) = (m, fm);
+            if side == 1 {
+                fhi *= 0.5;
+            }
+            side = 1;
         } else {
-            hi = mid;
+            (hi, fhi) = (m, fm);
+            if side == -1 {
+                flo *= 0.5;
+            }
+            side = -1;
         }
     }
-    Ok(0.5 * (lo + hi))
+    Ok(if flo.abs() < fhi.abs() { lo } else { hi })
 }
