@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::ingest::RawTable;
 use crate::stats::linalg::Matrix;
+use crate::stats::pool::bias::{self, BiasTests};
 use crate::stats::pool::sensitivity::{cumulative, leave_one_out, Refit};
 use crate::stats::pool::{confint, q_between, rma, RmaFit, RmaParams};
 use crate::stats::StatsError;
@@ -31,6 +32,8 @@ pub struct PoolOptions {
     pub leave_one_out: bool,
     /// Cumulative meta-analysis ordered by this column (numbers ascending, else text).
     pub cumulative_by: Option<String>,
+    /// Run the small-study tests (Egger, Begg).
+    pub bias: bool,
 }
 
 /// Everything a pooled analysis reports.
@@ -52,6 +55,8 @@ pub struct PoolOutcome {
     pub leave_one_out: Option<Vec<Refit>>,
     /// Cumulative refits.
     pub cumulative: Option<Vec<Refit>>,
+    /// Small-study tests.
+    pub bias: Option<BiasTests>,
     /// Caveats.
     pub warnings: Vec<String>,
 }
@@ -121,6 +126,7 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
             Some(cumulative(&y, &v, &labels, &order, o.params).map_err(stats_err)?)
         }
     };
+    let bias = o.bias.then(|| bias::all(&y, &v, o.params));
     Ok(PoolOutcome {
         effects,
         fit,
@@ -130,6 +136,7 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
         subgroups,
         leave_one_out: loo,
         cumulative: cumul,
+        bias,
         warnings,
     })
 }

@@ -42,6 +42,9 @@ pub struct PoolArgs {
     /// Cumulative meta-analysis ordered by this column (e.g. year).
     #[arg(long, value_name = "COL")]
     pub cumulative: Option<String>,
+    /// Small-study effects: Egger's regression test (mixed-effects and classical) and Begg's rank test.
+    #[arg(long)]
+    pub bias: bool,
     /// Worksheet, for spreadsheets.
     #[arg(long)]
     pub sheet: Option<String>,
@@ -99,6 +102,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         mods: a.mods.clone(),
         leave_one_out: a.leave_one_out,
         cumulative_by: a.cumulative.clone(),
+        bias: a.bias,
     };
     let outcome = match pool_table(&table, &opts) {
         Ok(o) => o,
@@ -132,6 +136,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         subgroups: outcome.subgroups.clone(),
         leave_one_out: outcome.leave_one_out.as_deref(),
         cumulative: outcome.cumulative.as_deref(),
+        bias: outcome.bias.as_ref(),
         warnings: outcome.warnings.clone(),
     };
     let mut out = std::io::stdout().lock();

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::stats::pool::bias::{Begg, BiasTests, Egger};
 use crate::stats::pool::confint::HeterogeneityCi;
 use crate::stats::pool::sensitivity::Refit;
 use crate::stats::pool::RmaFit;
@@ -29,8 +30,26 @@ pub struct PoolReport<'a> {
     pub leave_one_out: Option<&'a [Refit]>,
     /// Cumulative refits.
     pub cumulative: Option<&'a [Refit]>,
+    /// Small-study tests.
+    pub bias: Option<&'a BiasTests>,
     /// Caveats from effect derivations and the fit.
     pub warnings: Vec<String>,
+}
+
+fn egger_json(e: &Result<Egger, String>, model: &str) -> Value {
+    match e {
+        Ok(e) => {
+            json!({"model": model, "predictor": "sei", "stat": num(e.stat), "df": e.df.map_or(Value::Null, num), "pval": num(e.pval), "limit_estimate": num(e.limit), "limit_ci_lb": num(e.limit_ci.0), "limit_ci_ub": num(e.limit_ci.1)})
+        }
+        Err(why) => json!({"model": model, "not_run": why}),
+    }
+}
+
+fn begg_json(b: &Result<Begg, String>) -> Value {
+    match b {
+        Ok(b) => json!({"tau": num(b.tau), "pval": num(b.pval), "exact": b.exact}),
+        Err(why) => json!({"not_run": why}),
+    }
 }
 
 fn refits(rs: &[Refit], key: &str) -> Value {
@@ -123,6 +142,11 @@ pub fn to_json(r: &PoolReport<'_>) -> Value {
     }
     if let Some(rs) = r.leave_one_out {
         o.insert("leave_one_out".into(), refits(rs, "omitted"));
+    }
+    if let Some(b) = r.bias {
+        o.insert("regtest".into(), egger_json(&b.egger, "rma"));
+        o.insert("regtest_classical".into(), egger_json(&b.classical, "lm"));
+        o.insert("ranktest".into(), begg_json(&b.begg));
     }
     if let Some(rs) = r.cumulative {
         o.insert("cumulative".into(), refits(rs, "added"));
@@ -258,6 +282,35 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
                     x.fit.i2
                 ));
             }
+        }
+    }
+    if let Some(b) = r.bias {
+        s.push_str("\nsmall-study effects:\n");
+        for (name, e) in [
+            ("Egger (mixed-effects)", &b.egger),
+            ("Egger (classical)", &b.classical),
+        ] {
+            match e {
+                Ok(e) => s.push_str(&format!(
+                    "  {name}: {} = {:.4}, p = {}; limit estimate {:.4} [{:.4}, {:.4}]\n",
+                    if e.df.is_some() { "t" } else { "z" },
+                    e.stat,
+                    fmt_p(e.pval),
+                    e.limit,
+                    e.limit_ci.0,
+                    e.limit_ci.1
+                )),
+                Err(why) => s.push_str(&format!("  {name}: not run ({why})\n")),
+            }
+        }
+        match &b.begg {
+            Ok(k) => s.push_str(&format!(
+                "  Begg rank correlation: Kendall's tau = {:.4}, p = {}{}\n",
+                k.tau,
+                fmt_p(k.pval),
+                if k.exact { " (exact)" } else { "" }
+            )),
+            Err(why) => s.push_str(&format!("  Begg rank correlation: not run ({why})\n")),
         }
     }
     for w in &r.warnings {

@@ -15,6 +15,7 @@
 //! Viechtbauer W (2010) J Stat Softw 36(3); Knapp & Hartung (2003) Stat Med
 //! 22:2693–710; Higgins & Thompson (2002) Stat Med 21:1539–58.
 
+pub mod bias;
 pub mod confint;
 mod projection;
 pub mod sensitivity;
