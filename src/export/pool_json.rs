@@ -147,6 +147,13 @@ pub fn to_json(r: &PoolReport<'_>) -> Value {
         o.insert("regtest".into(), egger_json(&b.egger, "rma"));
         o.insert("regtest_classical".into(), egger_json(&b.classical, "lm"));
         o.insert("ranktest".into(), begg_json(&b.begg));
+        o.insert(
+            "trimfill".into(),
+            match &b.trimfill {
+                Ok(t) => json!({"estimator": "L0", "k0": t.k0, "se_k0": num(t.se_k0), "side": if t.side == crate::stats::pool::trimfill::Side::Left { "left" } else { "right" }, "estimate": num(t.fit.beta[0]), "se": num(t.fit.se[0]), "ci_lb": num(t.fit.ci_lb[0]), "ci_ub": num(t.fit.ci_ub[0]), "tau2": num(t.fit.tau2), "filled": t.filled.iter().map(|(y, v)| json!({"yi": num(*y), "vi": num(*v)})).collect::<Vec<_>>()}),
+                Err(why) => json!({"not_run": why}),
+            },
+        );
     }
     if let Some(rs) = r.cumulative {
         o.insert("cumulative".into(), refits(rs, "added"));
@@ -311,6 +318,10 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
                 if k.exact { " (exact)" } else { "" }
             )),
             Err(why) => s.push_str(&format!("  Begg rank correlation: not run ({why})\n")),
+        }
+        match &b.trimfill {
+            Ok(t) => s.push_str(&format!("  trim-and-fill (L0): {} missing on the {} (SE {:.4}); filled estimate {:.4} [{:.4}, {:.4}]\n", t.k0, if t.side == crate::stats::pool::trimfill::Side::Left { "left" } else { "right" }, t.se_k0, t.fit.beta[0], t.fit.ci_lb[0], t.fit.ci_ub[0])),
+            Err(why) => s.push_str(&format!("  trim-and-fill: not run ({why})\n")),
         }
     }
     for w in &r.warnings {

@@ -18,6 +18,7 @@
 //! Egger et al. (1997) BMJ 315:629–34; Begg & Mazumdar (1994) Biometrics
 //! 50:1088–101; Sterne & Egger (2005).
 
+use super::trimfill::{trimfill, K0Estimator, TrimFill};
 use super::{rma, RmaParams, Tau2Method, TestKind};
 use crate::stats::dist;
 use crate::stats::linalg::Matrix;
@@ -82,6 +83,8 @@ pub struct BiasTests {
     pub classical: Result<Egger, String>,
     /// Begg's rank correlation.
     pub begg: Result<Begg, String>,
+    /// Trim-and-fill (L0, side estimated).
+    pub trimfill: Result<TrimFill, String>,
 }
 
 /// Runs every small-study test with the model's settings.
@@ -90,6 +93,14 @@ pub fn all(y: &[f64], v: &[f64], params: RmaParams) -> BiasTests {
         egger: egger(y, v, params, false),
         classical: egger(y, v, params, true),
         begg: begg(y, v),
+        trimfill: if y.len() < MIN_K {
+            Err(format!(
+                "trim-and-fill needs at least {MIN_K} studies (k = {})",
+                y.len()
+            ))
+        } else {
+            trimfill(y, v, params, K0Estimator::L0, None).map_err(|e| e.to_string())
+        },
     }
 }
 

@@ -20,6 +20,7 @@ pub mod confint;
 mod projection;
 pub mod sensitivity;
 pub mod tau2;
+pub mod trimfill;
 
 use std::fmt;
 use std::str::FromStr;
