@@ -270,3 +270,29 @@ fn leave_one_out_and_cumulative_in_json() {
     assert_eq!(cum[12]["added"], last[2]);
     close(&cum[12]["tau2"], &last[9], "cumulative tau2");
 }
+
+#[test]
+fn exclude_derived_drops_back_calculated_effects() {
+    let p = common::TestProject::new(&[(
+        "hr.csv",
+        "study,hr,ci_lb,ci_ub,pval\nA,0.70,0.50,0.98,\nB,0.85,0.60,1.20,\nC,0.60,,,0.01\n",
+    )]);
+    let file = p.path("hr.csv");
+    let all = pool_json(&[file.to_str().unwrap(), "--measure", "HR"]);
+    let some = pool_json(&[
+        file.to_str().unwrap(),
+        "--measure",
+        "HR",
+        "--exclude-derived",
+    ]);
+    assert_eq!((all["k"].as_u64(), some["k"].as_u64()), (Some(3), Some(2)));
+    assert!(some["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().starts_with("C: derived value left out")));
+    assert!(all["studies"][2]["derivation"]
+        .as_str()
+        .unwrap()
+        .contains("from two-sided p = 0.01"));
+}

@@ -183,8 +183,10 @@ pub fn read_effects(
         };
         let result: Result<Effect, EffectError> = match measure {
             Measure::GEN => match (g("yi"), g("vi"), g("sei")) {
-                (Some(y), Some(v), _) => Ok(Effect { yi: y, vi: v, derivation: "given yi, vi".into(), flags: vec![] }),
-                (Some(y), None, Some(s)) => Ok(Effect { yi: y, vi: s * s, derivation: "given yi, sei; vi = sei^2".into(), flags: vec![] }),
+                (Some(y), Some(v), _) => Ok(Effect {
+        derived: false, yi: y, vi: v, derivation: "given yi, vi".into(), flags: vec![] }),
+                (Some(y), None, Some(s)) => Ok(Effect {
+        derived: false, yi: y, vi: s * s, derivation: "given yi, sei; vi = sei^2".into(), flags: vec![] }),
                 _ => Err(EffectError("needs yi with vi or sei".into())),
             },
             Measure::HR => match (g("hr"), g("ci_lb"), g("ci_ub"), g("pval"), g("o_minus_e"), g("v"), g("events")) {

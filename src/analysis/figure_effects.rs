@@ -15,15 +15,25 @@ pub struct Entered<'a> {
     pub effect: Effect,
 }
 
-/// Splits figures into those with an effect and those excluded (with the reason).
+/// Splits figures into those with an effect and those excluded (with the
+/// reason); `exclude_derived` also leaves out effects whose SE was
+/// back-calculated or approximated (the "drop derived values" sensitivity analysis).
 pub fn effects<'a>(
     figures: &[&'a Figure],
     measure: Measure,
+    exclude_derived: bool,
 ) -> (Vec<Entered<'a>>, Vec<(&'a Figure, String)>) {
     let mut entered = Vec::new();
     let mut excluded = Vec::new();
     for &f in figures {
         match effect(f, measure) {
+            Ok(effect) if exclude_derived && effect.derived => excluded.push((
+                f,
+                format!(
+                    "derived value left out by exclude_derived ({})",
+                    effect.derivation
+                ),
+            )),
             Ok(effect) => entered.push(Entered { figure: f, effect }),
             Err(reason) => excluded.push((f, reason)),
         }
@@ -87,6 +97,7 @@ fn effect(f: &Figure, measure: Measure) -> Result<Effect, String> {
             let n = f.n.ok_or("no n and no CI")? as f64;
             let mut e = proportion::from_counts(v * n, n, scale).map_err(|e| e.to_string())?;
             if f.statistic == Statistic::ProportionAtT {
+                e.derived = true;
                 e.flags.push(format!("approximate: {:.1} of {n} taken as events from a {} proportion (censoring ignored)", v * n, f.derivation.as_deref().unwrap_or("time-to-event")));
             }
             Ok(e)

@@ -35,6 +35,9 @@ struct Options {
     test: Option<String>,
     /// Confidence level in percent (default 95).
     level: Option<f64>,
+    /// Leave out effects whose SE was back-calculated or approximated.
+    #[serde(default)]
+    exclude_derived: bool,
 }
 
 pub(super) fn run(
@@ -77,7 +80,7 @@ pub(super) fn run(
         level,
     };
     let rows = selected(spec, evidence)?;
-    let (entered, excluded) = figure_effects::effects(&rows, measure);
+    let (entered, excluded) = figure_effects::effects(&rows, measure, o.exclude_derived);
     let empty = StudySource::default();
     let source = |id: &str| evidence.studies.get(id).unwrap_or(&empty);
     let heading = title(spec, "Pooled estimate");

@@ -32,8 +32,10 @@ pub struct PoolOptions {
     pub leave_one_out: bool,
     /// Cumulative meta-analysis ordered by this column (numbers ascending, else text).
     pub cumulative_by: Option<String>,
-    /// Run the small-study tests (Egger, Begg).
+    /// Run the small-study tests (Egger, Begg, trim-and-fill).
     pub bias: bool,
+    /// Leave out effects whose SE was back-calculated or approximated.
+    pub exclude_derived: bool,
 }
 
 /// Everything a pooled analysis reports.
@@ -63,7 +65,24 @@ pub struct PoolOutcome {
 
 /// Pools a table; errors are messages naming the study or column.
 pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<String>> {
-    let effects = read_effects(table, o.measure, &o.roles)?;
+    let mut effects = read_effects(table, o.measure, &o.roles)?;
+    let mut dropped = Vec::new();
+    if o.exclude_derived {
+        let (keep, drop): (Vec<_>, Vec<_>) = effects.into_iter().partition(|e| !e.effect.derived);
+        effects = keep;
+        dropped = drop
+            .into_iter()
+            .map(|e| {
+                format!(
+                    "{}: derived value left out by --exclude-derived ({})",
+                    e.study, e.effect.derivation
+                )
+            })
+            .collect();
+        if effects.is_empty() {
+            return Err(vec!["--exclude-derived leaves no studies".into()]);
+        }
+    }
     let (y, v, labels) = columns(&effects);
     let row_of: BTreeMap<usize, &crate::ingest::RawRow> =
         table.rows.iter().map(|r| (r.line, r)).collect();
@@ -104,6 +123,7 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
         })
         .collect();
     warnings.extend(fit.warnings.iter().cloned());
+    warnings.extend(dropped);
     let subgroups = match &o.by {
         None => None,
         Some(col) => Some(subgroups(&effects, col, o, &cell, hm)?),

@@ -45,6 +45,10 @@ pub struct PoolArgs {
     /// Small-study effects: Egger's regression test (mixed-effects and classical) and Begg's rank test.
     #[arg(long)]
     pub bias: bool,
+    /// Sensitivity analysis: leave out effects whose SE was back-calculated or
+    /// approximated (HR from a p-value or from p and events, one-sided median SEs).
+    #[arg(long)]
+    pub exclude_derived: bool,
     /// Worksheet, for spreadsheets.
     #[arg(long)]
     pub sheet: Option<String>,
@@ -103,6 +107,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         leave_one_out: a.leave_one_out,
         cumulative_by: a.cumulative.clone(),
         bias: a.bias,
+        exclude_derived: a.exclude_derived,
     };
     let outcome = match pool_table(&table, &opts) {
         Ok(o) => o,

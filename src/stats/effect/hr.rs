@@ -77,6 +77,7 @@ pub fn from_ci(ci: PrintedCi) -> Result<Effect, EffectError> {
         ));
     }
     Ok(Effect {
+        derived: false,
         yi,
         vi: se * se,
         derivation: format!(
@@ -115,6 +116,7 @@ pub fn from_p(hr: f64, p: f64, sides: Sides) -> Result<Effect, EffectError> {
         "one-sided"
     };
     Ok(Effect {
+        derived: true,
         yi: hr.ln(),
         vi: se * se,
         derivation: format!(
@@ -132,6 +134,7 @@ pub fn from_o_minus_e(o_minus_e: f64, v: f64) -> Result<Effect, EffectError> {
         )));
     }
     Ok(Effect {
+        derived: false,
         yi: o_minus_e / v,
         vi: 1.0 / v,
         derivation: format!("yi = (O-E)/V = {o_minus_e}/{v}; vi = 1/V"),
@@ -158,6 +161,7 @@ pub fn from_p_events(
     let v = events * ratio / ((1.0 + ratio) * (1.0 + ratio));
     let sign = if favours_research { -1.0 } else { 1.0 };
     Ok(Effect {
+        derived: true,
         yi: sign * z / v.sqrt(),
         vi: 1.0 / v,
         derivation: format!("V = d r / (1+r)^2 = {events} x {ratio} / {:.4} = {v:.6}; O-E = {}z sqrt(V), z = {z:.6}; yi = (O-E)/V, vi = 1/V (Tierney 2007)", (1.0 + ratio) * (1.0 + ratio), if favours_research { "-" } else { "+" }),

@@ -63,6 +63,7 @@ fn median_se(m: ReportedMedian) -> Result<(f64, f64, Option<String>), EffectErro
 pub fn med(m: ReportedMedian) -> Result<Effect, EffectError> {
     let (y, se, flag) = median_se(m)?;
     Ok(Effect {
+        derived: flag.is_some(),
         yi: y,
         vi: se * se,
         derivation: format!("yi = median {y}; SE = CI width / (2z) = {se:.6}"),
@@ -75,6 +76,7 @@ pub fn dom(a: ReportedMedian, b: ReportedMedian) -> Result<Effect, EffectError> 
     let (m1, s1, f1) = median_se(a)?;
     let (m2, s2, f2) = median_se(b)?;
     Ok(Effect {
+        derived: f1.is_some() || f2.is_some(),
         yi: m1 - m2,
         vi: s1 * s1 + s2 * s2,
         derivation: format!("yi = {m1} - {m2}; vi = {s1:.6}^2 + {s2:.6}^2"),
@@ -92,6 +94,7 @@ pub fn rom(a: ReportedMedian, b: ReportedMedian) -> Result<Effect, EffectError> 
         ));
     }
     Ok(Effect {
+        derived: f1.is_some() || f2.is_some(),
         yi: (m1 / m2).ln(),
         vi: (s1 / m1).powi(2) + (s2 / m2).powi(2),
         derivation: format!("yi = ln({m1}/{m2}); vi = ({s1:.6}/{m1})^2 + ({s2:.6}/{m2})^2"),

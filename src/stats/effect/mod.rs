@@ -22,6 +22,11 @@ pub struct Effect {
     pub derivation: String,
     /// Caveats (asymmetric CI, continuity correction, one-sided SE, ...).
     pub flags: Vec<String>,
+    /// True when the SE was back-calculated or approximated rather than taken
+    /// from counts or a two-sided Wald CI (HR from a p-value or from p and
+    /// events, counts from a time-to-event proportion, a one-sided median SE):
+    /// the values a "drop derived" sensitivity analysis removes.
+    pub derived: bool,
 }
 
 /// Why an effect could not be derived from a study's numbers.

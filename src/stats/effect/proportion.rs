@@ -121,6 +121,7 @@ pub fn from_counts(x: f64, n: f64, scale: Scale) -> Result<Effect, EffectError> 
         Scale::CLOGLOG => ((-p.ln()).ln(), (1.0 - p) / (nn * p * p.ln() * p.ln())),
     };
     Ok(Effect {
+        derived: false,
         yi,
         vi,
         derivation: format!("{} from {xx} of {nn} (p = {p:.6})", scale.name()),
@@ -148,7 +149,8 @@ pub fn from_ci(
     let (tl, tu) = (scale.transform(lower), scale.transform(upper));
     let (lo, hi) = (tl.min(tu), tl.max(tu));
     let se = (hi - lo) / (2.0 * z);
-    Ok(Effect { yi: scale.transform(p), vi: se * se, derivation: format!("{} of p = {p}; SE = width of the transformed CI ({lower}–{upper}) / (2 x {z:.6}) = {se:.6}", scale.name()), flags: vec![] })
+    Ok(Effect {
+        derived: false, yi: scale.transform(p), vi: se * se, derivation: format!("{} of p = {p}; SE = width of the transformed CI ({lower}–{upper}) / (2 x {z:.6}) = {se:.6}", scale.name()), flags: vec![] })
 }
 
 #[cfg(test)]
