@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::ingest::RawTable;
 use crate::stats::linalg::Matrix;
 use crate::stats::pool::bias::{self, BiasTests};
+use crate::stats::pool::influence::{influence, Influence};
 use crate::stats::pool::sensitivity::{cumulative, leave_one_out, Refit};
 use crate::stats::pool::{confint, q_between, rma, RmaFit, RmaParams};
 use crate::stats::StatsError;
@@ -36,6 +37,8 @@ pub struct PoolOptions {
     pub bias: bool,
     /// Leave out effects whose SE was back-calculated or approximated.
     pub exclude_derived: bool,
+    /// Influence diagnostics for every study.
+    pub influence: bool,
 }
 
 /// Everything a pooled analysis reports.
@@ -59,6 +62,8 @@ pub struct PoolOutcome {
     pub cumulative: Option<Vec<Refit>>,
     /// Small-study tests.
     pub bias: Option<BiasTests>,
+    /// Influence diagnostics (intercept-only models).
+    pub influence: Option<Vec<Influence>>,
     /// Caveats.
     pub warnings: Vec<String>,
 }
@@ -147,6 +152,15 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
         }
     };
     let bias = o.bias.then(|| bias::all(&y, &v, o.params));
+    let infl = if o.influence && fit.p == 1 {
+        Some(influence(&fit, &y, &v).map_err(stats_err)?)
+    } else {
+        None
+    };
+    if o.influence && fit.p > 1 {
+        warnings
+            .push("influence diagnostics are computed for models without moderators only".into());
+    }
     Ok(PoolOutcome {
         effects,
         fit,
@@ -157,6 +171,7 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
         leave_one_out: loo,
         cumulative: cumul,
         bias,
+        influence: infl,
         warnings,
     })
 }

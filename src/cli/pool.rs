@@ -49,6 +49,9 @@ pub struct PoolArgs {
     /// approximated (HR from a p-value or from p and events, one-sided median SEs).
     #[arg(long)]
     pub exclude_derived: bool,
+    /// Influence diagnostics (rstudent, DFFITS, Cook's D, cov.r, tau2 and Q without each study, hat, DFBETAS).
+    #[arg(long)]
+    pub influence: bool,
     /// Worksheet, for spreadsheets.
     #[arg(long)]
     pub sheet: Option<String>,
@@ -108,6 +111,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         cumulative_by: a.cumulative.clone(),
         bias: a.bias,
         exclude_derived: a.exclude_derived,
+        influence: a.influence,
     };
     let outcome = match pool_table(&table, &opts) {
         Ok(o) => o,
@@ -142,6 +146,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         leave_one_out: outcome.leave_one_out.as_deref(),
         cumulative: outcome.cumulative.as_deref(),
         bias: outcome.bias.as_ref(),
+        influence: outcome.influence.as_deref(),
         warnings: outcome.warnings.clone(),
     };
     let mut out = std::io::stdout().lock();

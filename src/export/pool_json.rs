@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 
 use crate::stats::pool::bias::{Begg, BiasTests, Egger};
 use crate::stats::pool::confint::HeterogeneityCi;
+use crate::stats::pool::influence::Influence;
 use crate::stats::pool::sensitivity::Refit;
 use crate::stats::pool::RmaFit;
 
@@ -32,6 +33,8 @@ pub struct PoolReport<'a> {
     pub cumulative: Option<&'a [Refit]>,
     /// Small-study tests.
     pub bias: Option<&'a BiasTests>,
+    /// Influence diagnostics, in study order.
+    pub influence: Option<&'a [Influence]>,
     /// Caveats from effect derivations and the fit.
     pub warnings: Vec<String>,
 }
@@ -142,6 +145,10 @@ pub fn to_json(r: &PoolReport<'_>) -> Value {
     }
     if let Some(rs) = r.leave_one_out {
         o.insert("leave_one_out".into(), refits(rs, "omitted"));
+    }
+    if let Some(inf) = r.influence {
+        let rows: Vec<Value> = r.studies.iter().zip(inf).map(|((s, ..), d)| json!({"study": s, "rstudent": num(d.rstudent), "dffits": num(d.dffits), "cook_d": num(d.cook_d), "cov_r": num(d.cov_r), "tau2_del": num(d.tau2_del), "qe_del": num(d.qe_del), "hat": num(d.hat), "weight": num(d.weight), "dfbetas": num(d.dfbetas), "influential": d.influential})).collect();
+        o.insert("influence".into(), Value::Array(rows));
     }
     if let Some(b) = r.bias {
         o.insert("regtest".into(), egger_json(&b.egger, "rma"));
@@ -289,6 +296,27 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
                     x.fit.i2
                 ));
             }
+        }
+    }
+    if let Some(inf) = r.influence {
+        s.push_str("\ninfluence (metafor's definitions; * = influential):\n");
+        s.push_str(&format!(
+            "  {:<24} {:>9} {:>9} {:>8} {:>7} {:>8} {:>9} {:>6}\n",
+            "study", "rstudent", "dffits", "cook.d", "cov.r", "tau2.del", "QE.del", "hat"
+        ));
+        for ((name, ..), d) in r.studies.iter().zip(inf) {
+            s.push_str(&format!(
+                "  {:<24} {:>9.4} {:>9.4} {:>8.4} {:>7.4} {:>8.4} {:>9.4} {:>6.4}{}\n",
+                name,
+                d.rstudent,
+                d.dffits,
+                d.cook_d,
+                d.cov_r,
+                d.tau2_del,
+                d.qe_del,
+                d.hat,
+                if d.influential { " *" } else { "" }
+            ));
         }
     }
     if let Some(b) = r.bias {

@@ -17,6 +17,7 @@
 
 pub mod bias;
 pub mod confint;
+pub mod influence;
 mod projection;
 pub mod sensitivity;
 pub mod tau2;
@@ -149,6 +150,8 @@ pub struct RmaFit {
     pub ci_ub: Vec<f64>,
     /// Variance–covariance matrix of the coefficients.
     pub vb: Matrix,
+    /// Knapp–Hartung scale factor s² = y'Py/(k−p) (1 under z tests).
+    pub s2w: f64,
     /// Degrees of freedom of t tests (Knapp–Hartung), else `None`.
     pub df: Option<f64>,
     /// τ².
@@ -302,6 +305,7 @@ pub fn rma(
         stat,
         pval,
         vb,
+        s2w,
         df: t_df,
         tau2,
         tau2_se: est.se,

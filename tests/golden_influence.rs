@@ -1,0 +1,90 @@
+//! Influence diagnostics against metafor's influence() (tests/reference/
+//! scripts/metafor_influence.R): dat.bcg and a six-study set with one
+//! influential outlier; REML, z and Knapp–Hartung.
+
+use survlit::stats::pool::influence::influence;
+use survlit::stats::pool::{rma, RmaParams, Tau2Method, TestKind};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+#[test]
+fn influence_matches_metafor() {
+    let mut rdr = csv::Reader::from_path(format!("{ROOT}/tests/fixtures/dat_bcg.csv")).unwrap();
+    let bcg: (Vec<f64>, Vec<f64>) = rdr
+        .records()
+        .map(Result::unwrap)
+        .map(|r| (r[4].parse::<f64>().unwrap(), r[5].parse::<f64>().unwrap()))
+        .unzip();
+    let outlier6 = (
+        vec![0.1, 0.15, 0.2, 0.12, 0.18, 1.6],
+        vec![0.02, 0.03, 0.025, 0.02, 0.03, 0.01],
+    );
+    let text = std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/bcg_influence.csv"))
+        .unwrap();
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let refs: Vec<csv::StringRecord> = csv::Reader::from_reader(body.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let mut failures = Vec::new();
+    let mut flagged = 0;
+    for (set, (y, v)) in [("bcg", &bcg), ("outlier6", &outlier6)] {
+        for test in [TestKind::Z, TestKind::Knha] {
+            let fit = rma(
+                y,
+                v,
+                None,
+                &[],
+                RmaParams {
+                    method: Tau2Method::REML,
+                    test,
+                    level: 0.95,
+                },
+            )
+            .unwrap();
+            let inf = influence(&fit, y, v).unwrap();
+            let rows: Vec<_> = refs
+                .iter()
+                .filter(|r| &r[0] == set && r[1] == test.to_string())
+                .collect();
+            assert_eq!(rows.len(), inf.len());
+            for (d, r) in inf.iter().zip(rows) {
+                for (name, ours, col) in [
+                    ("rstudent", d.rstudent, 3),
+                    ("dffits", d.dffits, 4),
+                    ("cook_d", d.cook_d, 5),
+                    ("cov_r", d.cov_r, 6),
+                    ("tau2_del", d.tau2_del, 7),
+                    ("qe_del", d.qe_del, 8),
+                    ("hat", d.hat, 9),
+                    ("weight", d.weight, 10),
+                    ("dfbetas", d.dfbetas, 11),
+                ] {
+                    let theirs: f64 = r[col].parse().unwrap();
+                    if (ours - theirs).abs() > 1e-6 * theirs.abs().max(1e-9) {
+                        failures.push(format!(
+                            "{set} {test} study {} {name}: survlit {ours:e} vs metafor {theirs:e}",
+                            &r[2]
+                        ));
+                    }
+                }
+                assert_eq!(
+                    d.influential,
+                    &r[12] == "TRUE",
+                    "{set} {test} study {}",
+                    &r[2]
+                );
+                flagged += usize::from(d.influential);
+            }
+        }
+    }
+    assert!(
+        flagged >= 2,
+        "the outlier set must exercise the influential flag"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
