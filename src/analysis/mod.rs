@@ -14,6 +14,7 @@ mod evidence_table;
 mod figure_effects;
 pub mod format;
 mod pool;
+mod pool_tables;
 pub mod pooling;
 
 use crate::domain::Evidence;

@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use crate::domain::{Evidence, StudySource};
-use crate::export::{escape_markdown, to_csv, Table};
+use crate::export::{escape_markdown, to_csv};
 use crate::plot::{
     render_compare_png, render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind,
     PlotInterval, Scale,
@@ -15,11 +15,12 @@ use crate::plot::{
 use crate::project::AnalysisSpec;
 use crate::stats::pool::{confint, rma, RmaParams, Tau2Method, TestKind};
 
-use super::columns::{self, Sourced};
+use super::columns;
 use super::effects::Measure;
 use super::evidence_table::selected;
 use super::figure_effects::{self, Entered};
 use super::format::{n_text, num};
+use super::pool_tables;
 use super::pooling::natural;
 use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
 
@@ -135,91 +136,22 @@ pub(super) fn run(
         warnings.extend(f.warnings.iter().cloned());
     }
 
-    // Per-study table (pooled and excluded rows).
     let weights: Vec<Option<f64>> = fit.as_ref().map_or(vec![None; entered.len()], |f| {
         f.weights.iter().map(|w| Some(*w)).collect()
     });
-    let mut all: Vec<(
-        &crate::domain::Figure,
-        Option<&Entered>,
-        Option<f64>,
-        Option<String>,
-    )> = entered
-        .iter()
-        .zip(&weights)
-        .map(|(e, w)| (e.figure, Some(e), *w, None))
-        .collect();
-    all.extend(
-        excluded
-            .iter()
-            .map(|(f, r)| (*f, None, None, Some(r.clone()))),
-    );
-    let sourced: Vec<Sourced<'_>> = all
-        .iter()
-        .map(|(f, ..)| Sourced {
-            study_id: &f.study_id,
-            provenance: &f.provenance,
-            study: source(&f.study_id),
-            origin: &f.origin,
-        })
-        .collect();
-    let mut t = Table::default();
-    columns::identity(&mut t, &sourced);
-    t.text(
-        "group",
-        all.iter().map(|(f, ..)| Some(f.group.clone())).collect(),
-    )
-    .text(
-        "statistic",
-        all.iter()
-            .map(|(f, ..)| Some(f.statistic.to_string()))
-            .collect(),
-    )
-    .number("value", all.iter().map(|(f, ..)| f.value).collect())
-    .text(
-        "status",
-        all.iter()
-            .map(|(_, e, ..)| Some(if e.is_some() { "pooled" } else { "excluded" }.to_string()))
-            .collect(),
-    )
-    .text("reason", all.iter().map(|(.., r)| r.clone()).collect())
-    .number(
-        "yi",
-        all.iter()
-            .map(|(_, e, ..)| e.map(|e| e.effect.yi))
-            .collect(),
-    )
-    .number(
-        "vi",
-        all.iter()
-            .map(|(_, e, ..)| e.map(|e| e.effect.vi))
-            .collect(),
-    )
-    .number("weight_pct", all.iter().map(|(_, _, w, _)| *w).collect())
-    .text(
-        "derivation",
-        all.iter()
-            .map(|(_, e, ..)| e.map(|e| e.effect.derivation.clone()))
-            .collect(),
-    )
-    .text(
-        "flags",
-        all.iter()
-            .map(|(_, e, ..)| {
-                e.map(|e| e.effect.flags.join("; "))
-                    .filter(|s| !s.is_empty())
-            })
-            .collect(),
-    );
-    columns::location(&mut t, &sourced);
-    columns::data_origin(&mut t, &sourced);
+    let t = pool_tables::effects_table(&entered, &excluded, &weights, &source);
     let effects_csv = to_csv(&t).map_err(export_err(spec))?;
 
     let mut files = vec![OutputFile {
         name: "effects.csv".into(),
         bytes: effects_csv,
     }];
-    let studies = columns::study_ids(all.iter().map(|(f, ..)| f.study_id.as_str()));
+    let studies = columns::study_ids(
+        entered
+            .iter()
+            .map(|e| e.figure.study_id.as_str())
+            .chain(excluded.iter().map(|(f, _)| f.study_id.as_str())),
+    );
     let exclusions: String = excluded
         .iter()
         .map(|(f, r)| {
@@ -381,47 +313,14 @@ pub(super) fn run(
         bytes: render_compare_png(&plot, 192).map_err(plot_err)?,
     });
 
-    let mut p = Table::default();
-    let one = |x: f64| vec![Some(x)];
-    p.text("measure", vec![Some(measure.to_string())])
-        .text("method", vec![Some(method.to_string())])
-        .text("test", vec![Some(test.to_string())])
-        .number("level", one(level * 100.0))
-        .integer("k", vec![Some(fit.k as u64)]);
-    for (name, x) in [
-        ("estimate", fit.beta[0]),
-        ("se", fit.se[0]),
-        ("ci_lb", fit.ci_lb[0]),
-        ("ci_ub", fit.ci_ub[0]),
-        ("pval", fit.pval[0]),
-    ] {
-        p.number(name, one(x));
-    }
-    p.number("pi_lb", vec![fit.pi.map(|x| x.0)])
-        .number("pi_ub", vec![fit.pi.map(|x| x.1)]);
-    p.number("estimate_natural", one(est))
-        .number("ci_lb_natural", one(lo))
-        .number("ci_ub_natural", one(hi))
-        .number("pi_lb_natural", vec![pi.map(|x| x.0)])
-        .number("pi_ub_natural", vec![pi.map(|x| x.1)])
-        .text("natural_unit", vec![Some(unit.to_string())]);
-    p.number("tau2", one(fit.tau2))
-        .number("tau2_ci_lb", vec![ci.map(|c| c.tau2.0)])
-        .number("tau2_ci_ub", vec![ci.map(|c| c.tau2.1)])
-        .number("i2", one(fit.i2))
-        .number("h2", one(fit.h2))
-        .number("q", one(fit.q))
-        .integer("q_df", vec![Some(fit.q_df as u64)])
-        .number("q_pval", one(fit.q_pval));
-    p.text(
-        "studies",
-        vec![Some(
-            entered
-                .iter()
-                .map(|e| e.figure.study_id.as_str())
-                .collect::<Vec<_>>()
-                .join(";"),
-        )],
+    let p = pool_tables::pooled_table(
+        measure,
+        params,
+        &fit,
+        ci.as_ref(),
+        (est, lo, hi, pi),
+        unit,
+        &entered,
     );
     files.insert(
         0,
