@@ -4,33 +4,17 @@
 //! distribution) and a simulated k = 60 set (still exact: metafor uses the
 //! exact distribution whenever there are no ties).
 
+mod common;
+
+use common::{fixture_yv as load, reference};
 use survlit::stats::pool::bias::{begg, egger};
 use survlit::stats::pool::{RmaParams, Tau2Method, TestKind};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn load(file: &str, yi: usize, vi: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut rdr = csv::Reader::from_path(format!("{ROOT}/tests/fixtures/{file}")).unwrap();
-    rdr.records()
-        .map(Result::unwrap)
-        .map(|r| (r[yi].parse::<f64>().unwrap(), r[vi].parse::<f64>().unwrap()))
-        .unzip()
-}
-
 #[test]
 fn egger_and_begg_match_metafor() {
-    let text = std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/bias.csv")).unwrap();
-    let body: String = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
     let mut failures = Vec::new();
     let mut n = 0;
-    for r in csv::Reader::from_reader(body.as_bytes())
-        .records()
-        .map(Result::unwrap)
-    {
+    for r in reference("bias.csv") {
         let (y, v) = if &r[0] == "bcg" {
             load("dat_bcg.csv", 4, 5)
         } else {

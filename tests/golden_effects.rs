@@ -3,23 +3,11 @@
 //! Freeman–Tukey back-transformation of Miller (1978) with the harmonic-mean n.
 //! Closed forms: 1e-9 relative.
 
+mod common;
+
+use common::reference as rows;
 use survlit::stats::effect::proportion::{from_counts, Scale};
 use survlit::stats::pool::{rma, RmaParams, Tau2Method, TestKind};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn rows(file: &str) -> Vec<csv::StringRecord> {
-    let text = std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/{file}")).unwrap();
-    let body: String = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    csv::Reader::from_reader(body.as_bytes())
-        .records()
-        .map(Result::unwrap)
-        .collect()
-}
 
 fn close(a: f64, b: f64, what: &str) {
     assert!(

@@ -2,34 +2,20 @@
 //! scripts/metafor_influence.R): dat.bcg and a six-study set with one
 //! influential outlier; REML, z and Knapp–Hartung.
 
+mod common;
+
+use common::{fixture_yv, reference};
 use survlit::stats::pool::influence::influence;
 use survlit::stats::pool::{rma, RmaParams, Tau2Method, TestKind};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
 #[test]
 fn influence_matches_metafor() {
-    let mut rdr = csv::Reader::from_path(format!("{ROOT}/tests/fixtures/dat_bcg.csv")).unwrap();
-    let bcg: (Vec<f64>, Vec<f64>) = rdr
-        .records()
-        .map(Result::unwrap)
-        .map(|r| (r[4].parse::<f64>().unwrap(), r[5].parse::<f64>().unwrap()))
-        .unzip();
+    let bcg = fixture_yv("dat_bcg.csv", 4, 5);
     let outlier6 = (
         vec![0.1, 0.15, 0.2, 0.12, 0.18, 1.6],
         vec![0.02, 0.03, 0.025, 0.02, 0.03, 0.01],
     );
-    let text = std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/bcg_influence.csv"))
-        .unwrap();
-    let body: String = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let refs: Vec<csv::StringRecord> = csv::Reader::from_reader(body.as_bytes())
-        .records()
-        .map(Result::unwrap)
-        .collect();
+    let refs = reference("bcg_influence.csv");
     let mut failures = Vec::new();
     let mut flagged = 0;
     for (set, (y, v)) in [("bcg", &bcg), ("outlier6", &outlier6)] {

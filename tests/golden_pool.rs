@@ -4,6 +4,8 @@
 //! τ², I² and H², and study weights. Tolerance: 1e-9 relative for closed-form
 //! estimators, 1e-6 for iterative ones (ML, REML, EB, PM).
 
+mod common;
+
 use std::collections::HashMap;
 
 use survlit::stats::pool::{confint, rma, RmaParams, Tau2Method, TestKind};
@@ -158,18 +160,8 @@ fn bcg_reml_headline_numbers() {
 /// survlit inverts the CDF itself), and k = 3 under Knapp–Hartung.
 #[test]
 fn small_k_q_profile_matches_metafor() {
-    let text =
-        std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/small_k.csv")).unwrap();
-    let body: String = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
     let mut failures = Vec::new();
-    for r in csv::Reader::from_reader(body.as_bytes())
-        .records()
-        .map(Result::unwrap)
-    {
+    for r in common::reference("small_k.csv") {
         let parse = |s: &str| {
             s.split(';')
                 .map(|x| x.parse::<f64>().unwrap())

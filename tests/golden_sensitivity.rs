@@ -2,6 +2,8 @@
 //! and cumul(order = year) on dat.bcg (tests/reference/scripts/
 //! metafor_bcg_sensitivity.R); REML, z and Knapp–Hartung; 1e-6 relative.
 
+mod common;
+
 use survlit::stats::pool::sensitivity::{cumulative, leave_one_out};
 use survlit::stats::pool::{RmaParams, Tau2Method, TestKind};
 
@@ -19,19 +21,7 @@ fn leave_one_out_and_cumulative_match_metafor() {
     }
     let mut order: Vec<usize> = (0..y.len()).collect();
     order.sort_by_key(|&i| years[i]); // stable, as R's order()
-    let text = std::fs::read_to_string(format!(
-        "{ROOT}/tests/reference/metafor/bcg_sensitivity.csv"
-    ))
-    .unwrap();
-    let body: String = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let refs: Vec<csv::StringRecord> = csv::Reader::from_reader(body.as_bytes())
-        .records()
-        .map(Result::unwrap)
-        .collect();
+    let refs = common::reference("bcg_sensitivity.csv");
     let mut failures = Vec::new();
     for test in [TestKind::Z, TestKind::Knha] {
         let params = RmaParams {

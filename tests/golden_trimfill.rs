@@ -2,34 +2,17 @@
 //! metafor_trimfill.R): dat.hackshaw1998, dat.bcg and a simulated k = 60 set;
 //! FE and REML; L0 and R0 — k0, its SE, the side, and the filled model.
 
+mod common;
+
+use common::{fixture_yv as load, reference};
 use survlit::stats::pool::trimfill::{trimfill, K0Estimator, Side};
 use survlit::stats::pool::{RmaParams, Tau2Method, TestKind};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn load(file: &str, yi: usize, vi: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut rdr = csv::Reader::from_path(format!("{ROOT}/tests/fixtures/{file}")).unwrap();
-    rdr.records()
-        .map(Result::unwrap)
-        .map(|r| (r[yi].parse::<f64>().unwrap(), r[vi].parse::<f64>().unwrap()))
-        .unzip()
-}
-
 #[test]
 fn trimfill_matches_metafor() {
-    let text =
-        std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/trimfill.csv")).unwrap();
-    let body: String = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
     let mut failures = Vec::new();
     let mut n = 0;
-    for r in csv::Reader::from_reader(body.as_bytes())
-        .records()
-        .map(Result::unwrap)
-    {
+    for r in reference("trimfill.csv") {
         let (y, v) = match &r[0] {
             "hackshaw1998" => load("hackshaw1998.csv", 1, 2),
             "bcg" => load("dat_bcg.csv", 4, 5),

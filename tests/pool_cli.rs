@@ -6,10 +6,11 @@
 mod common;
 
 use assert_cmd::Command;
+use common::reference;
 use predicates::str::contains;
 use serde_json::Value;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use common::ROOT;
 
 fn bcg() -> String {
     format!("{ROOT}/tests/fixtures/dat_bcg.csv")
@@ -29,19 +30,6 @@ fn pool_json(args: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn reference(file: &str) -> Vec<csv::StringRecord> {
-    let text = std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/{file}")).unwrap();
-    let body: String = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    csv::Reader::from_reader(body.as_bytes())
-        .records()
-        .map(Result::unwrap)
-        .collect()
 }
 
 fn close(ours: &Value, theirs: &str, what: &str) {

@@ -156,3 +156,34 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// The repository root.
+pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Header and records of a committed reference file under
+/// `tests/reference/metafor/` (its leading `# tool, version` line skipped).
+pub fn reference_table(file: &str) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let text = std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/{file}")).unwrap();
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut rdr = csv::Reader::from_reader(body.as_bytes());
+    let header = rdr.headers().unwrap().clone();
+    (header, rdr.records().map(Result::unwrap).collect())
+}
+
+/// Records of a committed reference file.
+pub fn reference(file: &str) -> Vec<csv::StringRecord> {
+    reference_table(file).1
+}
+
+/// Two numeric columns (effects and variances) of a fixture under `tests/fixtures/`.
+pub fn fixture_yv(file: &str, yi: usize, vi: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut rdr = csv::Reader::from_path(format!("{ROOT}/tests/fixtures/{file}")).unwrap();
+    rdr.records()
+        .map(Result::unwrap)
+        .map(|r| (r[yi].parse::<f64>().unwrap(), r[vi].parse::<f64>().unwrap()))
+        .unzip()
+}

@@ -12,7 +12,8 @@
 //! # References
 //! Viechtbauer & Cheung (2010) Res Synth Methods 1:112–25.
 
-use super::{rma, RmaFit};
+use super::sensitivity::leave_one_out;
+use super::RmaFit;
 use crate::stats::StatsError;
 
 /// Diagnostics of one study.
@@ -52,16 +53,12 @@ pub fn influence(fit: &RmaFit, y: &[f64], v: &[f64]) -> Result<Vec<Influence>, S
     let w: Vec<f64> = v.iter().map(|v| 1.0 / (v + fit.tau2)).collect();
     let sw: f64 = w.iter().sum();
     let (kf, pf) = (k as f64, 1.0);
-    (0..k)
-        .map(|i| {
-            let keep = |s: &[f64]| {
-                s.iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, x)| *x)
-                    .collect::<Vec<_>>()
-            };
-            let del = rma(&keep(y), &keep(v), None, &[], fit.params)?;
+    let refits = leave_one_out(y, v, &[], fit.params)?;
+    refits
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let del = &r.fit;
             let (b_del, vb_del, tau2_del, s2w_del) =
                 (del.beta[0], del.vb.at(0, 0), del.tau2, del.s2w);
             let hat = w[i] / sw;
