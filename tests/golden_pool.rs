@@ -26,19 +26,11 @@ fn bcg() -> (Vec<String>, Vec<f64>, Vec<f64>) {
 }
 
 fn reference() -> Vec<HashMap<String, String>> {
-    let text =
-        std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/bcg_rma.csv")).unwrap();
-    let body: String = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let mut rdr = csv::Reader::from_reader(body.as_bytes());
-    let h = rdr.headers().unwrap().clone();
-    rdr.records()
+    let (h, rows) = common::reference_table("bcg_rma.csv");
+    rows.into_iter()
         .map(|r| {
             h.iter()
-                .zip(r.unwrap().iter())
+                .zip(r.iter())
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect()
         })
