@@ -48,13 +48,13 @@ fn egger_and_begg_match_metafor() {
             ("rank pval", b.pval, 12, 1e-9),
         ] {
             n += 1;
-            let theirs: f64 = r[col].parse().unwrap();
-            if (ours - theirs).abs() > tol * theirs.abs().max(1e-12) {
-                failures.push(format!(
-                    "{} {} {name}: survlit {ours:e} vs metafor {theirs:e}",
-                    &r[0], &r[1]
-                ));
-            }
+            common::check(
+                &mut failures,
+                &format!("{} {} {name}", &r[0], &r[1]),
+                ours,
+                &r[col],
+                tol,
+            );
         }
     }
     assert_eq!(n, 44);

@@ -50,13 +50,13 @@ fn influence_matches_metafor() {
                     ("weight", d.weight, 10),
                     ("dfbetas", d.dfbetas, 11),
                 ] {
-                    let theirs: f64 = r[col].parse().unwrap();
-                    if (ours - theirs).abs() > 1e-6 * theirs.abs().max(1e-9) {
-                        failures.push(format!(
-                            "{set} {test} study {} {name}: survlit {ours:e} vs metafor {theirs:e}",
-                            &r[2]
-                        ));
-                    }
+                    common::check(
+                        &mut failures,
+                        &format!("{set} {test} study {} {name}", &r[2]),
+                        ours,
+                        &r[col],
+                        1e-6,
+                    );
                 }
                 assert_eq!(
                     d.influential,

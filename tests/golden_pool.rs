@@ -37,20 +37,6 @@ fn reference() -> Vec<HashMap<String, String>> {
         .collect()
 }
 
-fn check(what: &str, ours: f64, theirs: &str, tol: f64, failures: &mut Vec<String>) {
-    if theirs == "NA" {
-        return;
-    }
-    let r: f64 = theirs.parse().unwrap();
-    let ok = (ours - r).abs() <= tol * r.abs().max(1e-12) || (ours == r);
-    if !ok {
-        failures.push(format!(
-            "{what}: survlit {ours:.15e} vs metafor {r:.15e} (rel {:.2e})",
-            ((ours - r) / r).abs()
-        ));
-    }
-}
-
 #[test]
 fn rma_matches_metafor_on_bcg_for_every_estimator_and_test() {
     let (labels, y, v) = bcg();
@@ -97,7 +83,7 @@ fn rma_matches_metafor_on_bcg_for_every_estimator_and_test() {
             ("weight_1", fit.weights[0]),
             ("weight_13", fit.weights[12]),
         ] {
-            check(&tag(name), ours, &row[name], tol, &mut failures);
+            common::check(&mut failures, &tag(name), ours, &row[name], tol);
         }
         if method != Tau2Method::FE {
             let ci = confint::q_profile(&fit, &y, &v, None).unwrap().unwrap();
@@ -110,7 +96,7 @@ fn rma_matches_metafor_on_bcg_for_every_estimator_and_test() {
                 ("h2_lb", ci.h2.0),
                 ("h2_ub", ci.h2.1),
             ] {
-                check(&tag(name), ours, &row[name], 1e-6, &mut failures);
+                common::check(&mut failures, &tag(name), ours, &row[name], 1e-6);
             }
         }
     }
@@ -197,12 +183,12 @@ fn small_k_q_profile_matches_metafor() {
                 );
                 continue;
             }
-            check(
+            common::check(
+                &mut failures,
                 &format!("{} {} {name}", &r[0], &r[1]),
                 ours,
                 &r[col],
                 1e-6,
-                &mut failures,
             );
         }
     }

@@ -54,13 +54,13 @@ fn leave_one_out_and_cumulative_match_metafor() {
                     ("tau2", f.fit.tau2, 9),
                     ("i2", f.fit.i2, 10),
                 ] {
-                    let theirs: f64 = r[col].parse().unwrap();
-                    if (ours - theirs).abs() > 1e-6 * theirs.abs().max(1e-9) {
-                        failures.push(format!(
-                            "{kind} {test} {} {name}: survlit {ours:e} vs metafor {theirs:e}",
-                            &r[2]
-                        ));
-                    }
+                    common::check(
+                        &mut failures,
+                        &format!("{kind} {test} {} {name}", &r[2]),
+                        ours,
+                        &r[col],
+                        1e-6,
+                    );
                 }
             }
             if kind == "cumul" {

@@ -53,12 +53,7 @@ fn trimfill_matches_metafor() {
             ("ci_ub", tf.fit.ci_ub[0], 9),
             ("tau2", tf.fit.tau2, 10),
         ] {
-            let theirs: f64 = r[col].parse().unwrap();
-            if (ours - theirs).abs() > 1e-6 * theirs.abs().max(1e-9) {
-                failures.push(format!(
-                    "{tag} {name}: survlit {ours:e} vs metafor {theirs:e}"
-                ));
-            }
+            common::check(&mut failures, &format!("{tag} {name}"), ours, &r[col], 1e-6);
         }
     }
     assert_eq!(n, 12);

@@ -129,6 +129,24 @@ fn seed_figures_are_shown_as_their_sources_label_them() {
 fn every_exported_row_carries_its_source() {
     let dir = copy_project();
     run(dir.path());
+    // Identifiers each study has anywhere in data/ (first non-empty, as survlit gathers them).
+    let mut known: std::collections::HashMap<String, (String, String)> =
+        std::collections::HashMap::new();
+    for table in ["figures.csv", "cases.csv"] {
+        let mut rdr = csv::Reader::from_path(Path::new(ROOT).join("data").join(table)).unwrap();
+        let h = rdr.headers().unwrap().clone();
+        let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+        let (sid, doi, pmid) = (col("study_id"), col("doi"), col("pmid"));
+        for r in rdr.records().map(Result::unwrap) {
+            let e = known.entry(r[sid].to_string()).or_default();
+            if e.0.is_empty() {
+                e.0 = r[doi].to_string();
+            }
+            if e.1.is_empty() {
+                e.1 = r[pmid].to_string();
+            }
+        }
+    }
     for file in [
         "evidence/evidence.csv",
         "cases/cases.csv",
@@ -159,7 +177,13 @@ fn every_exported_row_carries_its_source() {
                 "{file}: row without source: {r:?}"
             );
             // Where the data knows an identifier, the export carries it.
-            let _ = (&r[doi], &r[pmid]);
+            let (want_doi, want_pmid) = known.get(&r[sid]).cloned().unwrap_or_default();
+            assert_eq!(
+                (&r[doi], &r[pmid]),
+                (want_doi.as_str(), want_pmid.as_str()),
+                "{file}: study {} lost its identifiers",
+                &r[sid]
+            );
         }
         assert!(n > 0, "{file} is empty");
     }
@@ -178,17 +202,9 @@ fn pooled_sbrt_local_control_matches_metafor() {
     let dir = copy_project();
     run(dir.path());
     let read = |p: &Path| -> Vec<(String, String)> {
-        let text = std::fs::read_to_string(p).unwrap();
-        let body: String = text
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        let mut rdr = csv::Reader::from_reader(body.as_bytes());
-        let h = rdr.headers().unwrap().clone();
-        let r = rdr.records().next().unwrap().unwrap();
+        let (h, rows) = common::csv_table(p);
         h.iter()
-            .zip(r.iter())
+            .zip(rows[0].iter())
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect()
     };

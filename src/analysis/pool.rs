@@ -105,11 +105,7 @@ pub(super) fn run(
         .iter()
         .filter_map(|e| e.figure.n.map(|n| n as f64))
         .collect();
-    let hm = if ns.is_empty() {
-        f64::NAN
-    } else {
-        ns.len() as f64 / ns.iter().map(|n| 1.0 / n).sum::<f64>()
-    };
+    let hm = crate::stats::effect::harmonic_mean(&ns);
     let display = |y: f64| {
         natural(measure, y, hm).map_or(y, |x| {
             if matches!(measure, Measure::Proportion(_)) {
@@ -194,16 +190,13 @@ pub(super) fn run(
     let pi = fit
         .pi
         .map(|(a, b)| (display(a).min(display(b)), display(a).max(display(b))));
-    let crit = crate::stats::effect::z_for(level);
     let mut rows_plot: Vec<CompareRow> = entered
         .iter()
         .zip(&fit.weights)
         .map(|(e, w)| {
             let f = e.figure;
-            let (a, b) = (
-                display(e.effect.yi - crit * e.effect.vi.sqrt()),
-                display(e.effect.yi + crit * e.effect.vi.sqrt()),
-            );
+            let (lo, hi) = crate::stats::effect::wald_ci(e.effect.yi, e.effect.vi, level);
+            let (a, b) = (display(lo), display(hi));
             let val = display(e.effect.yi);
             CompareRow {
                 summary: false,

@@ -277,12 +277,7 @@ fn design(
 
 /// Harmonic mean of the studies' n (for the PFT back-transform).
 fn harmonic_n(effects: &[StudyEffect]) -> f64 {
-    let ns: Vec<f64> = effects.iter().filter_map(|e| e.n).collect();
-    if ns.is_empty() {
-        f64::NAN
-    } else {
-        ns.len() as f64 / ns.iter().map(|n| 1.0 / n).sum::<f64>()
-    }
+    crate::stats::effect::harmonic_mean(&effects.iter().filter_map(|e| e.n).collect::<Vec<_>>())
 }
 
 /// The natural scale of a measure: HR and ROM exponentiate, proportions back-transform.

@@ -163,7 +163,16 @@ pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// Header and records of a committed reference file under
 /// `tests/reference/metafor/` (its leading `# tool, version` line skipped).
 pub fn reference_table(file: &str) -> (csv::StringRecord, Vec<csv::StringRecord>) {
-    let text = std::fs::read_to_string(format!("{ROOT}/tests/reference/metafor/{file}")).unwrap();
+    csv_table(
+        &std::path::Path::new(ROOT)
+            .join("tests/reference/metafor")
+            .join(file),
+    )
+}
+
+/// Header and records of any CSV, leading `#` comment lines skipped.
+pub fn csv_table(path: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let body: String = text
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -186,4 +195,22 @@ pub fn fixture_yv(file: &str, yi: usize, vi: usize) -> (Vec<f64>, Vec<f64>) {
         .map(Result::unwrap)
         .map(|r| (r[yi].parse::<f64>().unwrap(), r[vi].parse::<f64>().unwrap()))
         .unzip()
+}
+
+/// Compares a survlit value with a reference value printed by R (relative
+/// tolerance, with a floor for values near zero; "NA" is skipped) and records
+/// a readable mismatch.
+pub fn check(failures: &mut Vec<String>, what: &str, ours: f64, theirs: &str, tol: f64) {
+    if theirs == "NA" {
+        return;
+    }
+    let r: f64 = theirs
+        .parse()
+        .unwrap_or_else(|_| panic!("{what}: reference value '{theirs}' is not a number"));
+    if ours != r && (ours - r).abs() > tol * r.abs().max(1e-12) {
+        failures.push(format!(
+            "{what}: survlit {ours:.15e} vs reference {r:.15e} (rel {:.2e})",
+            ((ours - r) / r).abs()
+        ));
+    }
 }

@@ -105,10 +105,7 @@ pub fn from_p(hr: f64, p: f64, sides: Sides) -> Result<Effect, EffectError> {
             "HR = 1 with a p-value gives no standard error (ln HR = 0)".into(),
         ));
     }
-    let z = match sides {
-        Sides::Two => dist::qnorm(1.0 - p / 2.0),
-        Sides::One => dist::qnorm(1.0 - p),
-    };
+    let z = z_from_p(p, sides);
     let se = hr.ln().abs() / z;
     let side = if sides == Sides::Two {
         "two-sided"
@@ -154,10 +151,7 @@ pub fn from_p_events(
     if !(p > 0.0 && p < 1.0) || events <= 0.0 || ratio <= 0.0 {
         return Err(EffectError(format!("need 0 < p < 1, events > 0 and allocation ratio > 0 (got p = {p}, events = {events}, ratio = {ratio})")));
     }
-    let z = match sides {
-        Sides::Two => dist::qnorm(1.0 - p / 2.0),
-        Sides::One => dist::qnorm(1.0 - p),
-    };
+    let z = z_from_p(p, sides);
     let v = events * ratio / ((1.0 + ratio) * (1.0 + ratio));
     let sign = if favours_research { -1.0 } else { 1.0 };
     Ok(Effect {
@@ -167,6 +161,14 @@ pub fn from_p_events(
         derivation: format!("V = d r / (1+r)^2 = {events} x {ratio} / {:.4} = {v:.6}; O-E = {}z sqrt(V), z = {z:.6}; yi = (O-E)/V, vi = 1/V (Tierney 2007)", (1.0 + ratio) * (1.0 + ratio), if favours_research { "-" } else { "+" }),
         flags: vec!["approximate: O-E and V reconstructed from a p-value and the number of events".into()],
     })
+}
+
+/// The z statistic whose two-sided (or one-sided) p-value is `p`.
+fn z_from_p(p: f64, sides: Sides) -> f64 {
+    match sides {
+        Sides::Two => dist::qnorm(1.0 - p / 2.0),
+        Sides::One => dist::qnorm(1.0 - p),
+    }
 }
 
 fn fmt_level(level: f64) -> String {

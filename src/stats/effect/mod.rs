@@ -44,7 +44,18 @@ pub fn rounding_half_unit(decimals: u32) -> f64 {
     0.5 * 10f64.powi(-(decimals as i32))
 }
 
-/// z critical value for a two-sided interval at `level` (0–1).
-pub fn z_for(level: f64) -> f64 {
-    z_crit(level)
+/// Two-sided Wald interval yᵢ ± z·√vᵢ of one study's effect at `level` (0–1).
+pub fn wald_ci(yi: f64, vi: f64, level: f64) -> (f64, f64) {
+    let half = z_crit(level) * vi.sqrt();
+    (yi - half, yi + half)
+}
+
+/// Harmonic mean of sample sizes (for the Freeman–Tukey back-transform);
+/// NaN when there are none.
+pub fn harmonic_mean(ns: &[f64]) -> f64 {
+    if ns.is_empty() {
+        f64::NAN
+    } else {
+        ns.len() as f64 / ns.iter().map(|n| 1.0 / n).sum::<f64>()
+    }
 }
