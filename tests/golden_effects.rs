@@ -58,7 +58,7 @@ fn freeman_tukey_back_transform_with_harmonic_mean_n() {
         &y,
         &v,
         None,
-        &[],
+        survlit::stats::pool::NO_LABELS,
         RmaParams {
             method: Tau2Method::FE,
             test: TestKind::Z,

@@ -24,7 +24,7 @@ fn influence_matches_metafor() {
                 y,
                 v,
                 None,
-                &[],
+                survlit::stats::pool::NO_LABELS,
                 RmaParams {
                     method: Tau2Method::REML,
                     test,

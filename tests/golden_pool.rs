@@ -155,7 +155,7 @@ fn small_k_q_profile_matches_metafor() {
             &y,
             &v,
             None,
-            &[],
+            survlit::stats::pool::NO_LABELS,
             RmaParams {
                 method: Tau2Method::REML,
                 test,

@@ -63,6 +63,8 @@ pub struct StudyEffect {
     pub study: String,
     /// Line in the input.
     pub line: usize,
+    /// Index of the row in the table read.
+    pub row: usize,
     /// The effect.
     pub effect: Effect,
     /// Sample size (proportions; used by the PFT back-transform).
@@ -130,89 +132,110 @@ pub fn read_effects(
     if !missing.is_empty() {
         return Err(missing);
     }
-    let mut out = Vec::new();
+    // Resolve every role's column once; rows are then read by index.
+    let col = |role: &str| table.column(roles.name(role));
+    let study_col = col("study");
+    let favours_col = col("favours");
+    let sides_col = col("sides");
+    let numeric_cols: [Option<usize>; NUMERIC_ROLES.len()] = NUMERIC_ROLES.map(|r| col(r));
+    let mut out = Vec::with_capacity(table.rows.len());
     let mut errors = Vec::new();
     for (i, row) in table.rows.iter().enumerate() {
-        let cell = |role: &str| {
-            table
-                .column(roles.name(role))
-                .and_then(|c| row.cells.get(c))
+        let at = |c: Option<usize>| {
+            c.and_then(|c| row.cells.get(c))
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
         };
-        let study = cell("study").map_or_else(|| format!("row {}", i + 1), str::to_string);
-        let place = format!(
-            "{}, line {}, study '{study}'",
-            table.source.display, row.line
-        );
+        let cell = |role: &str| at(col(role));
+        let study_text = at(study_col);
+        let place = || {
+            format!(
+                "{}, line {}, study '{}'",
+                table.source.display,
+                row.line,
+                study_text.map_or_else(|| format!("row {}", i + 1), str::to_string)
+            )
+        };
+        let mut vals = [None; NUMERIC_ROLES.len()];
         let mut bad = Vec::new();
-        let mut num = |role: &str| -> Option<f64> {
-            let t = cell(role)?;
-            match parse_number(t) {
-                Ok(v) => Some(v),
-                Err(fix) => {
-                    bad.push(format!(
+        for ((slot, c), role) in vals.iter_mut().zip(numeric_cols).zip(NUMERIC_ROLES) {
+            if let Some(t) = at(c) {
+                match parse_number(t) {
+                    Ok(v) => *slot = Some(v),
+                    Err(fix) => bad.push(format!(
                         "column '{}': '{t}' is not a number ({fix})",
                         roles.name(role)
-                    ));
-                    None
+                    )),
                 }
             }
-        };
+        }
+        if !bad.is_empty() {
+            errors.push(format!("{}: {}", place(), bad.join("; ")));
+            continue;
+        }
         let decimals = |role: &str| {
             cell(role).map_or(0, |t| t.split_once('.').map_or(0, |(_, d)| d.len() as u32))
         };
-        let vals: Vec<(&str, Option<f64>)> = NUMERIC_ROLES.iter().map(|&r| (r, num(r))).collect();
-        if !bad.is_empty() {
-            errors.push(format!("{place}: {}", bad.join("; ")));
-            continue;
-        }
-        let g = |r: &str| vals.iter().find(|(k, _)| *k == r).and_then(|(_, v)| *v);
-        let level = match g("ci_level") {
+        let [r_yi, r_vi, r_sei, r_hr, r_ci_lb, r_ci_ub, r_ci_level, r_pval, r_o_minus_e, r_v, r_events, r_ratio, r_n, r_proportion, r_median, r_median1, r_ci_lb1, r_ci_ub1, r_median2, r_ci_lb2, r_ci_ub2] =
+            vals;
+        let level = match r_ci_level {
             Some(l) if l > 1.0 => l / 100.0,
             Some(l) => l,
             None => 0.95,
         };
-        let favours_research = cell("favours").is_some_and(|t| {
+        let favours_research = at(favours_col).is_some_and(|t| {
             t.eq_ignore_ascii_case("research") || t.eq_ignore_ascii_case("treatment")
         });
-        let sides = if cell("sides").is_some_and(|t| t == "1" || t.eq_ignore_ascii_case("one")) {
+        let sides = if at(sides_col).is_some_and(|t| t == "1" || t.eq_ignore_ascii_case("one")) {
             hr::Sides::One
         } else {
             hr::Sides::Two
         };
         let result: Result<Effect, EffectError> = match measure {
-            Measure::GEN => match (g("yi"), g("vi"), g("sei")) {
+            Measure::GEN => match (r_yi, r_vi, r_sei) {
                 (Some(y), Some(v), _) => Ok(Effect {
         derived: false, yi: y, vi: v, derivation: "given yi, vi".into(), flags: vec![] }),
                 (Some(y), None, Some(s)) => Ok(Effect {
         derived: false, yi: y, vi: s * s, derivation: "given yi, sei; vi = sei^2".into(), flags: vec![] }),
                 _ => Err(EffectError("needs yi with vi or sei".into())),
             },
-            Measure::HR => match (g("hr"), g("ci_lb"), g("ci_ub"), g("pval"), g("o_minus_e"), g("v"), g("events")) {
+            Measure::HR => match (r_hr, r_ci_lb, r_ci_ub, r_pval, r_o_minus_e, r_v, r_events) {
                 (Some(h), Some(l), Some(u), _, _, _, _) => hr::from_ci(hr::PrintedCi { estimate: h, lower: l, upper: u, level, decimals: Some([decimals("hr"), decimals("ci_lb"), decimals("ci_ub")]) }),
                 (Some(h), _, _, Some(p), _, _, _) => hr::from_p(h, p, sides),
                 (_, _, _, _, Some(oe), Some(v), _) => hr::from_o_minus_e(oe, v),
-                (None, _, _, Some(p), _, _, Some(d)) => hr::from_p_events(p, sides, d, g("ratio").unwrap_or(1.0), favours_research),
+                (None, _, _, Some(p), _, _, Some(d)) => hr::from_p_events(p, sides, d, r_ratio.unwrap_or(1.0), favours_research),
                 _ => Err(EffectError("needs hr with ci_lb and ci_ub, or hr with pval, or o_minus_e with v, or pval with events (and ratio, favours)".into())),
             },
-            Measure::Proportion(scale) => match (g("events"), g("n"), g("proportion"), g("ci_lb"), g("ci_ub")) {
+            Measure::Proportion(scale) => match (r_events, r_n, r_proportion, r_ci_lb, r_ci_ub) {
                 (Some(x), Some(n), _, _, _) => proportion::from_counts(x, n, scale),
                 (None, Some(n), Some(p), _, _) => proportion::from_counts(as_fraction(p) * n, n, scale),
                 (None, _, Some(p), Some(l), Some(u)) => proportion::from_ci(as_fraction(p), as_fraction(l), as_fraction(u), level, scale),
                 _ => Err(EffectError("needs events and n, or proportion and n, or proportion with ci_lb and ci_ub".into())),
             },
-            Measure::MED => median::med(reported(g("median"), g("ci_lb"), g("ci_ub"), level)),
+            Measure::MED => median::med(reported(r_median, r_ci_lb, r_ci_ub, level)),
             Measure::DOM | Measure::ROM => {
-                let a = reported(g("median1"), g("ci_lb1"), g("ci_ub1"), level);
-                let b = reported(g("median2"), g("ci_lb2"), g("ci_ub2"), level);
+                let a = reported(r_median1, r_ci_lb1, r_ci_ub1, level);
+                let b = reported(r_median2, r_ci_lb2, r_ci_ub2, level);
                 if measure == Measure::DOM { median::dom(a, b) } else { median::rom(a, b) }
             }
         };
         match result {
-            Ok(effect) if !(effect.yi.is_finite() && effect.vi.is_finite() && effect.vi > 0.0) => errors.push(format!("{place}: gives yi = {}, vi = {}: an effect must be finite with a positive variance", effect.yi, effect.vi)),
-            Ok(effect) => out.push(StudyEffect { study, line: row.line, effect, n: g("n") }),
-            Err(e) => errors.push(format!("{place}: {e}")),
+            Ok(effect) if !(effect.yi.is_finite() && effect.vi.is_finite() && effect.vi > 0.0) => {
+                errors.push(format!(
+                    "{}: gives yi = {}, vi = {}: an effect must be finite with a positive variance",
+                    place(),
+                    effect.yi,
+                    effect.vi
+                ))
+            }
+            Ok(effect) => out.push(StudyEffect {
+                study: study_text.map_or_else(|| format!("row {}", i + 1), str::to_string),
+                line: row.line,
+                row: i,
+                effect,
+                n: r_n,
+            }),
+            Err(e) => errors.push(format!("{}: {e}", place())),
         }
     }
     if out.is_empty() && errors.is_empty() {

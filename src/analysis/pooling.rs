@@ -89,12 +89,10 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
         }
     }
     let (y, v, labels) = columns(&effects);
-    let row_of: BTreeMap<usize, &crate::ingest::RawRow> =
-        table.rows.iter().map(|r| (r.line, r)).collect();
     let cell = |e: &StudyEffect, col: &str| -> String {
         table
             .column(&col.to_ascii_lowercase())
-            .and_then(|c| row_of.get(&e.line).and_then(|r| r.cells.get(c)))
+            .and_then(|c| table.rows.get(e.row).and_then(|r| r.cells.get(c)))
             .cloned()
             .unwrap_or_default()
     };
@@ -176,11 +174,11 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
     })
 }
 
-fn columns(effects: &[StudyEffect]) -> (Vec<f64>, Vec<f64>, Vec<String>) {
+fn columns(effects: &[StudyEffect]) -> (Vec<f64>, Vec<f64>, Vec<&str>) {
     (
         effects.iter().map(|e| e.effect.yi).collect(),
         effects.iter().map(|e| e.effect.vi).collect(),
-        effects.iter().map(|e| e.study.clone()).collect(),
+        effects.iter().map(|e| e.study.as_str()).collect(),
     )
 }
 
@@ -192,8 +190,8 @@ fn subgroups(
     cell: &dyn Fn(&StudyEffect, &str) -> String,
     hm: f64,
 ) -> Result<(Vec<(String, RmaFit, Option<[f64; 3]>)>, f64, usize, f64), Vec<String>> {
-    let mut groups: BTreeMap<String, Vec<StudyEffect>> = BTreeMap::new();
-    for e in effects {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, e) in effects.iter().enumerate() {
         let g = cell(e, col);
         if g.is_empty() {
             return Err(vec![format!(
@@ -201,11 +199,13 @@ fn subgroups(
                 e.study
             )]);
         }
-        groups.entry(g).or_default().push(e.clone());
+        groups.entry(g).or_default().push(i);
     }
-    let mut fits = Vec::new();
-    for (g, es) in groups {
-        let (y, v, labels) = columns(&es);
+    let mut fits = Vec::with_capacity(groups.len());
+    for (g, members) in groups {
+        let y: Vec<f64> = members.iter().map(|&i| effects[i].effect.yi).collect();
+        let v: Vec<f64> = members.iter().map(|&i| effects[i].effect.vi).collect();
+        let labels: Vec<&str> = members.iter().map(|&i| effects[i].study.as_str()).collect();
         let fit = rma(&y, &v, None, &labels, o.params)
             .map_err(|e| vec![format!("subgroup '{g}': {e}")])?;
         let back = |b: f64| natural(o.measure, b, hm);

@@ -2,12 +2,14 @@
 //! readable summary. Formats what the fit holds; computes nothing but the
 //! display back-transform the caller passes in.
 
-use serde_json::{json, Map, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 
 use crate::stats::pool::bias::{Begg, BiasTests, Egger};
 use crate::stats::pool::confint::HeterogeneityCi;
 use crate::stats::pool::influence::Influence;
 use crate::stats::pool::sensitivity::Refit;
+use crate::stats::pool::trimfill::{Side, TrimFill};
 use crate::stats::pool::RmaFit;
 
 /// Everything one pooled model reports.
@@ -20,7 +22,7 @@ pub struct PoolReport<'a> {
     /// Q-profile CIs.
     pub ci: Option<HeterogeneityCi>,
     /// Study labels, effects, variances, in input order.
-    pub studies: Vec<(String, f64, f64, String)>,
+    pub studies: Vec<(&'a str, f64, f64, &'a str)>,
     /// Natural-scale (estimate, ci_lb, ci_ub, pi_lb, pi_ub), when the measure has one.
     pub transformed: Option<[f64; 5]>,
     /// Coefficient names (meta-regression).
@@ -39,134 +41,554 @@ pub struct PoolReport<'a> {
     pub warnings: Vec<String>,
 }
 
-fn egger_json(e: &Result<Egger, String>, model: &str) -> Value {
+/// A number as JSON: `null` when not finite (JSON has no NaN or infinity).
+#[derive(Debug, Clone, Copy)]
+struct Num(f64);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_finite() {
+            s.serialize_f64(self.0)
+        } else {
+            s.serialize_none()
+        }
+    }
+}
+
+fn num(v: f64) -> Num {
+    Num(v)
+}
+
+fn opt(v: Option<f64>) -> Option<Num> {
+    v.map(Num)
+}
+
+#[derive(Serialize)]
+struct StudyRow<'a> {
+    study: &'a str,
+    yi: Num,
+    vi: Num,
+    weight: Num,
+    derivation: &'a str,
+}
+
+#[derive(Serialize)]
+struct Interval3 {
+    estimate: Num,
+    ci_lb: Num,
+    ci_ub: Num,
+}
+
+#[derive(Serialize)]
+struct Interval5 {
+    estimate: Num,
+    ci_lb: Num,
+    ci_ub: Num,
+    pi_lb: Num,
+    pi_ub: Num,
+}
+
+#[derive(Serialize)]
+struct GroupRow<'a> {
+    group: &'a str,
+    k: usize,
+    estimate: Num,
+    se: Num,
+    ci_lb: Num,
+    ci_ub: Num,
+    pval: Num,
+    tau2: Num,
+    i2: Num,
+    q: Num,
+    q_df: usize,
+    q_pval: Num,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transformed: Option<Interval3>,
+}
+
+#[derive(Serialize)]
+struct Subgroups<'a> {
+    groups: Vec<GroupRow<'a>>,
+    q_between: Num,
+    q_between_df: usize,
+    q_between_pval: Num,
+}
+
+#[derive(Serialize)]
+struct Coefficient<'a> {
+    term: &'a str,
+    estimate: Num,
+    se: Num,
+    stat: Num,
+    pval: Num,
+    ci_lb: Num,
+    ci_ub: Num,
+}
+
+#[derive(Serialize)]
+struct Moderators<'a> {
+    coefficients: Vec<Coefficient<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qm: Option<Num>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qm_df: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qm_pval: Option<Num>,
+}
+
+#[derive(Serialize)]
+struct RefitRow<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    omitted: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    added: Option<&'a str>,
+    k: usize,
+    estimate: Num,
+    se: Num,
+    ci_lb: Num,
+    ci_ub: Num,
+    pval: Num,
+    q: Num,
+    tau2: Num,
+    i2: Num,
+}
+
+#[derive(Serialize)]
+struct InfluenceRow<'a> {
+    study: &'a str,
+    rstudent: Num,
+    dffits: Num,
+    cook_d: Num,
+    cov_r: Num,
+    tau2_del: Num,
+    qe_del: Num,
+    hat: Num,
+    weight: Num,
+    dfbetas: Num,
+    influential: bool,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Outcome<T> {
+    Ran(T),
+    NotRun { not_run: String },
+}
+
+#[derive(Serialize)]
+struct EggerJson {
+    model: &'static str,
+    predictor: &'static str,
+    stat: Num,
+    df: Option<Num>,
+    pval: Num,
+    limit_estimate: Num,
+    limit_ci_lb: Num,
+    limit_ci_ub: Num,
+}
+
+#[derive(Serialize)]
+struct BeggJson {
+    tau: Num,
+    pval: Num,
+    exact: bool,
+}
+
+#[derive(Serialize)]
+struct Filled {
+    yi: Num,
+    vi: Num,
+}
+
+#[derive(Serialize)]
+struct TrimFillJson {
+    estimator: &'static str,
+    k0: usize,
+    se_k0: Num,
+    side: &'static str,
+    estimate: Num,
+    se: Num,
+    ci_lb: Num,
+    ci_ub: Num,
+    tau2: Num,
+    filled: Vec<Filled>,
+}
+
+fn egger_json(e: &Result<Egger, String>, model: &'static str) -> Outcome<EggerJson> {
     match e {
-        Ok(e) => {
-            json!({"model": model, "predictor": "sei", "stat": num(e.stat), "df": e.df.map_or(Value::Null, num), "pval": num(e.pval), "limit_estimate": num(e.limit), "limit_ci_lb": num(e.limit_ci.0), "limit_ci_ub": num(e.limit_ci.1)})
-        }
-        Err(why) => json!({"model": model, "not_run": why}),
+        Ok(e) => Outcome::Ran(EggerJson {
+            model,
+            predictor: "sei",
+            stat: num(e.stat),
+            df: opt(e.df),
+            pval: num(e.pval),
+            limit_estimate: num(e.limit),
+            limit_ci_lb: num(e.limit_ci.0),
+            limit_ci_ub: num(e.limit_ci.1),
+        }),
+        Err(why) => Outcome::NotRun {
+            not_run: why.clone(),
+        },
     }
 }
 
-fn begg_json(b: &Result<Begg, String>) -> Value {
+fn begg_json(b: &Result<Begg, String>) -> Outcome<BeggJson> {
     match b {
-        Ok(b) => json!({"tau": num(b.tau), "pval": num(b.pval), "exact": b.exact}),
-        Err(why) => json!({"not_run": why}),
+        Ok(b) => Outcome::Ran(BeggJson {
+            tau: num(b.tau),
+            pval: num(b.pval),
+            exact: b.exact,
+        }),
+        Err(why) => Outcome::NotRun {
+            not_run: why.clone(),
+        },
     }
 }
 
-fn refits(rs: &[Refit], key: &str) -> Value {
-    Value::Array(rs.iter().map(|r| json!({key: r.study, "k": r.fit.k, "estimate": num(r.fit.beta[0]), "se": num(r.fit.se[0]), "ci_lb": num(r.fit.ci_lb[0]), "ci_ub": num(r.fit.ci_ub[0]), "pval": num(r.fit.pval[0]), "q": num(r.fit.q), "tau2": num(r.fit.tau2), "i2": num(r.fit.i2)})).collect())
-}
-
-fn num(v: f64) -> Value {
-    if v.is_finite() {
-        json!(v)
-    } else {
-        Value::Null
-    }
-}
-
-/// The JSON object.
-pub fn to_json(r: &PoolReport<'_>) -> Value {
-    let f = r.fit;
-    let mut o = Map::new();
-    o.insert("k".into(), json!(f.k));
-    o.insert("measure".into(), json!(r.measure));
-    o.insert("method".into(), json!(f.params.method.to_string()));
-    o.insert("test".into(), json!(f.params.test.to_string()));
-    o.insert("level".into(), num(f.params.level * 100.0));
-    for (key, v) in [
-        ("estimate", f.beta[0]),
-        ("se", f.se[0]),
-        ("stat", f.stat[0]),
-    ] {
-        o.insert(key.into(), num(v));
-    }
-    o.insert("df".into(), f.df.map_or(Value::Null, num));
-    for (key, v) in [
-        ("pval", f.pval[0]),
-        ("ci_lb", f.ci_lb[0]),
-        ("ci_ub", f.ci_ub[0]),
-    ] {
-        o.insert(key.into(), num(v));
-    }
-    o.insert("pi_lb".into(), f.pi.map_or(Value::Null, |p| num(p.0)));
-    o.insert("pi_ub".into(), f.pi.map_or(Value::Null, |p| num(p.1)));
-    o.insert("tau2".into(), num(f.tau2));
-    o.insert("tau2_se".into(), num(f.tau2_se));
-    o.insert(
-        "tau2_ci_lb".into(),
-        r.ci.map_or(Value::Null, |c| num(c.tau2.0)),
-    );
-    o.insert(
-        "tau2_ci_ub".into(),
-        r.ci.map_or(Value::Null, |c| num(c.tau2.1)),
-    );
-    o.insert("tau".into(), num(f.tau2.sqrt()));
-    o.insert("i2".into(), num(f.i2));
-    o.insert("i2_ci_lb".into(), r.ci.map_or(Value::Null, |c| num(c.i2.0)));
-    o.insert("i2_ci_ub".into(), r.ci.map_or(Value::Null, |c| num(c.i2.1)));
-    o.insert("h2".into(), num(f.h2));
-    o.insert("h2_ci_lb".into(), r.ci.map_or(Value::Null, |c| num(c.h2.0)));
-    o.insert("h2_ci_ub".into(), r.ci.map_or(Value::Null, |c| num(c.h2.1)));
-    o.insert("q".into(), num(f.q));
-    o.insert("q_df".into(), json!(f.q_df));
-    o.insert("q_pval".into(), num(f.q_pval));
-    if let Some(t) = r.transformed {
-        o.insert("transformed".into(), json!({"estimate": num(t[0]), "ci_lb": num(t[1]), "ci_ub": num(t[2]), "pi_lb": num(t[3]), "pi_ub": num(t[4])}));
-    }
-    o.insert(
-        "studies".into(),
-        Value::Array(r.studies.iter().zip(&f.weights).map(|((s, y, v, d), w)| json!({"study": s, "yi": num(*y), "vi": num(*v), "weight": num(*w), "derivation": d})).collect()),
-    );
-    if f.p > 1 {
-        let coefs: Vec<Value> = (0..f.p).map(|j| json!({"term": r.coef_names.get(j).cloned().unwrap_or_default(), "estimate": num(f.beta[j]), "se": num(f.se[j]), "stat": num(f.stat[j]), "pval": num(f.pval[j]), "ci_lb": num(f.ci_lb[j]), "ci_ub": num(f.ci_ub[j])})).collect();
-        let mut m = json!({"coefficients": coefs});
-        if let Some((qm, df, p)) = f.qm {
-            m["qm"] = num(qm);
-            m["qm_df"] = json!(df);
-            m["qm_pval"] = num(p);
-        }
-        o.insert("moderators".into(), m);
-    }
-    if let Some((groups, qb, df, p)) = &r.subgroups {
-        let gs: Vec<Value> = groups
-            .iter()
-            .map(|(g, fit, t)| {
-                let mut v = json!({"group": g, "k": fit.k, "estimate": num(fit.beta[0]), "se": num(fit.se[0]), "ci_lb": num(fit.ci_lb[0]), "ci_ub": num(fit.ci_ub[0]), "pval": num(fit.pval[0]), "tau2": num(fit.tau2), "i2": num(fit.i2), "q": num(fit.q), "q_df": fit.q_df, "q_pval": num(fit.q_pval)});
-                if let Some(t) = t {
-                    v["transformed"] = json!({"estimate": num(t[0]), "ci_lb": num(t[1]), "ci_ub": num(t[2])});
-                }
-                v
-            })
-            .collect();
-        o.insert("subgroups".into(), json!({"groups": gs, "q_between": num(*qb), "q_between_df": df, "q_between_pval": num(*p)}));
-    }
-    if let Some(rs) = r.leave_one_out {
-        o.insert("leave_one_out".into(), refits(rs, "omitted"));
-    }
-    if let Some(inf) = r.influence {
-        let rows: Vec<Value> = r.studies.iter().zip(inf).map(|((s, ..), d)| json!({"study": s, "rstudent": num(d.rstudent), "dffits": num(d.dffits), "cook_d": num(d.cook_d), "cov_r": num(d.cov_r), "tau2_del": num(d.tau2_del), "qe_del": num(d.qe_del), "hat": num(d.hat), "weight": num(d.weight), "dfbetas": num(d.dfbetas), "influential": d.influential})).collect();
-        o.insert("influence".into(), Value::Array(rows));
-    }
-    if let Some(b) = r.bias {
-        o.insert("regtest".into(), egger_json(&b.egger, "rma"));
-        o.insert("regtest_classical".into(), egger_json(&b.classical, "lm"));
-        o.insert("ranktest".into(), begg_json(&b.begg));
-        o.insert(
-            "trimfill".into(),
-            match &b.trimfill {
-                Ok(t) => json!({"estimator": "L0", "k0": t.k0, "se_k0": num(t.se_k0), "side": if t.side == crate::stats::pool::trimfill::Side::Left { "left" } else { "right" }, "estimate": num(t.fit.beta[0]), "se": num(t.fit.se[0]), "ci_lb": num(t.fit.ci_lb[0]), "ci_ub": num(t.fit.ci_ub[0]), "tau2": num(t.fit.tau2), "filled": t.filled.iter().map(|(y, v)| json!({"yi": num(*y), "vi": num(*v)})).collect::<Vec<_>>()}),
-                Err(why) => json!({"not_run": why}),
+fn trimfill_json(t: &Result<TrimFill, String>) -> Outcome<TrimFillJson> {
+    match t {
+        Ok(t) => Outcome::Ran(TrimFillJson {
+            estimator: "L0",
+            k0: t.k0,
+            se_k0: num(t.se_k0),
+            side: if t.side == Side::Left {
+                "left"
+            } else {
+                "right"
             },
-        );
+            estimate: num(t.fit.beta[0]),
+            se: num(t.fit.se[0]),
+            ci_lb: num(t.fit.ci_lb[0]),
+            ci_ub: num(t.fit.ci_ub[0]),
+            tau2: num(t.fit.tau2),
+            filled: t
+                .filled
+                .iter()
+                .map(|(y, v)| Filled {
+                    yi: num(*y),
+                    vi: num(*v),
+                })
+                .collect(),
+        }),
+        Err(why) => Outcome::NotRun {
+            not_run: why.clone(),
+        },
     }
-    if let Some(rs) = r.cumulative {
-        o.insert("cumulative".into(), refits(rs, "added"));
+}
+
+fn refits<'a>(rs: &'a [Refit], omitted: bool) -> Vec<RefitRow<'a>> {
+    rs.iter()
+        .map(|r| RefitRow {
+            omitted: omitted.then_some(r.study.as_str()),
+            added: (!omitted).then_some(r.study.as_str()),
+            k: r.fit.k,
+            estimate: num(r.fit.beta[0]),
+            se: num(r.fit.se[0]),
+            ci_lb: num(r.fit.ci_lb[0]),
+            ci_ub: num(r.fit.ci_ub[0]),
+            pval: num(r.fit.pval[0]),
+            q: num(r.fit.q),
+            tau2: num(r.fit.tau2),
+            i2: num(r.fit.i2),
+        })
+        .collect()
+}
+
+/// The JSON object, serialized straight to the writer (no intermediate
+/// value tree: a fit over 10⁵ studies writes 10⁵ rows without building them).
+struct ReportJson<'r, 'a>(&'r PoolReport<'a>);
+
+impl Serialize for ReportJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let f = r.fit;
+        let ci = r.ci;
+        let pair = |g: fn(&HeterogeneityCi) -> (f64, f64)| {
+            ci.as_ref()
+                .map(g)
+                .map_or((None, None), |(a, b)| (Some(Num(a)), Some(Num(b))))
+        };
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("k", &f.k)?;
+        m.serialize_entry("measure", &r.measure)?;
+        m.serialize_entry("method", &f.params.method.to_string())?;
+        m.serialize_entry("test", &f.params.test.to_string())?;
+        m.serialize_entry("level", &num(f.params.level * 100.0))?;
+        m.serialize_entry("estimate", &num(f.beta[0]))?;
+        m.serialize_entry("se", &num(f.se[0]))?;
+        m.serialize_entry("stat", &num(f.stat[0]))?;
+        m.serialize_entry("df", &opt(f.df))?;
+        m.serialize_entry("pval", &num(f.pval[0]))?;
+        m.serialize_entry("ci_lb", &num(f.ci_lb[0]))?;
+        m.serialize_entry("ci_ub", &num(f.ci_ub[0]))?;
+        m.serialize_entry("pi_lb", &opt(f.pi.map(|p| p.0)))?;
+        m.serialize_entry("pi_ub", &opt(f.pi.map(|p| p.1)))?;
+        m.serialize_entry("tau2", &num(f.tau2))?;
+        m.serialize_entry("tau2_se", &num(f.tau2_se))?;
+        let (lb, ub) = pair(|c| c.tau2);
+        m.serialize_entry("tau2_ci_lb", &lb)?;
+        m.serialize_entry("tau2_ci_ub", &ub)?;
+        m.serialize_entry("tau", &num(f.tau2.sqrt()))?;
+        m.serialize_entry("i2", &num(f.i2))?;
+        let (lb, ub) = pair(|c| c.i2);
+        m.serialize_entry("i2_ci_lb", &lb)?;
+        m.serialize_entry("i2_ci_ub", &ub)?;
+        m.serialize_entry("h2", &num(f.h2))?;
+        let (lb, ub) = pair(|c| c.h2);
+        m.serialize_entry("h2_ci_lb", &lb)?;
+        m.serialize_entry("h2_ci_ub", &ub)?;
+        m.serialize_entry("q", &num(f.q))?;
+        m.serialize_entry("q_df", &f.q_df)?;
+        m.serialize_entry("q_pval", &num(f.q_pval))?;
+        if let Some(t) = r.transformed {
+            m.serialize_entry(
+                "transformed",
+                &Interval5 {
+                    estimate: num(t[0]),
+                    ci_lb: num(t[1]),
+                    ci_ub: num(t[2]),
+                    pi_lb: num(t[3]),
+                    pi_ub: num(t[4]),
+                },
+            )?;
+        }
+        m.serialize_entry(
+            "studies",
+            &Rows(
+                r.studies
+                    .iter()
+                    .zip(&f.weights)
+                    .map(|((study, y, v, d), w)| StudyRow {
+                        study,
+                        yi: num(*y),
+                        vi: num(*v),
+                        weight: num(*w),
+                        derivation: d,
+                    }),
+            ),
+        )?;
+        if f.p > 1 {
+            let coefficients = (0..f.p)
+                .map(|j| Coefficient {
+                    term: r.coef_names.get(j).map_or("", String::as_str),
+                    estimate: num(f.beta[j]),
+                    se: num(f.se[j]),
+                    stat: num(f.stat[j]),
+                    pval: num(f.pval[j]),
+                    ci_lb: num(f.ci_lb[j]),
+                    ci_ub: num(f.ci_ub[j]),
+                })
+                .collect();
+            m.serialize_entry(
+                "moderators",
+                &Moderators {
+                    coefficients,
+                    qm: f.qm.map(|q| num(q.0)),
+                    qm_df: f.qm.map(|q| q.1),
+                    qm_pval: f.qm.map(|q| num(q.2)),
+                },
+            )?;
+        }
+        if let Some((groups, qb, df, p)) = &r.subgroups {
+            let groups = groups
+                .iter()
+                .map(|(g, fit, t)| GroupRow {
+                    group: g,
+                    k: fit.k,
+                    estimate: num(fit.beta[0]),
+                    se: num(fit.se[0]),
+                    ci_lb: num(fit.ci_lb[0]),
+                    ci_ub: num(fit.ci_ub[0]),
+                    pval: num(fit.pval[0]),
+                    tau2: num(fit.tau2),
+                    i2: num(fit.i2),
+                    q: num(fit.q),
+                    q_df: fit.q_df,
+                    q_pval: num(fit.q_pval),
+                    transformed: t.map(|t| Interval3 {
+                        estimate: num(t[0]),
+                        ci_lb: num(t[1]),
+                        ci_ub: num(t[2]),
+                    }),
+                })
+                .collect();
+            m.serialize_entry(
+                "subgroups",
+                &Subgroups {
+                    groups,
+                    q_between: num(*qb),
+                    q_between_df: *df,
+                    q_between_pval: num(*p),
+                },
+            )?;
+        }
+        if let Some(rs) = r.leave_one_out {
+            m.serialize_entry("leave_one_out", &refits(rs, true))?;
+        }
+        if let Some(inf) = r.influence {
+            m.serialize_entry(
+                "influence",
+                &Rows(
+                    r.studies
+                        .iter()
+                        .zip(inf)
+                        .map(|((study, ..), d)| InfluenceRow {
+                            study,
+                            rstudent: num(d.rstudent),
+                            dffits: num(d.dffits),
+                            cook_d: num(d.cook_d),
+                            cov_r: num(d.cov_r),
+                            tau2_del: num(d.tau2_del),
+                            qe_del: num(d.qe_del),
+                            hat: num(d.hat),
+                            weight: num(d.weight),
+                            dfbetas: num(d.dfbetas),
+                            influential: d.influential,
+                        }),
+                ),
+            )?;
+        }
+        if let Some(b) = r.bias {
+            m.serialize_entry("regtest", &egger_json(&b.egger, "rma"))?;
+            m.serialize_entry("regtest_classical", &egger_json(&b.classical, "lm"))?;
+            m.serialize_entry("ranktest", &begg_json(&b.begg))?;
+            m.serialize_entry("trimfill", &trimfill_json(&b.trimfill))?;
+        }
+        if let Some(rs) = r.cumulative {
+            m.serialize_entry("cumulative", &refits(rs, false))?;
+        }
+        m.serialize_entry("warnings", &r.warnings)?;
+        m.end()
     }
-    o.insert("warnings".into(), json!(r.warnings));
-    Value::Object(o)
+}
+
+/// A sequence serialized from an iterator, without collecting it.
+struct Rows<I>(I);
+
+impl<I, T> Serialize for Rows<I>
+where
+    I: Iterator<Item = T> + Clone,
+    T: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.clone())
+    }
+}
+
+/// Writes the JSON object (keys in metafor's order) to `w`: indented, with
+/// each row of an array (a study, a subgroup, a refit) on one line, so the
+/// output reads like a table and stays small at k = 10⁵.
+pub fn write_json<W: std::io::Write>(r: &PoolReport<'_>, w: W) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(w, RowFormatter::default());
+    ReportJson(r).serialize(&mut ser)
+}
+
+/// One open array or object.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    /// An array (its object elements are rows).
+    is_array: bool,
+    /// Written on one line.
+    compact: bool,
+    /// At least one element written.
+    has_value: bool,
+}
+
+/// Indented JSON whose objects inside arrays are written on one line.
+#[derive(Debug, Default)]
+struct RowFormatter {
+    stack: Vec<Frame>,
+}
+
+impl RowFormatter {
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        is_array: bool,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        let compact = self
+            .stack
+            .last()
+            .is_some_and(|p| p.compact || (p.is_array && !is_array));
+        self.stack.push(Frame {
+            is_array,
+            compact,
+            has_value: false,
+        });
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        if let Some(f) = self.stack.pop() {
+            if !f.compact && f.has_value {
+                w.write_all(b"\n")?;
+                indent(w, self.stack.len())?;
+            }
+        }
+        w.write_all(bracket)
+    }
+
+    fn element<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        let depth = self.stack.len();
+        let Some(f) = self.stack.last_mut() else {
+            return Ok(());
+        };
+        f.has_value = true;
+        if f.compact {
+            w.write_all(if first { b"" } else { b", " })
+        } else {
+            w.write_all(if first { b"\n" } else { b",\n" })?;
+            indent(w, depth)
+        }
+    }
+}
+
+fn indent<W: ?Sized + std::io::Write>(w: &mut W, n: usize) -> std::io::Result<()> {
+    for _ in 0..n {
+        w.write_all(b"  ")?;
+    }
+    Ok(())
+}
+
+impl serde_json::ser::Formatter for RowFormatter {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, true, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.element(w, first)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, false, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.element(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
 }
 
 /// A readable summary in metafor's order.

@@ -16,44 +16,50 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes.as_slice());
-    let mut records = reader.records();
     let source = TableSource {
         display: display.to_string(),
         sheet: None,
     };
-    let header = match records.next() {
-        Some(Ok(rec)) => rec.iter().map(normalise_header).collect::<Vec<_>>(),
-        Some(Err(e)) => return Err(csv_error(display, &e)),
-        None => {
+    // One record buffer reused for every row: no allocation per record
+    // beyond the cells themselves.
+    let mut rec = csv::StringRecord::new();
+    let header = match reader.read_record(&mut rec) {
+        Ok(true) => rec.iter().map(normalise_header).collect::<Vec<_>>(),
+        Ok(false) => {
             return Err(IngestError::Empty {
                 display: display.to_string(),
             })
         }
+        Err(e) => return Err(csv_error(display, &e)),
     };
     let mut lines = LineCounter {
         bytes: &bytes,
         offset: 0,
         line: 1,
     };
-    let mut rows = Vec::new();
-    for rec in records {
-        let rec = rec.map_err(|e| csv_error(display, &e))?;
+    let mut rows = Vec::with_capacity(bytes.len() / 32);
+    while reader
+        .read_record(&mut rec)
+        .map_err(|e| csv_error(display, &e))?
+    {
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
         // Physical line of the record's first byte (quoted fields may span lines).
         let line = rec
             .position()
             .map_or(0, |p| lines.line_at(p.byte() as usize));
-        let mut cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        let fields = cells.len();
-        cells.resize(header.len().max(cells.len()), String::new());
+        let fields = rec.len();
+        let mut cells = Vec::with_capacity(header.len().max(fields));
+        cells.extend(rec.iter().map(|c| c.trim().to_string()));
+        cells.resize(header.len().max(fields), String::new());
         rows.push(RawRow {
             line,
             cells,
             fields,
         });
     }
+    rows.shrink_to_fit();
     Ok(RawTable {
         source,
         header,

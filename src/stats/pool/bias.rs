@@ -19,7 +19,7 @@
 //! 50:1088–101; Sterne & Egger (2005).
 
 use super::trimfill::{trimfill, K0Estimator, TrimFill};
-use super::{rma, RmaParams, Tau2Method, TestKind};
+use super::{rma, RmaParams, Tau2Method, TestKind, NO_LABELS};
 use crate::stats::dist;
 use crate::stats::linalg::Matrix;
 use crate::stats::StatsError;
@@ -64,7 +64,7 @@ pub fn egger(y: &[f64], v: &[f64], params: RmaParams, classical: bool) -> Result
     } else {
         params
     };
-    let fit = rma(y, v, Some(&x), &[], p).map_err(|e: StatsError| e.to_string())?;
+    let fit = rma(y, v, Some(&x), NO_LABELS, p).map_err(|e: StatsError| e.to_string())?;
     Ok(Egger {
         stat: fit.stat[1],
         df: fit.df,
@@ -127,7 +127,7 @@ pub fn begg(y: &[f64], v: &[f64]) -> Result<Begg, String> {
         y,
         v,
         None,
-        &[],
+        NO_LABELS,
         RmaParams {
             method: Tau2Method::FE,
             test: TestKind::Z,

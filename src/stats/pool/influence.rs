@@ -13,7 +13,7 @@
 //! Viechtbauer & Cheung (2010) Res Synth Methods 1:112–25.
 
 use super::sensitivity::leave_one_out;
-use super::RmaFit;
+use super::{RmaFit, NO_LABELS};
 use crate::stats::StatsError;
 
 /// Diagnostics of one study.
@@ -53,7 +53,7 @@ pub fn influence(fit: &RmaFit, y: &[f64], v: &[f64]) -> Result<Vec<Influence>, S
     let w: Vec<f64> = v.iter().map(|v| 1.0 / (v + fit.tau2)).collect();
     let sw: f64 = w.iter().sum();
     let (kf, pf) = (k as f64, 1.0);
-    let refits = leave_one_out(y, v, &[], fit.params)?;
+    let refits = leave_one_out(y, v, NO_LABELS, fit.params)?;
     refits
         .iter()
         .enumerate()

@@ -183,21 +183,23 @@ pub struct RmaFit {
     pub warnings: Vec<String>,
 }
 
+/// No study labels (errors then name studies by position, "#3").
+pub const NO_LABELS: &[&str] = &[];
+
 /// Fits the model to effects `y` with sampling variances `v`; `x` is the
 /// model matrix (intercept-only when `None`). `labels` name studies in errors.
 pub fn rma(
     y: &[f64],
     v: &[f64],
     x: Option<&Matrix>,
-    labels: &[String],
+    labels: &[impl AsRef<str>],
     params: RmaParams,
 ) -> Result<RmaFit, StatsError> {
     let k = y.len();
     let label = |i: usize| {
         labels
             .get(i)
-            .cloned()
-            .unwrap_or_else(|| format!("#{}", i + 1))
+            .map_or_else(|| format!("#{}", i + 1), |s| s.as_ref().to_string())
     };
     for i in 0..k {
         if !y[i].is_finite() {

@@ -27,11 +27,66 @@ pub struct Projection {
     pub rss: f64,
     /// Σw.
     pub sum_w: f64,
+    /// X is the single intercept column: the traces reduce to power sums
+    /// of w, computed in one pass without allocating.
+    intercept_only: bool,
+}
+
+/// True when X is the single intercept column (an intercept-only model).
+pub fn is_intercept_only(x: &Matrix) -> bool {
+    x.cols == 1 && x.data.iter().all(|v| *v == 1.0)
+}
+
+/// y'Py of an intercept-only model at weights 1/(vᵢ + τ²), in two passes
+/// without allocating (the same arithmetic, in the same order, as
+/// [`Projection::new`]).
+pub fn intercept_rss(y: &[f64], v: &[f64], tau2: f64) -> f64 {
+    let (mut sw, mut swy) = (0.0, 0.0);
+    for (y, v) in y.iter().zip(v) {
+        let w = 1.0 / (v + tau2);
+        sw += w;
+        swy += w * y;
+    }
+    let beta = (1.0 / sw) * swy;
+    let mut rss = 0.0;
+    for (y, v) in y.iter().zip(v) {
+        let w = 1.0 / (v + tau2);
+        let e = y - beta;
+        rss += w * e * e;
+    }
+    rss
+}
+
+/// The same y'Py in one pass with one division per study, for root searches
+/// that evaluate it many times: with dᵢ = yᵢ − c for a fixed shift c near the
+/// weighted mean (the equal-effects estimate), y'Py = Σwd² − (Σwd)²/Σw, and
+/// the subtracted term stays small, so nothing cancels.
+pub fn intercept_rss_shifted(y: &[f64], v: &[f64], tau2: f64, c: f64) -> f64 {
+    let (mut sw, mut s1, mut s2) = (0.0, 0.0, 0.0);
+    for (y, v) in y.iter().zip(v) {
+        let w = 1.0 / (v + tau2);
+        let d = y - c;
+        sw += w;
+        s1 += w * d;
+        s2 += w * d * d;
+    }
+    (s2 - s1 * s1 / sw).max(0.0)
+}
+
+/// The equal-effects (inverse-variance) mean Σ(y/v)/Σ(1/v).
+pub fn fixed_mean(y: &[f64], v: &[f64]) -> f64 {
+    let (mut sw, mut swy) = (0.0, 0.0);
+    for (y, v) in y.iter().zip(v) {
+        sw += 1.0 / v;
+        swy += y / v;
+    }
+    swy / sw
 }
 
 impl Projection {
     /// Solves the weighted least-squares problem for weights `w`.
     pub fn new(x: &Matrix, y: &[f64], w: &[f64]) -> Result<Projection, StatsError> {
+        let intercept_only = is_intercept_only(x);
         let a_inv = x.weighted_gram(w).inverse().ok_or(StatsError::Singular)?;
         let beta = a_inv.mul_vec(&x.weighted_xty(w, y));
         let resid: Vec<f64> = (0..x.rows)
@@ -44,6 +99,7 @@ impl Projection {
             resid,
             rss,
             sum_w: w.iter().sum(),
+            intercept_only,
         })
     }
 
@@ -58,12 +114,26 @@ impl Projection {
 
     /// tr(P).
     pub fn tr_p(&self, x: &Matrix, w: &[f64]) -> f64 {
+        if self.intercept_only {
+            let s2: f64 = w.iter().map(|w| w * w).sum();
+            return self.sum_w - self.a_inv.data[0] * s2;
+        }
         let w2: Vec<f64> = w.iter().map(|w| w * w).collect();
         self.sum_w - self.a_inv.mul(&x.weighted_gram(&w2)).trace()
     }
 
     /// tr(PP).
     pub fn tr_pp(&self, x: &Matrix, w: &[f64]) -> f64 {
+        if self.intercept_only {
+            let (mut s2, mut s3) = (0.0, 0.0);
+            for w in w {
+                s2 += w * w;
+                s3 += w * w * w;
+            }
+            let a = self.a_inv.data[0];
+            let b = a * s2;
+            return s2 - 2.0 * (a * s3) + b * b;
+        }
         let w2: Vec<f64> = w.iter().map(|w| w * w).collect();
         let w3: Vec<f64> = w.iter().map(|w| w * w * w).collect();
         let b = self.a_inv.mul(&x.weighted_gram(&w2));

@@ -17,7 +17,7 @@ pub struct Refit {
 pub fn leave_one_out(
     y: &[f64],
     v: &[f64],
-    labels: &[String],
+    labels: &[impl AsRef<str>],
     params: RmaParams,
 ) -> Result<Vec<Refit>, StatsError> {
     let k = y.len();
@@ -33,14 +33,16 @@ pub fn leave_one_out(
                     .map(|(_, x)| *x)
                     .collect::<Vec<_>>()
             };
-            let lab: Vec<String> = labels
+            let lab: Vec<&str> = labels
                 .iter()
                 .enumerate()
                 .filter(|(j, _)| *j != i)
-                .map(|(_, s)| s.clone())
+                .map(|(_, s)| s.as_ref())
                 .collect();
             Ok(Refit {
-                study: labels.get(i).cloned().unwrap_or_default(),
+                study: labels
+                    .get(i)
+                    .map_or_else(String::new, |s| s.as_ref().to_string()),
                 fit: rma(&keep(y), &keep(v), None, &lab, params)?,
             })
         })
@@ -51,7 +53,7 @@ pub fn leave_one_out(
 pub fn cumulative(
     y: &[f64],
     v: &[f64],
-    labels: &[String],
+    labels: &[impl AsRef<str>],
     order: &[usize],
     params: RmaParams,
 ) -> Result<Vec<Refit>, StatsError> {
@@ -59,12 +61,12 @@ pub fn cumulative(
         .map(|j| {
             let idx = &order[..j];
             let pick = |s: &[f64]| idx.iter().map(|&i| s[i]).collect::<Vec<_>>();
-            let lab: Vec<String> = idx
+            let lab: Vec<&str> = idx
                 .iter()
-                .map(|&i| labels.get(i).cloned().unwrap_or_default())
+                .map(|&i| labels.get(i).map_or("", |s| s.as_ref()))
                 .collect();
             Ok(Refit {
-                study: lab.last().cloned().unwrap_or_default(),
+                study: lab.last().map_or_else(String::new, |s| (*s).to_string()),
                 fit: rma(&pick(y), &pick(v), None, &lab, params)?,
             })
         })

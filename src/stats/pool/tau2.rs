@@ -8,7 +8,9 @@
 //! DerSimonian & Laird 1986; Hedges 1983; Hunter & Schmidt 2004; Sidik &
 //! Jonkman 2005; Paule & Mandel 1982; Morris 1983; Viechtbauer 2005.
 
-use super::projection::{weights, Projection};
+use super::projection::{
+    fixed_mean, intercept_rss, intercept_rss_shifted, is_intercept_only, weights, Projection,
+};
 use super::Tau2Method;
 use crate::stats::linalg::Matrix;
 use crate::stats::StatsError;
@@ -255,6 +257,9 @@ fn log_det_spd(m: &Matrix) -> f64 {
 
 /// Generalised Q statistic Σ wᵢ(τ²) eᵢ(τ²)².
 pub fn q_gen(x: &Matrix, y: &[f64], v: &[f64], tau2: f64) -> Result<f64, StatsError> {
+    if is_intercept_only(x) {
+        return Ok(intercept_rss(y, v, tau2));
+    }
     Ok(Projection::new(x, y, &weights(v, tau2))?.rss)
 }
 
@@ -263,7 +268,13 @@ pub fn q_gen(x: &Matrix, y: &[f64], v: &[f64], tau2: f64) -> Result<f64, StatsEr
 /// Illinois variant of regula falsi (superlinear, never leaves the bracket),
 /// to a relative width of 1e-15.
 pub fn q_root(x: &Matrix, y: &[f64], v: &[f64], target: f64) -> Result<f64, StatsError> {
-    let f = |t: f64| -> Result<f64, StatsError> { Ok(q_gen(x, y, v, t)? - target) };
+    let shift = is_intercept_only(x).then(|| fixed_mean(y, v));
+    let f = |t: f64| -> Result<f64, StatsError> {
+        Ok(match shift {
+            Some(c) => intercept_rss_shifted(y, v, t, c),
+            None => q_gen(x, y, v, t)?,
+        } - target)
+    };
     let f0 = f(0.0)?;
     if f0 <= 0.0 {
         return Ok(0.0);

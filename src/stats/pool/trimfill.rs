@@ -9,7 +9,7 @@
 //! # References
 //! Duval S, Tweedie R (2000) Biometrics 56:455–63; JASA 95:89–98.
 
-use super::{rma, RmaFit, RmaParams};
+use super::{rma, RmaFit, RmaParams, NO_LABELS};
 use crate::stats::linalg::Matrix;
 use crate::stats::StatsError;
 
@@ -68,7 +68,7 @@ pub fn trimfill(
                 *x.at_mut(i, 0) = 1.0;
                 *x.at_mut(i, 1) = v[i].sqrt();
             }
-            let egger = rma(y, v, Some(&x), &[], params)?;
+            let egger = rma(y, v, Some(&x), NO_LABELS, params)?;
             if egger.beta[1] < 0.0 {
                 Side::Right
             } else {
@@ -95,7 +95,7 @@ pub fn trimfill(
             });
         }
         let n = k - k0;
-        beta = rma(&ys[..n], &vs[..n], None, &[], params)?.beta[0];
+        beta = rma(&ys[..n], &vs[..n], None, NO_LABELS, params)?.beta[0];
         let centred: Vec<f64> = ys.iter().map(|y| y - beta).collect();
         // Ranks of |centred|, ties by position (R's ties.method = "first").
         let mut order: Vec<usize> = (0..k).collect();
@@ -145,7 +145,7 @@ pub fn trimfill(
         se_k0 = se_k0.max(0.0);
     }
     if k0 == 0 {
-        let fit = rma(y, v, None, &[], params)?;
+        let fit = rma(y, v, None, NO_LABELS, params)?;
         return Ok(TrimFill {
             k0,
             se_k0,
@@ -165,7 +165,7 @@ pub fn trimfill(
         .zip(v.iter().copied())
         .chain(filled.iter().copied())
         .unzip();
-    let fit = rma(&yf, &vf, None, &[], params)?;
+    let fit = rma(&yf, &vf, None, NO_LABELS, params)?;
     Ok(TrimFill {
         k0,
         se_k0,
