@@ -165,6 +165,55 @@ fn subgroups_match_metafor() {
 }
 
 #[test]
+fn subgroups_with_a_common_tau2_match_metafor() {
+    let refs = reference("bcg_subgroups_common.csv");
+    for test in ["z", "knha"] {
+        let j = pool_json(&[
+            &bcg(),
+            "--measure",
+            "GEN",
+            "--by",
+            "alloc",
+            "--subgroup-tau2",
+            "common",
+            "--test",
+            test,
+        ]);
+        let sg = &j["subgroups"];
+        assert_eq!(sg["tau2_model"], "common");
+        let rows: Vec<&csv::StringRecord> = refs.iter().filter(|r| &r[0] == test).collect();
+        let groups = sg["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), rows.len());
+        for (g, r) in groups.iter().zip(&rows) {
+            assert_eq!(g["group"], r[1]);
+            assert!(
+                g["i2"].is_null(),
+                "no per-subgroup I^2 under a common tau^2"
+            );
+            for (key, col) in [
+                ("estimate", 2),
+                ("se", 3),
+                ("ci_lb", 4),
+                ("ci_ub", 5),
+                ("pval", 6),
+                ("tau2", 7),
+            ] {
+                close(&g[key], &r[col], &format!("{test} {} {key}", &r[1]));
+            }
+        }
+        let (stat, df, p) = if test == "z" {
+            ("q_between", "q_between_df", "q_between_pval")
+        } else {
+            assert_eq!(sg["f_between_df2"], 10);
+            ("f_between", "f_between_df1", "f_between_pval")
+        };
+        close(&sg[stat], &rows[0][8], &format!("{test} {stat}"));
+        assert_eq!(sg[df].as_u64().unwrap().to_string(), &rows[0][9]);
+        close(&sg[p], &rows[0][10], &format!("{test} {p}"));
+    }
+}
+
+#[test]
 fn hazard_ratios_pool_on_the_log_scale_and_back() {
     let p = common::TestProject::new(&[(
         "hr.csv",

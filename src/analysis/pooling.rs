@@ -3,14 +3,13 @@
 //! optional subgroups and moderators. Shared by `survlit pool` and the `pool`
 //! analysis kind; returns result structs, prints nothing.
 
-use std::collections::BTreeMap;
-
 use crate::ingest::RawTable;
 use crate::stats::linalg::Matrix;
 use crate::stats::pool::bias::{self, BiasTests};
 use crate::stats::pool::influence::{influence, Influence};
 use crate::stats::pool::sensitivity::{cumulative, leave_one_out, Refit};
-use crate::stats::pool::{confint, q_between, rma, RmaFit, RmaParams};
+use crate::stats::pool::subgroups::Subgroups;
+use crate::stats::pool::{confint, rma, RmaFit, RmaParams};
 use crate::stats::StatsError;
 use crate::validate::parse_number;
 
@@ -27,6 +26,9 @@ pub struct PoolOptions {
     pub roles: Roles,
     /// Subgroup column.
     pub by: Option<String>,
+    /// Subgroups share one τ² (a meta-regression on the subgroup factor)
+    /// rather than each having its own.
+    pub common_tau2: bool,
     /// Moderator columns.
     pub mods: Vec<String>,
     /// Refit leaving out each study in turn.
@@ -54,8 +56,8 @@ pub struct PoolOutcome {
     pub transformed: Option<[f64; 5]>,
     /// Names of the model coefficients.
     pub coef_names: Vec<String>,
-    /// Subgroup fits and the Q-between test.
-    pub subgroups: Option<(Vec<(String, RmaFit, Option<[f64; 3]>)>, f64, usize, f64)>,
+    /// Subgroup estimates and the test for subgroup differences.
+    pub subgroups: Option<Subgroups>,
     /// Leave-one-out refits.
     pub leave_one_out: Option<Vec<Refit>>,
     /// Cumulative refits.
@@ -182,16 +184,18 @@ fn columns(effects: &[StudyEffect]) -> (Vec<f64>, Vec<f64>, Vec<&str>) {
     )
 }
 
-/// Separate τ² per subgroup, and the Q-between test.
+/// Subgroups by the `col` column (see [`crate::stats::pool::subgroups`]),
+/// with natural-scale estimates added.
 fn subgroups(
     effects: &[StudyEffect],
     col: &str,
     o: &PoolOptions,
     cell: &dyn Fn(&StudyEffect, &str) -> String,
     hm: f64,
-) -> Result<(Vec<(String, RmaFit, Option<[f64; 3]>)>, f64, usize, f64), Vec<String>> {
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, e) in effects.iter().enumerate() {
+) -> Result<Subgroups, Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    let mut keys = Vec::with_capacity(effects.len());
+    for e in effects {
         let g = cell(e, col);
         if g.is_empty() {
             return Err(vec![format!(
@@ -199,32 +203,30 @@ fn subgroups(
                 e.study
             )]);
         }
-        groups.entry(g).or_default().push(i);
+        keys.push(g);
     }
-    let mut fits = Vec::with_capacity(groups.len());
-    for (g, members) in groups {
-        let y: Vec<f64> = members.iter().map(|&i| effects[i].effect.yi).collect();
-        let v: Vec<f64> = members.iter().map(|&i| effects[i].effect.vi).collect();
-        let labels: Vec<&str> = members.iter().map(|&i| effects[i].study.as_str()).collect();
-        let fit = rma(&y, &v, None, &labels, o.params)
-            .map_err(|e| vec![format!("subgroup '{g}': {e}")])?;
-        let back = |b: f64| natural(o.measure, b, hm);
-        let t = back(fit.beta[0]).map(|est| {
+    names.extend(keys.iter().cloned());
+    names.sort();
+    names.dedup();
+    let level: Vec<usize> = keys
+        .iter()
+        .map(|k| names.binary_search(k).unwrap_or(0))
+        .collect();
+    let (y, v, labels) = columns(effects);
+    let mut sg =
+        crate::stats::pool::subgroups::fit(&y, &v, &labels, &level, names, o.params, o.common_tau2)
+            .map_err(|e| vec![e.to_string()])?;
+    let back = |b: f64| natural(o.measure, b, hm);
+    for f in &mut sg.groups {
+        f.transformed = back(f.estimate).map(|e| {
             let (a, b) = (
-                back(fit.ci_lb[0]).unwrap_or(f64::NAN),
-                back(fit.ci_ub[0]).unwrap_or(f64::NAN),
+                back(f.ci_lb).unwrap_or(f64::NAN),
+                back(f.ci_ub).unwrap_or(f64::NAN),
             );
-            [est, a.min(b), a.max(b)]
+            [e, a.min(b), a.max(b)]
         });
-        fits.push((g, fit, t));
     }
-    let (qb, df, p) = q_between(
-        &fits
-            .iter()
-            .map(|(_, f, _)| (f.beta[0], f.se[0]))
-            .collect::<Vec<_>>(),
-    );
-    Ok((fits, qb, df, p))
+    Ok(sg)
 }
 
 /// Model matrix with an intercept: numeric moderators as columns, others as

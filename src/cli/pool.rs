@@ -27,9 +27,13 @@ pub struct PoolArgs {
     /// Confidence level in percent.
     #[arg(long, default_value_t = 95.0)]
     pub level: f64,
-    /// Column with subgroups (separate tau^2; test for subgroup differences).
+    /// Column with subgroups (test for subgroup differences).
     #[arg(long)]
     pub by: Option<String>,
+    /// With --by: one tau^2 per subgroup (separate, the default) or one
+    /// shared by all (common: a mixed-effects model on the subgroup factor).
+    #[arg(long, value_name = "separate|common", default_value = "separate", value_parser = ["separate", "common"])]
+    pub subgroup_tau2: String,
     /// Moderator columns for meta-regression, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub mods: Vec<String>,
@@ -106,6 +110,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         },
         roles: Roles::new(&roles),
         by: a.by.clone(),
+        common_tau2: a.subgroup_tau2 == "common",
         mods: a.mods.clone(),
         leave_one_out: a.leave_one_out,
         cumulative_by: a.cumulative.clone(),
@@ -142,7 +147,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
             .collect(),
         transformed: outcome.transformed,
         coef_names: outcome.coef_names.clone(),
-        subgroups: outcome.subgroups.clone(),
+        subgroups: outcome.subgroups.as_ref(),
         leave_one_out: outcome.leave_one_out.as_deref(),
         cumulative: outcome.cumulative.as_deref(),
         bias: outcome.bias.as_ref(),

@@ -9,6 +9,7 @@ use crate::stats::pool::bias::{Begg, BiasTests, Egger};
 use crate::stats::pool::confint::HeterogeneityCi;
 use crate::stats::pool::influence::Influence;
 use crate::stats::pool::sensitivity::Refit;
+use crate::stats::pool::subgroups::Subgroups;
 use crate::stats::pool::trimfill::{Side, TrimFill};
 use crate::stats::pool::RmaFit;
 
@@ -27,8 +28,8 @@ pub struct PoolReport<'a> {
     pub transformed: Option<[f64; 5]>,
     /// Coefficient names (meta-regression).
     pub coef_names: Vec<String>,
-    /// Subgroup results (label, fit, transformed estimate/ci) and the Q-between test.
-    pub subgroups: Option<(Vec<(String, RmaFit, Option<[f64; 3]>)>, f64, usize, f64)>,
+    /// Subgroup estimates and the test for subgroup differences.
+    pub subgroups: Option<&'a Subgroups>,
     /// Leave-one-out refits.
     pub leave_one_out: Option<&'a [Refit]>,
     /// Cumulative refits.
@@ -107,11 +108,28 @@ struct GroupRow<'a> {
 }
 
 #[derive(Serialize)]
-struct Subgroups<'a> {
-    groups: Vec<GroupRow<'a>>,
+struct QBetween {
     q_between: Num,
     q_between_df: usize,
     q_between_pval: Num,
+}
+
+#[derive(Serialize)]
+struct FBetween {
+    f_between: Num,
+    f_between_df1: usize,
+    f_between_df2: usize,
+    f_between_pval: Num,
+}
+
+#[derive(Serialize)]
+struct SubgroupsJson<'a> {
+    tau2_model: &'static str,
+    groups: Vec<GroupRow<'a>>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    q: Option<QBetween>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    f: Option<FBetween>,
 }
 
 #[derive(Serialize)]
@@ -389,36 +407,56 @@ impl Serialize for ReportJson<'_, '_> {
                 },
             )?;
         }
-        if let Some((groups, qb, df, p)) = &r.subgroups {
-            let groups = groups
+        if let Some(sg) = r.subgroups {
+            let groups = sg
+                .groups
                 .iter()
-                .map(|(g, fit, t)| GroupRow {
-                    group: g,
-                    k: fit.k,
-                    estimate: num(fit.beta[0]),
-                    se: num(fit.se[0]),
-                    ci_lb: num(fit.ci_lb[0]),
-                    ci_ub: num(fit.ci_ub[0]),
-                    pval: num(fit.pval[0]),
-                    tau2: num(fit.tau2),
-                    i2: num(fit.i2),
-                    q: num(fit.q),
-                    q_df: fit.q_df,
-                    q_pval: num(fit.q_pval),
-                    transformed: t.map(|t| Interval3 {
+                .map(|f| GroupRow {
+                    group: &f.group,
+                    k: f.k,
+                    estimate: num(f.estimate),
+                    se: num(f.se),
+                    ci_lb: num(f.ci_lb),
+                    ci_ub: num(f.ci_ub),
+                    pval: num(f.pval),
+                    tau2: num(f.tau2),
+                    i2: num(f.i2),
+                    q: num(f.q),
+                    q_df: f.q_df,
+                    q_pval: num(f.q_pval),
+                    transformed: f.transformed.map(|t| Interval3 {
                         estimate: num(t[0]),
                         ci_lb: num(t[1]),
                         ci_ub: num(t[2]),
                     }),
                 })
                 .collect();
+            let (q, f) = match sg.df2 {
+                None => (
+                    Some(QBetween {
+                        q_between: num(sg.stat),
+                        q_between_df: sg.df,
+                        q_between_pval: num(sg.pval),
+                    }),
+                    None,
+                ),
+                Some(df2) => (
+                    None,
+                    Some(FBetween {
+                        f_between: num(sg.stat),
+                        f_between_df1: sg.df,
+                        f_between_df2: df2,
+                        f_between_pval: num(sg.pval),
+                    }),
+                ),
+            };
             m.serialize_entry(
                 "subgroups",
-                &Subgroups {
+                &SubgroupsJson {
+                    tau2_model: if sg.common_tau2 { "common" } else { "separate" },
                     groups,
-                    q_between: num(*qb),
-                    q_between_df: *df,
-                    q_between_pval: num(*p),
+                    q,
+                    f,
                 },
             )?;
         }
@@ -687,17 +725,30 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
             fmt_p(p)
         ));
     }
-    if let Some((groups, qb, df, p)) = &r.subgroups {
-        s.push_str("\nsubgroups (separate tau^2):\n");
-        for (g, fit, _) in groups {
+    if let Some(sg) = r.subgroups {
+        s.push_str(&format!(
+            "\nsubgroups ({} tau^2):\n",
+            if sg.common_tau2 { "common" } else { "separate" }
+        ));
+        for f in &sg.groups {
+            let i2 = if f.i2.is_finite() {
+                format!(", I^2 {:.1}%", f.i2)
+            } else {
+                String::new()
+            };
             s.push_str(&format!(
-                "  {g}: k = {}, estimate {:.4} ({:.4} to {:.4}), tau^2 {:.4}, I^2 {:.1}%\n",
-                fit.k, fit.beta[0], fit.ci_lb[0], fit.ci_ub[0], fit.tau2, fit.i2
+                "  {}: k = {}, estimate {:.4} ({:.4} to {:.4}), tau^2 {:.4}{i2}\n",
+                f.group, f.k, f.estimate, f.ci_lb, f.ci_ub, f.tau2
             ));
         }
+        let test = match sg.df2 {
+            None => format!("Q({})", sg.df),
+            Some(d2) => format!("F({}, {d2})", sg.df),
+        };
         s.push_str(&format!(
-            "  test for subgroup differences: Q({df}) = {qb:.4}, p = {}\n",
-            fmt_p(*p)
+            "  test for subgroup differences: {test} = {:.4}, p = {}\n",
+            sg.stat,
+            fmt_p(sg.pval)
         ));
     }
     for (title, rs) in [

@@ -39,6 +39,14 @@ pub enum StatsError {
         /// The effect.
         yi: f64,
     },
+    /// A subgroup's model could not be fitted.
+    #[error("subgroup '{group}': {message}")]
+    Subgroup {
+        /// The subgroup.
+        group: String,
+        /// Why.
+        message: String,
+    },
     /// The moderator matrix is not of full rank.
     #[error("the moderators are collinear (model matrix not of full rank)")]
     Singular,

@@ -20,6 +20,7 @@ pub mod confint;
 pub mod influence;
 mod projection;
 pub mod sensitivity;
+pub mod subgroups;
 pub mod tau2;
 pub mod trimfill;
 

@@ -34,3 +34,18 @@ write.csv(data.frame(group = groups, k = sapply(fits, function(f) f$k), estimate
                      tau2 = num(sapply(fits, function(f) f$tau2)), q_between = num(qb$QE), q_between_pval = num(qb$QEp)),
           con, row.names = FALSE, quote = FALSE)
 close(con)
+
+# Subgroups by allocation with a common tau^2: cell-means model for the estimates,
+# treatment coding for the test of subgroup differences (QM, or F under knha).
+rows <- list()
+for (test in c("z", "knha")) {
+  cm <- rma(yi, vi, mods = ~ factor(alloc) - 1, data = dat, method = "REML", test = test, control = ctrl)
+  tm <- rma(yi, vi, mods = ~ factor(alloc), data = dat, method = "REML", test = test, control = ctrl)
+  rows[[test]] <- data.frame(test = test, group = groups, estimate = num(cm$b), se = num(cm$se),
+    ci_lb = num(cm$ci.lb), ci_ub = num(cm$ci.ub), pval = num(cm$pval), tau2 = num(cm$tau2),
+    between = num(tm$QM), between_df = tm$QMdf[1], between_pval = num(tm$QMp))
+}
+con <- file("tests/reference/metafor/bcg_subgroups_common.csv", "w")
+writeLines(sprintf("# metafor %s; dat.bcg RR; REML with common tau^2: mods = ~ factor(alloc) - 1 (estimates), ~ factor(alloc) (QM / F test)", packageVersion("metafor")), con)
+write.csv(do.call(rbind, rows), con, row.names = FALSE, quote = FALSE)
+close(con)
