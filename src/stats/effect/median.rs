@@ -22,8 +22,17 @@ pub struct ReportedMedian {
     pub level: f64,
 }
 
-/// Median and its SE, with a flag when one-sided.
-fn median_se(m: ReportedMedian) -> Result<(f64, f64, Option<String>), EffectError> {
+/// A median's SE and what the reader should know about it.
+struct MedianSe {
+    median: f64,
+    se: f64,
+    flag: Option<String>,
+    /// The SE came from one bound only (approximate: dropped by `exclude_derived`).
+    one_sided: bool,
+}
+
+/// Median and its SE, with a flag when one-sided or degenerate.
+fn median_se(m: ReportedMedian) -> Result<MedianSe, EffectError> {
     let Some(med) = m.median else {
         return Err(EffectError("median not reached: it cannot be pooled as a number (exclude the study, or report it separately)".into()));
     };
@@ -35,24 +44,40 @@ fn median_se(m: ReportedMedian) -> Result<(f64, f64, Option<String>), EffectErro
                     "median {med} is outside its CI {l}–{u}"
                 )));
             }
-            Ok((med, (u - l) / (2.0 * z), None))
+            // A bound equal to the median (dat.lung row 3: 27.6, 17.4–27.6) is
+            // degenerate: often a bound not reached, printed as the median.
+            // The Wald SE still uses the full width, as McGrath et al. do;
+            // the reader is told.
+            let flag = (l == med || u == med).then(|| {
+                format!(
+                    "CI bound equals the median ({l}–{u} around {med}): possibly a bound not reached; SE from the full width"
+                )
+            });
+            Ok(MedianSe {
+                median: med,
+                se: (u - l) / (2.0 * z),
+                flag,
+                one_sided: false,
+            })
         }
-        (Some(l), None) => Ok((
-            med,
-            (med - l) / z,
-            Some(format!(
+        (Some(l), None) => Ok(MedianSe {
+            median: med,
+            se: (med - l) / z,
+            flag: Some(format!(
                 "upper CI bound not reached: one-sided SE = (median - lower)/z = {:.4}",
                 (med - l) / z
             )),
-        )),
-        (None, Some(u)) => Ok((
-            med,
-            (u - med) / z,
-            Some(format!(
+            one_sided: true,
+        }),
+        (None, Some(u)) => Ok(MedianSe {
+            median: med,
+            se: (u - med) / z,
+            flag: Some(format!(
                 "lower CI bound not reported: one-sided SE = (upper - median)/z = {:.4}",
                 (u - med) / z
             )),
-        )),
+            one_sided: true,
+        }),
         (None, None) => Err(EffectError(
             "a median without a CI has no Wald standard error".into(),
         )),
@@ -61,9 +86,14 @@ fn median_se(m: ReportedMedian) -> Result<(f64, f64, Option<String>), EffectErro
 
 /// MED: one group's median survival.
 pub fn med(m: ReportedMedian) -> Result<Effect, EffectError> {
-    let (y, se, flag) = median_se(m)?;
+    let MedianSe {
+        median: y,
+        se,
+        flag,
+        one_sided,
+    } = median_se(m)?;
     Ok(Effect {
-        derived: flag.is_some(),
+        derived: one_sided,
         yi: y,
         vi: se * se,
         derivation: format!("yi = median {y}; SE = CI width / (2z) = {se:.6}"),
@@ -73,32 +103,32 @@ pub fn med(m: ReportedMedian) -> Result<Effect, EffectError> {
 
 /// DOM: difference of two groups' medians.
 pub fn dom(a: ReportedMedian, b: ReportedMedian) -> Result<Effect, EffectError> {
-    let (m1, s1, f1) = median_se(a)?;
-    let (m2, s2, f2) = median_se(b)?;
+    let (a, b) = (median_se(a)?, median_se(b)?);
+    let (m1, s1, m2, s2) = (a.median, a.se, b.median, b.se);
     Ok(Effect {
-        derived: f1.is_some() || f2.is_some(),
+        derived: a.one_sided || b.one_sided,
         yi: m1 - m2,
         vi: s1 * s1 + s2 * s2,
         derivation: format!("yi = {m1} - {m2}; vi = {s1:.6}^2 + {s2:.6}^2"),
-        flags: f1.into_iter().chain(f2).collect(),
+        flags: a.flag.into_iter().chain(b.flag).collect(),
     })
 }
 
 /// ROM: log ratio of two groups' medians.
 pub fn rom(a: ReportedMedian, b: ReportedMedian) -> Result<Effect, EffectError> {
-    let (m1, s1, f1) = median_se(a)?;
-    let (m2, s2, f2) = median_se(b)?;
+    let (a, b) = (median_se(a)?, median_se(b)?);
+    let (m1, s1, m2, s2) = (a.median, a.se, b.median, b.se);
     if m1 <= 0.0 || m2 <= 0.0 {
         return Err(EffectError(
             "a ratio of medians needs positive medians".into(),
         ));
     }
     Ok(Effect {
-        derived: f1.is_some() || f2.is_some(),
+        derived: a.one_sided || b.one_sided,
         yi: (m1 / m2).ln(),
         vi: (s1 / m1).powi(2) + (s2 / m2).powi(2),
         derivation: format!("yi = ln({m1}/{m2}); vi = ({s1:.6}/{m1})^2 + ({s2:.6}/{m2})^2"),
-        flags: f1.into_iter().chain(f2).collect(),
+        flags: a.flag.into_iter().chain(b.flag).collect(),
     })
 }
 
