@@ -152,6 +152,7 @@ fn every_exported_row_carries_its_source() {
         "cases/cases.csv",
         "os-medians/compare.csv",
         "sbrt-local-control/compare.csv",
+        "sbrt-local-control-pooled/leave_one_out.csv",
     ] {
         let text = std::fs::read_to_string(dir.path().join("reports").join(file)).unwrap();
         let mut rdr = csv::Reader::from_reader(text.as_bytes());
@@ -193,6 +194,37 @@ fn every_exported_row_carries_its_source() {
             && ev.contains("10.3390/diagnostics13010015")
             && ev.contains("36611309")
     );
+}
+
+/// Leave-one-out of the pooled SBRT local control matches metafor's leave1out
+/// (tests/reference/scripts/metafor_lms_sbrt.R), on the percent scale.
+#[test]
+fn pooled_sbrt_leave_one_out_matches_metafor() {
+    let dir = copy_project();
+    run(dir.path());
+    let (h, ours) = common::csv_table(
+        &dir.path()
+            .join("reports/sbrt-local-control-pooled/leave_one_out.csv"),
+    );
+    let (rh, theirs) = common::reference_table("lms_sbrt_leave1out.csv");
+    assert_eq!(ours.len(), theirs.len());
+    let mut failures = Vec::new();
+    let sid = h.iter().position(|x| x == "study_id").unwrap();
+    for (o, t) in ours.iter().zip(&theirs) {
+        assert_eq!(&o[sid], &t[0], "omitted study order");
+        for key in ["estimate", "ci_lb", "ci_ub", "pval", "tau2", "i2", "q"] {
+            let col = |hdr: &csv::StringRecord| hdr.iter().position(|x| x == key).unwrap();
+            let ours: f64 = o[col(&h)].parse().unwrap();
+            common::check(
+                &mut failures,
+                &format!("{} {key}", &o[sid]),
+                ours,
+                &t[col(&rh)],
+                1e-6,
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// The pooled SBRT local control matches metafor on the same derivations

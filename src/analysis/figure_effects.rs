@@ -98,7 +98,7 @@ fn effect(f: &Figure, measure: Measure) -> Result<Effect, String> {
             let mut e = proportion::from_counts(v * n, n, scale).map_err(|e| e.to_string())?;
             if f.statistic == Statistic::ProportionAtT {
                 e.derived = true;
-                e.flags.push(format!("approximate: {:.1} of {n} taken as events from a {} proportion (censoring ignored)", v * n, f.derivation.as_deref().unwrap_or("time-to-event")));
+                e.flags.push(format!("approximate: {:.1} of {n} taken as events from the reported proportion ({}; censoring ignored)", v * n, f.derivation.as_deref().unwrap_or("time-to-event")));
             }
             Ok(e)
         }

@@ -14,6 +14,7 @@ mod evidence_table;
 mod figure_effects;
 pub mod format;
 mod pool;
+mod pool_sensitivity;
 mod pool_tables;
 pub mod pooling;
 

@@ -20,6 +20,7 @@ use super::effects::Measure;
 use super::evidence_table::selected;
 use super::figure_effects::{self, Entered};
 use super::format::{n_text, num};
+use super::pool_sensitivity;
 use super::pool_tables;
 use super::pooling::natural;
 use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
@@ -39,6 +40,10 @@ struct Options {
     /// Leave out effects whose SE was back-calculated or approximated.
     #[serde(default)]
     exclude_derived: bool,
+    /// Refit without each study in turn (default true; needs k ≥ 3).
+    leave_one_out: Option<bool>,
+    /// Fewest studies for the small-study tests (default 10).
+    small_study_min_k: Option<usize>,
 }
 
 pub(super) fn run(
@@ -306,6 +311,38 @@ pub(super) fn run(
         bytes: render_compare_png(&plot, 192).map_err(plot_err)?,
     });
 
+    let sens = if o.leave_one_out.unwrap_or(true) {
+        Some(
+            pool_sensitivity::sensitivity(
+                &y,
+                &v,
+                &labels,
+                &entered
+                    .iter()
+                    .map(|e| source(&e.figure.study_id).short_label(&e.figure.study_id))
+                    .collect::<Vec<_>>(),
+                &columns::Sourced::figures(
+                    &entered.iter().map(|e| e.figure).collect::<Vec<_>>(),
+                    &|f| source(&f.study_id),
+                ),
+                params,
+                &display,
+                o.small_study_min_k
+                    .unwrap_or(pool_sensitivity::SMALL_STUDY_MIN_K),
+            )
+            .map_err(|e| bad(e, "check the selected figures"))?,
+        )
+    } else {
+        None
+    };
+    if let Some(t) = sens.as_ref().and_then(|s| s.leave_one_out.as_ref()) {
+        files.push(OutputFile {
+            name: "leave_one_out.csv".into(),
+            bytes: to_csv(t).map_err(export_err(spec))?,
+        });
+    }
+    let sensitivity_md = sens.map_or(String::new(), |s| s.markdown);
+
     let p = pool_tables::pooled_table(
         measure,
         params,
@@ -333,7 +370,7 @@ pub(super) fn run(
         env!("CARGO_PKG_VERSION")
     );
     let report = format!(
-        "![{alt}]({name}/forest.png)\n\n**Pooled**: {} [{}, {}] {unit} (k = {}); {}\n\n{}\n\n{}{}[pooled.csv]({name}/pooled.csv) · [effects.csv]({name}/effects.csv) · [SVG]({name}/forest.svg)\n",
+        "![{alt}]({name}/forest.png)\n\n**Pooled**: {} [{}, {}] {unit} (k = {}); {}\n\n{}\n\n{sensitivity_md}{}{}[pooled.csv]({name}/pooled.csv) · [effects.csv]({name}/effects.csv) · [SVG]({name}/forest.svg){loo_link}\n",
         fmt(est),
         fmt(lo),
         fmt(hi),
@@ -343,7 +380,12 @@ pub(super) fn run(
         if exclusions.is_empty() { String::new() } else { format!("Excluded:\n\n{exclusions}\n") },
         if notes.is_empty() { String::new() } else { format!("Notes:\n\n{notes}\n") },
         alt = escape_markdown(&heading),
-        name = spec.name
+        name = spec.name,
+        loo_link = if files.iter().any(|f| f.name == "leave_one_out.csv") {
+            format!(" · [leave_one_out.csv]({}/leave_one_out.csv)", spec.name)
+        } else {
+            String::new()
+        }
     );
     Ok(AnalysisOutput {
         name: spec.name.clone(),
@@ -415,11 +457,7 @@ fn shared_cohorts(entered: &[Entered<'_>]) -> Vec<String> {
 }
 
 fn fmt(x: f64) -> String {
-    if x.abs() >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    }
+    super::format::estimate(x)
 }
 
 /// "< 0.0001" or "= 0.0123".

@@ -22,3 +22,14 @@ write.csv(data.frame(estimate = num(fit$b[1]), se = num(fit$se), ci_lb = num(fit
                      tau2 = num(fit$tau2), tau2_ci_lb = num(ci["tau^2", "ci.lb"]), tau2_ci_ub = num(ci["tau^2", "ci.ub"]), i2 = num(fit$I2), q = num(fit$QE), q_pval = num(fit$QEp)),
           con, row.names = FALSE, quote = FALSE)
 close(con)
+
+# Leave-one-out (analysis sbrt-local-control-pooled, leave_one_out.csv), natural scale in percent.
+l1o <- leave1out(fit, transf = transf.ilogit)  # refits with the fit's own control settings
+raw <- leave1out(fit)
+con <- file("tests/reference/metafor/lms_sbrt_leave1out.csv", "w")
+writeLines(sprintf("# metafor %s; leave1out of the model above; estimate/ci in percent (transf.ilogit x 100)", packageVersion("metafor")), con)
+write.csv(data.frame(omitted_study_id = c("bishop2017", "folkert_mskcc", "miller_ccf", "pmid38311030", "stanford_slms"),
+                     estimate = num(100 * l1o$estimate), ci_lb = num(100 * l1o$ci.lb), ci_ub = num(100 * l1o$ci.ub),
+                     pval = num(raw$pval), tau2 = num(raw$tau2), i2 = num(raw$I2), q = num(raw$Q)),
+          con, row.names = FALSE, quote = FALSE)
+close(con)
