@@ -9,7 +9,8 @@
 # minutes, k = 1e5 would need an 80 GB matrix). BENCH_FULL=1 adds k = 1e4.
 #
 # survlit's time is the wall time of the whole command (start-up, CSV
-# parsing, fit, Q-profile CI, JSON output); metafor's is rma() alone.
+# parsing, fit, Q-profile CI, JSON output), median of 5 runs; metafor's is
+# rma() alone, one run.
 # Needs: cargo, Rscript with metafor (apt-get install r-base-core r-cran-metafor).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,15 @@ write.csv(reps, file.path(dir, "reps.csv"), row.names = FALSE)
 RS
 
 now() { date +%s.%N; }
-time_survlit() { local t0 t1; t0=$(now); "$BIN" pool "$@" --json > /dev/null; t1=$(now); echo "$t1 - $t0" | bc -l; }
+# survlit: median wall time of 5 runs (one run is milliseconds and noisy).
+time_survlit() {
+  local t0 t1 i times=()
+  for i in 1 2 3 4 5; do
+    t0=$(now); "$BIN" pool "$@" --json > /dev/null; t1=$(now)
+    times+=("$(echo "$t1 - $t0" | bc -l)")
+  done
+  printf '%s\n' "${times[@]}" | sort -g | sed -n 3p
+}
 
 printf "%-28s %12s %12s %10s\n" "work" "metafor_s" "survlit_s" "ratio"
 for k in 100 1000 10000 100000; do
