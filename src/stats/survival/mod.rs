@@ -1,0 +1,80 @@
+//! Survival analysis on patient rows, as R's survival package defines it:
+//! Kaplan–Meier curves ([`km`]), the G-ρ family of log-rank tests
+//! ([`logrank`]) and Cox proportional hazards ([`cox`]). Pure computation:
+//! slices in, result structs out.
+//!
+//! Events are `true`, censorings `false`; times are finite and ≥ 0.
+
+pub mod cox;
+pub mod km;
+pub mod logrank;
+
+/// Why a survival statistic could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SurvError {
+    /// No subjects.
+    #[error("no subjects")]
+    Empty,
+    /// Time and event columns differ in length.
+    #[error("{times} times but {events} event indicators")]
+    Length {
+        /// Times.
+        times: usize,
+        /// Events.
+        events: usize,
+    },
+    /// A time is negative or not finite.
+    #[error("subject {index}: time {time} must be finite and >= 0")]
+    BadTime {
+        /// 0-based subject.
+        index: usize,
+        /// The time.
+        time: f64,
+    },
+    /// A covariate value is not finite.
+    #[error("subject {index}: covariate '{term}' is {value}")]
+    BadCovariate {
+        /// 0-based subject.
+        index: usize,
+        /// The term.
+        term: String,
+        /// The value.
+        value: f64,
+    },
+    /// The test needs at least two groups.
+    #[error("need at least two groups, got {0}")]
+    OneGroup(usize),
+    /// No events at all.
+    #[error("no events: every subject is censored")]
+    NoEvents,
+    /// The information matrix is singular (collinear covariates, or a
+    /// covariate constant within every risk set).
+    #[error("the Cox information matrix is singular (collinear or constant covariates)")]
+    Singular,
+    /// Newton–Raphson did not converge (e.g. monotone likelihood: a
+    /// covariate perfectly separates events).
+    #[error("Cox model did not converge in {0} iterations (a coefficient may be infinite: check for a covariate that separates events)")]
+    DidNotConverge(usize),
+}
+
+/// Lengths agree, at least one subject, times finite and ≥ 0.
+pub(crate) fn check_input(time: &[f64], event: &[bool]) -> Result<(), SurvError> {
+    if time.len() != event.len() {
+        return Err(SurvError::Length {
+            times: time.len(),
+            events: event.len(),
+        });
+    }
+    if time.is_empty() {
+        return Err(SurvError::Empty);
+    }
+    if let Some((index, &time)) = time
+        .iter()
+        .enumerate()
+        .find(|(_, t)| !(t.is_finite() && **t >= 0.0))
+    {
+        return Err(SurvError::BadTime { index, time });
+    }
+    Ok(())
+}
