@@ -9,14 +9,17 @@
 mod case_table;
 mod columns;
 mod compare;
+pub mod design;
 pub mod effects;
 mod evidence_table;
 mod figure_effects;
 pub mod format;
+pub mod patients;
 mod pool;
 mod pool_sensitivity;
 mod pool_tables;
 pub mod pooling;
+pub mod survival_fits;
 
 use crate::domain::Evidence;
 use crate::export::ExportError;

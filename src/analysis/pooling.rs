@@ -229,15 +229,15 @@ fn subgroups(
     Ok(sg)
 }
 
-/// Model matrix with an intercept: numeric moderators as columns, others as
-/// dummies against the first level in sorted order (R's default coding).
+/// Model matrix with an intercept from the moderator columns
+/// ([`super::design::model_matrix`]: numeric as they are, others dummy-coded
+/// against the first sorted level, R's default coding).
 fn design(
     effects: &[StudyEffect],
     mods: &[String],
     cell: &dyn Fn(&StudyEffect, &str) -> String,
 ) -> Result<(Option<Matrix>, Vec<String>), Vec<String>> {
-    let k = effects.len();
-    let mut cols: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut columns = Vec::with_capacity(mods.len());
     for m in mods {
         let raw: Vec<String> = effects.iter().map(|e| cell(e, m)).collect();
         if let Some(i) = raw.iter().position(String::is_empty) {
@@ -246,34 +246,9 @@ fn design(
                 effects[i].study
             )]);
         }
-        let nums: Vec<Option<f64>> = raw.iter().map(|t| parse_number(t).ok()).collect();
-        if nums.iter().all(Option::is_some) {
-            cols.push((m.clone(), nums.into_iter().flatten().collect()));
-        } else {
-            let mut levels: Vec<&String> = raw.iter().collect();
-            levels.sort();
-            levels.dedup();
-            for level in levels.iter().skip(1) {
-                cols.push((
-                    format!("{m}{level}"),
-                    raw.iter()
-                        .map(|t| f64::from(u8::from(&t == level)))
-                        .collect(),
-                ));
-            }
-        }
+        columns.push((m.clone(), raw));
     }
-    let p = cols.len() + 1;
-    let mut x = Matrix::zeros(k, p);
-    for i in 0..k {
-        *x.at_mut(i, 0) = 1.0;
-        for (j, (_, c)) in cols.iter().enumerate() {
-            *x.at_mut(i, j + 1) = c[i];
-        }
-    }
-    let names = std::iter::once("intrcpt".to_string())
-        .chain(cols.into_iter().map(|(n, _)| n))
-        .collect();
+    let (x, names) = super::design::model_matrix(&columns, true);
     Ok((Some(x), names))
 }
 

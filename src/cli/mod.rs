@@ -5,6 +5,7 @@ mod check;
 mod init;
 mod pool;
 mod run;
+mod survival;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -48,6 +49,12 @@ pub enum Command {
     },
     /// Pool a table of study results (one row per study) as metafor does.
     Pool(pool::PoolArgs),
+    /// Kaplan-Meier curves of patient rows, as R's survfit.
+    Km(survival::KmArgs),
+    /// Log-rank (G-rho) test between groups, as R's survdiff.
+    Logrank(survival::LogRankArgs),
+    /// Cox proportional hazards model, as R's coxph.
+    Cox(survival::CoxArgs),
 }
 
 /// Parses arguments and runs; the binary's whole body.
@@ -58,6 +65,9 @@ pub fn main() -> ExitCode {
         Command::Check { dir } => check::run(&dir),
         Command::Run { dir, verbose } => run::run(&dir, verbose),
         Command::Pool(args) => pool::run(&args),
+        Command::Km(args) => survival::km(&args),
+        Command::Logrank(args) => survival::logrank(&args),
+        Command::Cox(args) => survival::cox(&args),
     };
     match result {
         Ok(code) => code,

@@ -6,8 +6,10 @@
 //! module writes it. Numbers are written in their shortest round-trip form,
 //! missing values as empty cells, so output is byte-stable across runs.
 
+pub mod json;
 mod markdown;
 pub mod pool_json;
+pub mod survival_json;
 
 pub use markdown::{escape_markdown, markdown_table};
 

@@ -1,0 +1,166 @@
+//! Patient rows ([`super::patients`]) → survival fits: Kaplan–Meier curves
+//! per group (and stratum), the G-ρ test between groups, a Cox model with
+//! its design matrix. Shared by the `km`, `logrank` and `cox` commands and
+//! the `km` analysis kind.
+
+use crate::stats::survival::cox::{cox, CoxFit, Ties};
+use crate::stats::survival::km::{kaplan_meier, ConfType, KmFit, Quantile, SurvAt};
+use crate::stats::survival::logrank::{log_rank, LogRank};
+
+use super::design::{level_index, levels, model_matrix};
+use super::patients::Patients;
+
+/// One curve per group × stratum, labelled "group" or "group, stratum",
+/// in R's level order.
+pub fn km_curves(p: &Patients, conf: ConfType, level: f64) -> Result<Vec<(String, KmFit)>, String> {
+    let labels: Vec<String> = match &p.strata {
+        None => p.group.clone(),
+        Some(s) => p
+            .group
+            .iter()
+            .zip(s)
+            .map(|(g, s)| {
+                if g == "all" {
+                    s.clone()
+                } else {
+                    format!("{g}, {s}")
+                }
+            })
+            .collect(),
+    };
+    levels(&labels)
+        .into_iter()
+        .map(|l| {
+            let idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == l).collect();
+            let t: Vec<f64> = idx.iter().map(|&i| p.time[i]).collect();
+            let e: Vec<bool> = idx.iter().map(|&i| p.event[i]).collect();
+            kaplan_meier(&t, &e, conf, level)
+                .map(|f| (l.clone(), f))
+                .map_err(|e| format!("group '{l}': {e}"))
+        })
+        .collect()
+}
+
+/// The G-ρ test between the groups, within strata. Returns the group
+/// labels in the order of the result's groups.
+pub fn group_test(p: &Patients, rho: f64) -> Result<(Vec<String>, LogRank), String> {
+    let (names, g) = level_index(&p.group);
+    let strata = p.strata.as_ref().map(|s| level_index(s).1);
+    let res = log_rank(&p.time, &p.event, &g, strata.as_deref(), rho).map_err(|e| e.to_string())?;
+    Ok((names, res))
+}
+
+/// The Cox model on the covariates (factors treatment-coded against their
+/// first sorted level), stratified when a stratum column was named.
+pub fn cox_model(p: &Patients, ties: Ties) -> Result<(Vec<String>, CoxFit), String> {
+    if p.covariates.is_empty() {
+        return Err("name at least one covariate (--covariates A,B)".into());
+    }
+    let (x, names) = model_matrix(&p.covariates, false);
+    let strata = p.strata.as_ref().map(|s| level_index(s).1);
+    let fit = cox(&p.time, &p.event, &x, strata.as_deref(), ties).map_err(|e| e.to_string())?;
+    Ok((names, fit))
+}
+
+/// A curve with the summaries the commands and reports print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurveSummary {
+    /// Group label.
+    pub label: String,
+    /// The fit.
+    pub fit: KmFit,
+    /// Median with its CI (R's rule; `None` = not reached).
+    pub median: Quantile,
+    /// RMST: (τ, estimate, SE).
+    pub rmst: Option<(f64, f64, f64)>,
+    /// S at the chosen times.
+    pub at: Vec<SurvAt>,
+}
+
+/// Medians, RMST to `tau` and S at `times` for each curve.
+pub fn summarise(
+    curves: Vec<(String, KmFit)>,
+    times: &[f64],
+    tau: Option<f64>,
+) -> Vec<CurveSummary> {
+    curves
+        .into_iter()
+        .map(|(label, fit)| CurveSummary {
+            median: fit.quantile(0.5),
+            rmst: tau.map(|t| {
+                let (m, se) = fit.rmst(t);
+                (t, m, se)
+            }),
+            at: times.iter().map(|&t| fit.surv_at(t)).collect(),
+            label,
+            fit,
+        })
+        .collect()
+}
+
+/// One Cox coefficient as reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoxTerm {
+    /// Term name (factor terms: column + level).
+    pub term: String,
+    /// log HR.
+    pub coef: f64,
+    /// Its SE.
+    pub se: f64,
+    /// HR.
+    pub hr: f64,
+    /// Lower CI bound of the HR.
+    pub hr_ci_lb: f64,
+    /// Upper CI bound of the HR.
+    pub hr_ci_ub: f64,
+    /// Wald z.
+    pub z: f64,
+    /// Two-sided p.
+    pub pval: f64,
+}
+
+/// A Cox fit with everything its output prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoxSummary {
+    /// The fit.
+    pub fit: CoxFit,
+    /// CI level.
+    pub level: f64,
+    /// Coefficients.
+    pub terms: Vec<CoxTerm>,
+    /// p of the likelihood-ratio test.
+    pub lr_pval: f64,
+    /// p of the Wald test.
+    pub wald_pval: f64,
+    /// p of the score test.
+    pub score_pval: f64,
+}
+
+/// Coefficient table and test p-values at `level`.
+pub fn summarise_cox(names: Vec<String>, fit: CoxFit, level: f64) -> CoxSummary {
+    let terms = names
+        .into_iter()
+        .enumerate()
+        .map(|(j, term)| {
+            let (hr, lo, hi) = fit.hazard_ratio(j, level);
+            CoxTerm {
+                term,
+                coef: fit.coef[j],
+                se: fit.se[j],
+                hr,
+                hr_ci_lb: lo,
+                hr_ci_ub: hi,
+                z: fit.z(j),
+                pval: fit.pval(j),
+            }
+        })
+        .collect();
+    CoxSummary {
+        lr_pval: fit.chisq_pval(fit.lr_chisq),
+        wald_pval: fit.chisq_pval(fit.wald_chisq),
+        score_pval: fit.chisq_pval(fit.score_chisq),
+        terms,
+        level,
+        fit,
+    }
+}

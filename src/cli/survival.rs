@@ -1,0 +1,241 @@
+//! `survlit km`, `logrank` and `cox`: survival analyses of a table of
+//! patient rows, as R survival computes them.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::analysis::patients::{read_patients, EventCoding, PatientColumns, Patients};
+use crate::analysis::survival_fits::{cox_model, group_test, km_curves, summarise, summarise_cox};
+use crate::export::survival_json::{
+    cox_text, km_text, logrank_text, write_cox_json, write_km_json, write_logrank_json, KmReport,
+};
+use crate::ingest::read_table;
+use crate::stats::survival::cox::Ties;
+use crate::stats::survival::km::ConfType;
+
+/// Columns and coding shared by the three commands.
+#[derive(Debug, clap::Args)]
+pub struct PatientArgs {
+    /// CSV (or .xlsx with --sheet) with one row per patient.
+    pub file: PathBuf,
+    /// Column with the follow-up time.
+    #[arg(long, default_value = "time")]
+    pub time: String,
+    /// Column with the event indicator.
+    #[arg(long, default_value = "event")]
+    pub event: String,
+    /// The value of the event column that means an event (default 1, with
+    /// 0 = censored; 2 means R's 1/2 coding, 1 = censored).
+    #[arg(long)]
+    pub event_code: Option<String>,
+    /// Worksheet, for spreadsheets.
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Confidence level in percent.
+    #[arg(long, default_value_t = 95.0)]
+    pub level: f64,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `survlit km`.
+#[derive(Debug, clap::Args)]
+pub struct KmArgs {
+    #[command(flatten)]
+    common: PatientArgs,
+    /// Column defining the curves.
+    #[arg(long)]
+    group: Option<String>,
+    /// Column defining strata (one curve per group and stratum).
+    #[arg(long)]
+    strata: Option<String>,
+    /// Pointwise CI type: log (R's default), log-log or plain.
+    #[arg(long, default_value = "log")]
+    conf_type: String,
+    /// Times at which to report S(t), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    times: Vec<f64>,
+    /// Restricted mean survival time up to TAU.
+    #[arg(long, value_name = "TAU")]
+    rmst: Option<f64>,
+}
+
+/// `survlit logrank`.
+#[derive(Debug, clap::Args)]
+pub struct LogRankArgs {
+    #[command(flatten)]
+    common: PatientArgs,
+    /// Column with the groups compared.
+    #[arg(long)]
+    group: String,
+    /// Column with strata (a stratified test).
+    #[arg(long)]
+    strata: Option<String>,
+    /// rho of the G-rho family: 0 log-rank, 1 Peto-Peto.
+    #[arg(long, default_value_t = 0.0)]
+    rho: f64,
+}
+
+/// `survlit cox`.
+#[derive(Debug, clap::Args)]
+pub struct CoxArgs {
+    #[command(flatten)]
+    common: PatientArgs,
+    /// Covariates, comma-separated (text columns become factors, coded
+    /// against their first level in sorted order).
+    #[arg(long, value_delimiter = ',', required = true)]
+    covariates: Vec<String>,
+    /// Handling of tied event times: efron (R's default) or breslow.
+    #[arg(long, default_value = "efron")]
+    ties: String,
+    /// Column with strata (separate baseline hazards).
+    #[arg(long)]
+    strata: Option<String>,
+}
+
+fn usage(m: String) -> anyhow::Result<ExitCode> {
+    writeln!(std::io::stderr(), "error: {m}")?;
+    Ok(ExitCode::from(2))
+}
+
+fn data_errors(errors: &[String]) -> anyhow::Result<ExitCode> {
+    let mut err = std::io::stderr().lock();
+    for e in errors {
+        writeln!(err, "error: {e}")?;
+    }
+    writeln!(err, "stopped: {} problem(s)", errors.len())?;
+    Ok(ExitCode::from(1))
+}
+
+/// Reads the patient rows; `Err` carries the exit code to return.
+fn load(
+    a: &PatientArgs,
+    group: Option<&str>,
+    strata: Option<&str>,
+    covariates: &[String],
+) -> anyhow::Result<Result<(Patients, Vec<String>), ExitCode>> {
+    if !(a.level > 0.0 && a.level < 100.0) {
+        return usage(format!("--level {} must be between 0 and 100", a.level)).map(Err);
+    }
+    let display = a.file.display().to_string();
+    let table = read_table(&a.file, &display, a.sheet.as_deref())?;
+    let cols = PatientColumns {
+        time: a.time.clone(),
+        event: a.event.clone(),
+        group: group.map(str::to_string),
+        strata: strata.map(str::to_string),
+        covariates: covariates.to_vec(),
+    };
+    match read_patients(&table, &cols, &EventCoding::new(a.event_code.as_deref())) {
+        Ok(p) => {
+            let warnings = dropped_warning(&p, &display).into_iter().collect();
+            Ok(Ok((p, warnings)))
+        }
+        Err(errors) => data_errors(&errors).map(Err),
+    }
+}
+
+fn dropped_warning(p: &Patients, file: &str) -> Option<String> {
+    (!p.dropped.is_empty()).then(|| {
+        let lines: Vec<String> = p
+            .dropped
+            .iter()
+            .take(10)
+            .map(|(l, c)| format!("{l} ({c})"))
+            .collect();
+        format!(
+            "{file}: {} row(s) with a missing value left out, as R's na.omit does: line {}{}",
+            p.dropped.len(),
+            lines.join(", "),
+            if p.dropped.len() > 10 { ", ..." } else { "" }
+        )
+    })
+}
+
+fn emit(
+    json: bool,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+    text: impl FnOnce() -> String,
+) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        let mut buf = std::io::BufWriter::with_capacity(1 << 16, &mut out);
+        write(&mut buf)?;
+        writeln!(buf)?;
+        buf.flush()?;
+    } else {
+        write!(out, "{}", text())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn km(a: &KmArgs) -> anyhow::Result<ExitCode> {
+    let conf: ConfType = match a.conf_type.parse() {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    let (p, mut warnings) = match load(&a.common, a.group.as_deref(), a.strata.as_deref(), &[])? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let curves = match km_curves(&p, conf, a.common.level / 100.0) {
+        Ok(c) => c,
+        Err(e) => return data_errors(&[e]),
+    };
+    for (g, f) in &curves {
+        if f.events == 0 {
+            warnings.push(format!(
+                "group '{g}': every subject is censored; S(t) = 1 throughout"
+            ));
+        }
+    }
+    let curves = summarise(curves, &a.times, a.rmst);
+    let report = KmReport {
+        curves: &curves,
+        warnings: &warnings,
+    };
+    emit(
+        a.common.json,
+        |w| Ok(write_km_json(&report, w)?),
+        || km_text(&report),
+    )
+}
+
+pub(super) fn logrank(a: &LogRankArgs) -> anyhow::Result<ExitCode> {
+    let (p, warnings) = match load(&a.common, Some(&a.group), a.strata.as_deref(), &[])? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let (names, res) = match group_test(&p, a.rho) {
+        Ok(x) => x,
+        Err(e) => return data_errors(&[e]),
+    };
+    emit(
+        a.common.json,
+        |w| Ok(write_logrank_json(&names, &res, &warnings, w)?),
+        || logrank_text(&names, &res, &warnings),
+    )
+}
+
+pub(super) fn cox(a: &CoxArgs) -> anyhow::Result<ExitCode> {
+    let ties: Ties = match a.ties.parse() {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
+    let (p, warnings) = match load(&a.common, None, a.strata.as_deref(), &a.covariates)? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let (names, fit) = match cox_model(&p, ties) {
+        Ok(x) => x,
+        Err(e) => return data_errors(&[e]),
+    };
+    let summary = summarise_cox(names, fit, a.common.level / 100.0);
+    emit(
+        a.common.json,
+        |w| Ok(write_cox_json(&summary, &warnings, w)?),
+        || cox_text(&summary, &warnings),
+    )
+}
