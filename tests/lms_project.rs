@@ -153,6 +153,7 @@ fn every_exported_row_carries_its_source() {
         "os-medians/compare.csv",
         "sbrt-local-control/compare.csv",
         "sbrt-local-control-pooled/leave_one_out.csv",
+        "cases-km/patients.csv",
     ] {
         let text = std::fs::read_to_string(dir.path().join("reports").join(file)).unwrap();
         let mut rdr = csv::Reader::from_reader(text.as_bytes());
@@ -293,4 +294,43 @@ fn pooled_sbrt_local_control_matches_metafor() {
         );
     }
     assert_eq!(get(&ours, "k"), 5.0);
+}
+
+/// The case-report KM (analysis cases-km) matches R survfit on the same four
+/// patients (tests/reference/scripts/survival_r.R), and says "not reached"
+/// for the median's upper limit, as R's NA.
+#[test]
+fn case_report_km_matches_r() {
+    let dir = copy_project();
+    run(dir.path());
+    let (_, r) =
+        common::csv_table(&Path::new(ROOT).join("tests/reference/survival/lms_cases_km.csv"));
+    let (h, steps) = common::csv_table(&dir.path().join("reports/cases-km/km.csv"));
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    // S(120) is the step at 108.
+    let at108 = steps
+        .iter()
+        .find(|s| &s[col("time_months")] == "108.0")
+        .unwrap();
+    let mut failures = Vec::new();
+    for (ours, theirs) in [("surv", &r[2][2]), ("ci_lb", &r[2][3]), ("ci_ub", &r[2][4])] {
+        common::check(
+            &mut failures,
+            ours,
+            at108[col(ours)].parse().unwrap(),
+            theirs,
+            1e-9,
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!((&r[0][5], &r[0][6], &r[0][7]), ("132", "108", "NA"));
+    let report = std::fs::read_to_string(dir.path().join("reports/index.md")).unwrap();
+    assert!(
+        report.contains("| All cases | 4 | 2 | 132 (108–not reached) |"),
+        "median row missing"
+    );
+    assert!(
+        report.contains("times are not strictly comparable"),
+        "mixed-origin caveat missing"
+    );
 }

@@ -14,6 +14,7 @@ pub mod effects;
 mod evidence_table;
 mod figure_effects;
 pub mod format;
+mod km;
 pub mod patients;
 mod pool;
 mod pool_sensitivity;
@@ -89,6 +90,7 @@ pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, A
         AnalysisKind::CaseTable => case_table::run(spec, evidence)?,
         AnalysisKind::Compare => compare::run(spec, evidence)?,
         AnalysisKind::Pool => pool::run(spec, evidence)?,
+        AnalysisKind::Km => km::run(spec, evidence)?,
     };
     keep_requested(spec, &mut out)?;
     Ok(out)

@@ -7,12 +7,14 @@
 //! in the binary, so layout is identical on every machine.
 
 mod compare;
+mod km;
 mod theme;
 
 pub use compare::{
     render_compare_png, render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind,
     PlotInterval, Scale,
 };
+pub use km::{render_km_png, render_km_svg, time_ticks, KmCurve, KmPlot};
 pub use theme::Theme;
 
 use plotters::style::FontStyle;

@@ -89,6 +89,8 @@ pub enum AnalysisKind {
     Compare,
     /// Figures pooled with the metafor-validated engine (CSV + forest plot).
     Pool,
+    /// Kaplan–Meier analysis of case-report patients (CSV + KM figure).
+    Km,
 }
 
 impl AnalysisKind {
@@ -99,6 +101,7 @@ impl AnalysisKind {
             AnalysisKind::CaseTable => "case-table",
             AnalysisKind::Compare => "compare",
             AnalysisKind::Pool => "pool",
+            AnalysisKind::Km => "km",
         }
     }
 }

@@ -13,7 +13,7 @@ pub(super) const ROW: f64 = 22.0;
 pub(super) const INDENT: f64 = 10.0;
 const PLOT_W: f64 = 340.0;
 
-pub(super) fn font(size: f64, bold: bool) -> FontDesc<'static> {
+pub(crate) fn font(size: f64, bold: bool) -> FontDesc<'static> {
     let style = if bold {
         FontStyle::Bold
     } else {
@@ -22,7 +22,7 @@ pub(super) fn font(size: f64, bold: bool) -> FontDesc<'static> {
     (FONT_FAMILY, size, style).into_font()
 }
 
-pub(super) fn text_w(text: &str, size: f64, bold: bool) -> f64 {
+pub(crate) fn text_w(text: &str, size: f64, bold: bool) -> f64 {
     font(size, bold)
         .box_size(text)
         .map_or(text.len() as f64 * size * 0.6, |(w, _)| f64::from(w))
@@ -184,7 +184,7 @@ pub(super) fn axis(p: &ComparePlot) -> (f64, f64, Vec<f64>) {
 }
 
 /// 1, 2 or 5 times a power of ten, at least `raw`.
-pub(super) fn nice_step(raw: f64) -> f64 {
+pub(crate) fn nice_step(raw: f64) -> f64 {
     let p = 10f64.powf(raw.log10().floor());
     [1.0, 2.0, 5.0, 10.0]
         .iter()
@@ -193,7 +193,7 @@ pub(super) fn nice_step(raw: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-pub(super) fn tick_text(v: f64) -> String {
+pub(crate) fn tick_text(v: f64) -> String {
     let s = format!("{v:.3}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -10,6 +10,7 @@ use plotters::prelude::*;
 use super::{encode_png, register_fonts, PlotError, Theme};
 use draw::draw;
 use layout::Layout;
+pub(crate) use layout::{font, nice_step, text_w, tick_text};
 
 /// Axis scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -117,3 +117,13 @@ for (m in models[c(1, 2, 3)]) for (ties in c("efron", "breslow")) {
     chisq = num(z$table[, "chisq"]), df = z$table[, "df"], pval = num(z$table[, "p"]))
 }
 out(do.call(rbind, zph), "cox_zph.csv", "cox.zph(transform = 'km')")
+
+# The LMS project's case-report KM (analysis cases-km): the four patients with
+# follow-up and vital status in data/cases.csv (months; 1 = died).
+lms <- data.frame(time = c(60, 12, 108, 156), status = c(0, 0, 1, 1))
+fit <- survfit(Surv(time, status) ~ 1, data = lms)
+q <- quantile(fit, probs = 0.5)
+s <- summary(fit, times = c(12, 60, 120), extend = TRUE)
+out(data.frame(time = s$time, n_risk = s$n.risk, surv = num(s$surv), ci_lb = num(s$lower), ci_ub = num(s$upper),
+               median = num(q$quantile), median_ci_lb = num(q$lower), median_ci_ub = num(q$upper)),
+    "lms_cases_km.csv", "survfit on the four LMS case-report patients with follow-up and status; summary(times = c(12, 60, 120))")

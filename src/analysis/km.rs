@@ -1,0 +1,453 @@
+//! `km`: Kaplan–Meier analysis of the selected case-report patients — who
+//! enters (follow-up and vital status known) and why others do not, the
+//! curve(s) with CI and the number-at-risk table, median (or "not
+//! reached"), survival at chosen times, and the caveats a case series
+//! carries (small n, mixed time origins, selective reporting).
+
+use serde::Deserialize;
+
+use crate::domain::{Case, Evidence, StudySource};
+use crate::export::{escape_markdown, markdown_table, to_csv, Table};
+use crate::plot::{render_km_png, render_km_svg, time_ticks, KmCurve, KmPlot};
+use crate::project::AnalysisSpec;
+use crate::stats::survival::km::ConfType;
+
+use super::columns::{self, Sourced};
+use super::format::num;
+use super::patients::Patients;
+use super::survival_fits::{km_curves, summarise, CurveSummary};
+use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
+
+/// Options of `km`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    /// Case column defining curves: "treatment", "sex", "follow_up_origin" or a
+    /// covariate ("cov_<name>"); one curve when absent.
+    group: Option<String>,
+    /// log (default), log-log or plain.
+    conf_type: Option<String>,
+    /// Times (months) at which to report S(t); default 12, 24, 60.
+    times: Option<Vec<f64>>,
+    /// RMST horizon in months.
+    rmst: Option<f64>,
+    /// Fewest patients for which a curve is drawn (default 2).
+    min_n: Option<usize>,
+}
+
+pub(super) fn run(
+    spec: &AnalysisSpec,
+    evidence: &Evidence,
+) -> Result<AnalysisOutput, AnalysisError> {
+    let o: Options = spec.options()?;
+    let bad = |m: String, f: &str| -> AnalysisError { spec.error(m, f.into()).into() };
+    let conf: ConfType = o
+        .conf_type
+        .as_deref()
+        .unwrap_or("log")
+        .parse()
+        .map_err(|e: String| {
+            bad(
+                format!("options.conf_type: {e}"),
+                "use log, log-log or plain",
+            )
+        })?;
+    let times = o.times.clone().unwrap_or_else(|| vec![12.0, 24.0, 60.0]);
+    let rows: Vec<&Case> = evidence
+        .cases
+        .iter()
+        .filter(|c| spec.select.matches_case(c))
+        .collect();
+    if rows.is_empty() {
+        return Err(bad(
+            "select matches no cases".into(),
+            "check select.study against data/cases",
+        ));
+    }
+    let group_of = |c: &Case| -> Result<String, AnalysisError> {
+        Ok(match o.group.as_deref() {
+            None => "All cases".into(),
+            Some("treatment") => c.treatment.clone().unwrap_or_else(|| "not stated".into()),
+            Some("sex") => c.sex.to_string(),
+            Some("follow_up_origin") => c
+                .follow_up_origin
+                .clone()
+                .unwrap_or_else(|| "not stated".into()),
+            Some(other) => match other.strip_prefix("cov_") {
+                Some(name) => c
+                    .covariates
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| "not stated".into()),
+                None => {
+                    return Err(bad(
+                        format!("options.group: unknown case column '{other}'"),
+                        "use treatment, sex, follow_up_origin or cov_<name>",
+                    ))
+                }
+            },
+        })
+    };
+    // Who enters: a follow-up time and a known vital status.
+    let mut entered: Vec<&Case> = Vec::new();
+    let mut reasons: Vec<(&Case, String)> = Vec::new();
+    for c in &rows {
+        let event = c.event.or(c.status.event());
+        match (c.follow_up, event) {
+            (Some(_), Some(_)) => entered.push(c),
+            (None, _) => reasons.push((c, "no follow-up time reported".into())),
+            (Some(_), None) => reasons.push((
+                c,
+                "vital status not reported: cannot be counted as an event or a censoring".into(),
+            )),
+        }
+    }
+    let empty = StudySource::default();
+    let source = |c: &Case| evidence.studies.get(&c.study_id).unwrap_or(&empty);
+    let heading = title(spec, "Kaplan–Meier analysis of case reports");
+    let mut groups = Vec::with_capacity(entered.len());
+    for c in &entered {
+        groups.push(group_of(c)?);
+    }
+    let patients = Patients {
+        time: entered.iter().map(|c| c.follow_up.unwrap_or(0.0)).collect(),
+        event: entered
+            .iter()
+            .map(|c| c.event.or(c.status.event()).unwrap_or(false))
+            .collect(),
+        group: groups.clone(),
+        strata: None,
+        covariates: Vec::new(),
+        dropped: Vec::new(),
+    };
+    let min_n = o.min_n.unwrap_or(2);
+    let mut files = vec![OutputFile {
+        name: "patients.csv".into(),
+        bytes: to_csv(&patient_table(&rows, &entered, &groups, &reasons, &source))
+            .map_err(export_err(spec))?,
+    }];
+    let exclusions: String = reasons
+        .iter()
+        .map(|(c, r)| {
+            format!(
+                "- {} ({}): {}\n",
+                escape_markdown(&c.case_id),
+                escape_markdown(&source(c).short_label(&c.study_id)),
+                escape_markdown(r)
+            )
+        })
+        .collect();
+    if entered.len() < min_n {
+        let report = format!(
+            "**Not estimated**: {} of {} selected patients have a follow-up time and a known vital status (fewer than {min_n}).\n\n{}[patients.csv]({}/patients.csv)\n",
+            entered.len(),
+            rows.len(),
+            if exclusions.is_empty() { String::new() } else { format!("Left out:\n\n{exclusions}\n") },
+            spec.name
+        );
+        return Ok(AnalysisOutput {
+            name: spec.name.clone(),
+            kind: spec.kind,
+            title: heading,
+            files,
+            summary: format!("not estimated (n = {})", entered.len()),
+            report,
+            studies: columns::study_ids(rows.iter().map(|c| c.study_id.as_str())),
+        });
+    }
+    let curves =
+        km_curves(&patients, conf, 0.95).map_err(|e| bad(e, "check the selected cases"))?;
+    let curves = summarise(curves, &times, o.rmst);
+    files.push(OutputFile {
+        name: "km.csv".into(),
+        bytes: to_csv(&steps_table(&curves)).map_err(export_err(spec))?,
+    });
+    let origins: std::collections::BTreeSet<String> = entered
+        .iter()
+        .map(|c| {
+            c.follow_up_origin
+                .clone()
+                .unwrap_or_else(|| "not stated".into())
+        })
+        .collect();
+    let mut caveats = vec![format!(
+        "{} patients, {} events: a case series, selected by what was published; the curve describes these patients, not a population.",
+        patients.time.len(),
+        patients.event.iter().filter(|e| **e).count()
+    )];
+    if origins.len() > 1 {
+        caveats.push(format!(
+            "Follow-up is measured from different origins ({}); times are not strictly comparable.",
+            origins.iter().cloned().collect::<Vec<_>>().join("; ")
+        ));
+    }
+    let tmax = patients.time.iter().copied().fold(0.0, f64::max);
+    let ticks = time_ticks(tmax);
+    let plot = KmPlot {
+        title: heading.clone(),
+        subtitle: Some(format!(
+            "Kaplan–Meier estimate with 95% CI ({conf}); ticks mark censored patients"
+        )),
+        x_label: "Months from the time origin each report uses".into(),
+        curves: curves.iter().map(|c| plot_curve(c, &ticks)).collect(),
+        ticks,
+        footnote: Some(format!(
+            "n = {}; see patients.csv for who entered and from which origin.",
+            patients.time.len()
+        )),
+    };
+    let plot_err = |source| AnalysisError::Plot {
+        name: spec.name.clone(),
+        source,
+    };
+    files.push(OutputFile {
+        name: "km.svg".into(),
+        bytes: render_km_svg(&plot).map_err(plot_err)?.into_bytes(),
+    });
+    files.push(OutputFile {
+        name: "km.png".into(),
+        bytes: render_km_png(&plot, 192).map_err(plot_err)?,
+    });
+
+    let nr = |v: Option<f64>| v.map_or_else(|| "not reached".to_string(), |x| num(x, 1));
+    let mut header = vec![
+        "Group".to_string(),
+        "n".into(),
+        "events".into(),
+        "median (95% CI), months".into(),
+    ];
+    header.extend(times.iter().map(|t| format!("S({}) (95% CI)", num(*t, 1))));
+    if let Some(t) = o.rmst {
+        header.push(format!("RMST to {} (SE)", num(t, 1)));
+    }
+    let md_rows: Vec<Vec<String>> = curves
+        .iter()
+        .map(|c| {
+            let mut r = vec![
+                c.label.clone(),
+                c.fit.n.to_string(),
+                c.fit.events.to_string(),
+                format!(
+                    "{} ({}–{})",
+                    nr(c.median.estimate),
+                    nr(c.median.ci_lb),
+                    nr(c.median.ci_ub)
+                ),
+            ];
+            r.extend(c.at.iter().map(|a| {
+                if a.n_risk == 0 && a.time > c.fit.steps.last().map_or(0.0, |s| s.time) {
+                    "beyond follow-up".to_string()
+                } else {
+                    format!(
+                        "{} ({}–{})",
+                        num(100.0 * a.surv, 0),
+                        fmt_pct(a.ci_lb),
+                        fmt_pct(a.ci_ub)
+                    )
+                }
+            }));
+            if let Some((_, m, se)) = c.rmst {
+                r.push(format!("{} ({})", num(m, 1), num(se, 1)));
+            }
+            r
+        })
+        .collect();
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let report = format!(
+        "![{alt}]({name}/km.png)\n\n{}\n{}\n\n{}\n\n{}{}[patients.csv]({name}/patients.csv) · [km.csv]({name}/km.csv) · [SVG]({name}/km.svg)\n",
+        markdown_table(&header_refs, &md_rows),
+        "S(t) in percent.",
+        caveats.iter().map(|c| escape_markdown(c)).collect::<Vec<_>>().join(" "),
+        format!(
+            "Methods: Kaplan–Meier estimate with Greenwood variance and {conf} CIs; median by R's rule (survfit), \"not reached\" when the curve stays above 0.5 (survlit {}, validated against R survival 3.5).\n\n",
+            env!("CARGO_PKG_VERSION")
+        ),
+        if exclusions.is_empty() { String::new() } else { format!("Left out:\n\n{exclusions}\n") },
+        alt = escape_markdown(&heading),
+        name = spec.name
+    );
+    let summary = curves
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: n = {}, median {}",
+                c.label,
+                c.fit.n,
+                nr(c.median.estimate)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Ok(AnalysisOutput {
+        name: spec.name.clone(),
+        kind: spec.kind,
+        title: heading,
+        files,
+        summary,
+        report,
+        studies: columns::study_ids(rows.iter().map(|c| c.study_id.as_str())),
+    })
+}
+
+fn fmt_pct(v: f64) -> String {
+    if v.is_finite() {
+        num(100.0 * v, 0)
+    } else {
+        "—".into()
+    }
+}
+
+/// Steps, band and censor marks of a curve, with counts at the ticks.
+fn plot_curve(c: &CurveSummary, ticks: &[f64]) -> KmCurve {
+    let mut steps = vec![(0.0, 1.0)];
+    let mut band = vec![(0.0, 1.0, 1.0)];
+    let mut censored = Vec::new();
+    for s in &c.fit.steps {
+        if s.n_event > 0 {
+            steps.push((s.time, s.surv));
+            band.push((s.time, s.ci_lb, s.ci_ub));
+        }
+        if s.n_censor > 0 {
+            censored.push((s.time, s.surv));
+        }
+    }
+    // Carry the curve to the last observation.
+    if let Some(last) = c.fit.steps.last() {
+        if steps.last().is_some_and(|p| p.0 < last.time) {
+            steps.push((last.time, last.surv));
+            band.push((last.time, last.ci_lb, last.ci_ub));
+        }
+    }
+    KmCurve {
+        label: format!("{} (n = {})", c.label, c.fit.n),
+        steps,
+        band: Some(band),
+        censored,
+        at_risk: ticks.iter().map(|t| c.fit.surv_at(*t).n_risk).collect(),
+    }
+}
+
+/// Every selected patient: entered (with group, time, event) or left out (why).
+fn patient_table<'a>(
+    rows: &[&'a Case],
+    entered: &[&'a Case],
+    groups: &[String],
+    reasons: &[(&'a Case, String)],
+    source: &dyn Fn(&'a Case) -> &'a StudySource,
+) -> Table {
+    let sourced: Vec<Sourced<'_>> = rows
+        .iter()
+        .map(|c| Sourced {
+            study_id: &c.study_id,
+            provenance: &c.provenance,
+            study: source(c),
+            origin: &c.origin,
+        })
+        .collect();
+    let pos = |c: &Case| entered.iter().position(|e| std::ptr::eq(*e, c));
+    let mut t = Table::default();
+    columns::identity(&mut t, &sourced);
+    t.text(
+        "case_id",
+        rows.iter().map(|c| Some(c.case_id.clone())).collect(),
+    )
+    .text(
+        "status",
+        rows.iter()
+            .map(|c| {
+                Some(
+                    if pos(c).is_some() {
+                        "entered"
+                    } else {
+                        "left out"
+                    }
+                    .to_string(),
+                )
+            })
+            .collect(),
+    )
+    .text(
+        "reason",
+        rows.iter()
+            .map(|c| {
+                reasons
+                    .iter()
+                    .find(|(r, _)| std::ptr::eq(*r, *c))
+                    .map(|(_, w)| w.clone())
+            })
+            .collect(),
+    )
+    .text(
+        "group",
+        rows.iter()
+            .map(|c| pos(c).map(|i| groups[i].clone()))
+            .collect(),
+    )
+    .number("time_months", rows.iter().map(|c| c.follow_up).collect())
+    .integer(
+        "event",
+        rows.iter()
+            .map(|c| c.event.or(c.status.event()).map(u64::from))
+            .collect(),
+    )
+    .text(
+        "time_origin",
+        rows.iter().map(|c| c.follow_up_origin.clone()).collect(),
+    )
+    .text(
+        "vital_status",
+        rows.iter().map(|c| Some(c.status.to_string())).collect(),
+    );
+    columns::location(&mut t, &sourced);
+    columns::data_origin(&mut t, &sourced);
+    t
+}
+
+/// The KM steps of every curve.
+fn steps_table(curves: &[CurveSummary]) -> Table {
+    let all: Vec<(&str, &crate::stats::survival::km::KmStep)> = curves
+        .iter()
+        .flat_map(|c| c.fit.steps.iter().map(move |s| (c.label.as_str(), s)))
+        .collect();
+    let mut t = Table::default();
+    t.text(
+        "group",
+        all.iter().map(|(g, _)| Some((*g).to_string())).collect(),
+    )
+    .number(
+        "time_months",
+        all.iter().map(|(_, s)| Some(s.time)).collect(),
+    )
+    .integer(
+        "n_risk",
+        all.iter().map(|(_, s)| Some(s.n_risk as u64)).collect(),
+    )
+    .integer(
+        "n_event",
+        all.iter().map(|(_, s)| Some(s.n_event as u64)).collect(),
+    )
+    .integer(
+        "n_censor",
+        all.iter().map(|(_, s)| Some(s.n_censor as u64)).collect(),
+    )
+    .number("surv", all.iter().map(|(_, s)| Some(s.surv)).collect())
+    .number(
+        "se_surv",
+        all.iter()
+            .map(|(_, s)| Some(s.se_surv()).filter(|v| v.is_finite()))
+            .collect(),
+    )
+    .number(
+        "ci_lb",
+        all.iter()
+            .map(|(_, s)| Some(s.ci_lb).filter(|v| v.is_finite()))
+            .collect(),
+    )
+    .number(
+        "ci_ub",
+        all.iter()
+            .map(|(_, s)| Some(s.ci_ub).filter(|v| v.is_finite()))
+            .collect(),
+    );
+    t
+}
