@@ -8,6 +8,7 @@
 pub mod cox;
 pub mod km;
 pub mod logrank;
+pub mod reconstruct;
 
 /// Why a survival statistic could not be computed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
