@@ -166,3 +166,55 @@ fn one_subject_and_all_censored_do_not_panic() {
         assert_eq!(km["groups"].as_array().unwrap().len(), 1);
     }
 }
+
+#[test]
+fn reconstruct_reads_digitiser_exports_and_reports_its_tier() {
+    // WebPlotDigitizer's multi-dataset export: names over X,Y.
+    let wpd = "Control,,Treatment,\nX,Y,X,Y\n0,1,0,1\n3,0.8,4,0.9\n6,0.55,8,0.7\n9,0.4,12,0.6\n";
+    let risk = "arm,time,n_risk\nControl,0,40\nControl,5,28\nTreatment,0,40\nTreatment,5,35\n";
+    let p = common::TestProject::new(&[("wpd.csv", wpd), ("risk.csv", risk)]);
+    let out = p.path("ipd.csv");
+    let j = run_json(
+        "reconstruct",
+        &[
+            "--curve",
+            p.path("wpd.csv").to_str().unwrap(),
+            "--at-risk",
+            p.path("risk.csv").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let arms = j["arms"].as_array().unwrap();
+    assert_eq!(arms.len(), 2);
+    assert_eq!(arms[0]["arm"], "Control");
+    assert_eq!(arms[0]["n"], 40);
+    assert_eq!(arms[0]["tier"], "points + numbers at risk");
+    assert!(arms[0]["qa"]["max_abs_diff"].as_f64().unwrap() < 0.05);
+    let ipd = std::fs::read_to_string(out).unwrap();
+    assert!(ipd.starts_with("arm,time,event\n"));
+    assert_eq!(ipd.lines().count(), 81);
+}
+
+#[test]
+fn reconstruct_rejects_bad_numbers_at_risk() {
+    for (risk, want) in [
+        ("time,n_risk\n0,50\n5,60\n", "numbers at risk cannot rise"),
+        ("time,n_risk\n5,50\n", "no number at risk at time 0"),
+        ("time,n_risk\n0,50\n5,4.5\n", "whole number"),
+    ] {
+        let p = common::TestProject::new(&[
+            ("c.csv", "time,surv\n0,1\n2,0.8\n4,0.5\n"),
+            ("r.csv", risk),
+        ]);
+        Command::cargo_bin("survlit")
+            .unwrap()
+            .args(["reconstruct", "--curve"])
+            .arg(p.path("c.csv"))
+            .arg("--at-risk")
+            .arg(p.path("r.csv"))
+            .assert()
+            .code(1)
+            .stderr(contains(want));
+    }
+}

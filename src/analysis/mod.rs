@@ -9,6 +9,7 @@
 mod case_table;
 mod columns;
 mod compare;
+pub mod curve_input;
 pub mod design;
 pub mod effects;
 mod evidence_table;
@@ -20,6 +21,7 @@ mod pool;
 mod pool_sensitivity;
 mod pool_tables;
 pub mod pooling;
+pub mod reconstruction;
 pub mod survival_fits;
 
 use crate::domain::Evidence;

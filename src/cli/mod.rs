@@ -55,6 +55,8 @@ pub enum Command {
     Logrank(survival::LogRankArgs),
     /// Cox proportional hazards model, as R's coxph.
     Cox(survival::CoxArgs),
+    /// Patient rows reconstructed from a digitised KM curve (Guyot 2012).
+    Reconstruct(survival::ReconstructArgs),
 }
 
 /// Parses arguments and runs; the binary's whole body.
@@ -68,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Km(args) => survival::km(&args),
         Command::Logrank(args) => survival::logrank(&args),
         Command::Cox(args) => survival::cox(&args),
+        Command::Reconstruct(args) => survival::reconstruct(&args),
     };
     match result {
         Ok(code) => code,

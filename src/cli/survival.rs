@@ -239,3 +239,59 @@ pub(super) fn cox(a: &CoxArgs) -> anyhow::Result<ExitCode> {
         || cox_text(&summary, &warnings),
     )
 }
+
+/// `survlit reconstruct`.
+#[derive(Debug, clap::Args)]
+pub struct ReconstructArgs {
+    /// Digitised curve: time,surv CSV (an `arm` column for several arms), a
+    /// headerless two-column export, or WebPlotDigitizer's CSV export.
+    #[arg(long)]
+    curve: PathBuf,
+    /// Numbers at risk printed under the figure: time,n_risk (and arm); at
+    /// least the number at time 0.
+    #[arg(long)]
+    at_risk: PathBuf,
+    /// Total number of events, when the paper reports it (one arm).
+    #[arg(long)]
+    events: Option<usize>,
+    /// The arm to reconstruct (its name in both files); all when absent.
+    #[arg(long)]
+    arm: Option<String>,
+    /// Write the patients as CSV (arm,time,event).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(super) fn reconstruct(a: &ReconstructArgs) -> anyhow::Result<ExitCode> {
+    use crate::analysis::curve_input::{read_at_risk, read_curves};
+    use crate::analysis::reconstruction::{ipd_table, reconstruct_arms};
+    use crate::export::survival_json::{reconstruct_text, write_reconstruct_json};
+
+    let curve_name = a.curve.display().to_string();
+    let risk_name = a.at_risk.display().to_string();
+    let curves = match read_curves(&read_table(&a.curve, &curve_name, None)?) {
+        Ok(c) => c,
+        Err(e) => return data_errors(&e),
+    };
+    let risks = match read_at_risk(&read_table(&a.at_risk, &risk_name, None)?) {
+        Ok(r) => r,
+        Err(e) => return data_errors(&e),
+    };
+    let arms = match reconstruct_arms(curves, risks, a.events, a.arm.as_deref()) {
+        Ok(x) => x,
+        Err(e) => return data_errors(&e),
+    };
+    if let Some(path) = &a.out {
+        let bytes = crate::export::to_csv(&ipd_table(&arms))?;
+        std::fs::write(path, bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
+    }
+    emit(
+        a.json,
+        |w| Ok(write_reconstruct_json(&arms, w)?),
+        || reconstruct_text(&arms),
+    )
+}
