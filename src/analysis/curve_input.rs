@@ -32,8 +32,8 @@ pub fn read_curves(table: &RawTable) -> Result<Vec<(String, Points)>, Vec<String
         let first = (table.header[0].clone(), table.header[1].clone(), 1usize);
         let rows = std::iter::once(first).chain(table.rows.iter().map(|r| {
             (
-                r.cells.first().cloned().unwrap_or_default(),
-                r.cells.get(1).cloned().unwrap_or_default(),
+                r.cells.first().unwrap_or_default().to_string(),
+                r.cells.get(1).unwrap_or_default().to_string(),
                 r.line,
             )
         }));
@@ -78,8 +78,8 @@ pub fn read_curves(table: &RawTable) -> Result<Vec<(String, Points)>, Vec<String
                 let mut pts = Vec::new();
                 for r in table.rows.iter().skip(1) {
                     let (a, b) = (
-                        r.cells.get(j).map_or("", String::as_str),
-                        r.cells.get(j + 1).map_or("", String::as_str),
+                        r.cells.get(j).unwrap_or(""),
+                        r.cells.get(j + 1).unwrap_or(""),
                     );
                     if a.is_empty() && b.is_empty() {
                         continue;
@@ -112,7 +112,7 @@ pub fn read_curves(table: &RawTable) -> Result<Vec<(String, Points)>, Vec<String
     let arm = table.column("arm");
     let mut curves: Vec<(String, Points)> = Vec::new();
     for r in &table.rows {
-        let cell = |c: usize| r.cells.get(c).map_or("", String::as_str);
+        let cell = |c: usize| r.cells.get(c).unwrap_or("");
         let name = arm.map_or_else(|| "curve".to_string(), |a| cell(a).to_string());
         match (number(r.line, tc, cell(tc)), number(r.line, sc, cell(sc))) {
             (Ok(t), Ok(s)) => match curves.iter_mut().find(|(n, _)| *n == name) {
@@ -146,7 +146,7 @@ pub fn read_at_risk(table: &RawTable) -> Result<Vec<(String, Vec<(f64, usize)>)>
     let mut out: Vec<(String, Vec<(f64, usize)>)> = Vec::new();
     let mut errors = Vec::new();
     for r in &table.rows {
-        let cell = |c: usize| r.cells.get(c).map_or("", String::as_str);
+        let cell = |c: usize| r.cells.get(c).unwrap_or("");
         let name = arm.map_or_else(|| "curve".to_string(), |a| cell(a).to_string());
         let t = parse_number(cell(tc));
         let n = parse_number(cell(nc));

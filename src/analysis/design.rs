@@ -42,9 +42,13 @@ pub fn model_matrix(columns: &[(String, Vec<String>)], intercept: bool) -> (Matr
 /// Distinct values in R's factor order: numerically when every value is a
 /// number, else as text.
 pub fn levels(values: &[String]) -> Vec<String> {
-    let mut l: Vec<String> = values.to_vec();
+    let mut seen = std::collections::HashSet::new();
+    let mut l: Vec<String> = values
+        .iter()
+        .filter(|v| seen.insert(v.as_str()))
+        .cloned()
+        .collect();
     l.sort();
-    l.dedup();
     let nums: Option<Vec<f64>> = l.iter().map(|v| parse_number(v).ok()).collect();
     if let Some(nums) = nums {
         let mut pairs: Vec<(f64, String)> = nums.into_iter().zip(l).collect();
@@ -57,9 +61,14 @@ pub fn levels(values: &[String]) -> Vec<String> {
 /// Each value's index in [`levels`].
 pub fn level_index(values: &[String]) -> (Vec<String>, Vec<usize>) {
     let lv = levels(values);
+    let pos: std::collections::HashMap<&str, usize> = lv
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i))
+        .collect();
     let idx = values
         .iter()
-        .map(|v| lv.iter().position(|l| l == v).unwrap_or(0))
+        .map(|v| pos.get(v.as_str()).copied().unwrap_or(0))
         .collect();
     (lv, idx)
 }

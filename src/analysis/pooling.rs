@@ -95,7 +95,7 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
         table
             .column(&col.to_ascii_lowercase())
             .and_then(|c| table.rows.get(e.row).and_then(|r| r.cells.get(c)))
-            .cloned()
+            .map(str::to_string)
             .unwrap_or_default()
     };
     let (x, coef_names) = if o.mods.is_empty() {

@@ -7,33 +7,42 @@ use crate::stats::survival::cox::{cox, CoxFit, Ties};
 use crate::stats::survival::km::{kaplan_meier, ConfType, KmFit, Quantile, SurvAt};
 use crate::stats::survival::logrank::{log_rank, LogRank};
 
-use super::design::{level_index, levels, model_matrix};
+use super::design::{level_index, model_matrix};
 use super::patients::Patients;
 
 /// One curve per group × stratum, labelled "group" or "group, stratum",
 /// in R's level order.
 pub fn km_curves(p: &Patients, conf: ConfType, level: f64) -> Result<Vec<(String, KmFit)>, String> {
-    let labels: Vec<String> = match &p.strata {
-        None => p.group.clone(),
-        Some(s) => p
-            .group
-            .iter()
-            .zip(s)
-            .map(|(g, s)| {
-                if g == "all" {
-                    s.clone()
-                } else {
-                    format!("{g}, {s}")
-                }
-            })
-            .collect(),
+    let combined;
+    let labels: &[String] = match &p.strata {
+        None => &p.group,
+        Some(s) => {
+            combined = p
+                .group
+                .iter()
+                .zip(s)
+                .map(|(g, s)| {
+                    if g == "all" {
+                        s.clone()
+                    } else {
+                        format!("{g}, {s}")
+                    }
+                })
+                .collect::<Vec<_>>();
+            &combined
+        }
     };
-    levels(&labels)
+    let (names, idx) = level_index(labels);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for (i, &l) in idx.iter().enumerate() {
+        members[l].push(i);
+    }
+    names
         .into_iter()
-        .map(|l| {
-            let idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == l).collect();
-            let t: Vec<f64> = idx.iter().map(|&i| p.time[i]).collect();
-            let e: Vec<bool> = idx.iter().map(|&i| p.event[i]).collect();
+        .zip(members)
+        .map(|(l, m)| {
+            let t: Vec<f64> = m.iter().map(|&i| p.time[i]).collect();
+            let e: Vec<bool> = m.iter().map(|&i| p.event[i]).collect();
             kaplan_meier(&t, &e, conf, level)
                 .map(|f| (l.clone(), f))
                 .map_err(|e| format!("group '{l}': {e}"))

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{normalise_header, IngestError, RawRow, RawTable, TableSource};
+use super::{normalise_header, IngestError, RawRow, RawTable, RowCells, TableSource};
 
 /// Reads a CSV file (comma-separated, double-quoted, UTF-8) into a raw table.
 /// Fully blank records are skipped; ragged rows are padded or kept for
@@ -50,9 +50,7 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
             .position()
             .map_or(0, |p| lines.line_at(p.byte() as usize));
         let fields = rec.len();
-        let mut cells = Vec::with_capacity(header.len().max(fields));
-        cells.extend(rec.iter().map(|c| c.trim().to_string()));
-        cells.resize(header.len().max(fields), String::new());
+        let cells = RowCells::new(rec.iter().map(str::trim), header.len().max(fields));
         rows.push(RawRow {
             line,
             cells,
@@ -125,7 +123,7 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0].line, 2);
         assert_eq!(t.rows[1].line, 5);
-        assert_eq!(t.rows[1].cells, vec!["2", "z"]);
+        assert_eq!(t.rows[1].cells.iter().collect::<Vec<_>>(), vec!["2", "z"]);
         assert_eq!(t.rows[1].fields, 2);
     }
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
 
-use super::{normalise_header, IngestError, RawRow, RawTable, TableSource};
+use super::{normalise_header, IngestError, RawRow, RawTable, RowCells, TableSource};
 
 /// Reads one worksheet as a raw table. Row numbers are the spreadsheet's own
 /// (1-based, counting from the first row of the sheet), so messages point at
@@ -68,7 +68,7 @@ pub fn read_xlsx_sheet(path: &Path, display: &str, sheet: &str) -> Result<RawTab
         rows.push(RawRow {
             line: first_row + i + 1,
             fields: header.len(),
-            cells: texts,
+            cells: RowCells::new(texts.iter().map(String::as_str), header.len()),
         });
     }
     Ok(RawTable {

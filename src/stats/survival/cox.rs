@@ -159,7 +159,7 @@ pub fn cox(
     let strata_sorted: Vec<Stratum> = groups
         .into_iter()
         .map(|mut order| {
-            order.sort_by(|&a, &b| time[b].total_cmp(&time[a]));
+            order.sort_unstable_by(|&a, &b| time[b].total_cmp(&time[a]));
             Stratum { order }
         })
         .collect();

@@ -141,7 +141,7 @@ pub fn kaplan_meier(
 ) -> Result<KmFit, SurvError> {
     super::check_input(time, event)?;
     let mut order: Vec<usize> = (0..time.len()).collect();
-    order.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+    order.sort_unstable_by(|&a, &b| time[a].total_cmp(&time[b]));
     let z = dist::qnorm(1.0 - (1.0 - level) / 2.0);
     let n = time.len();
     let mut steps = Vec::new();
@@ -312,13 +312,24 @@ fn find_quantile(times: &[f64], surv: &[f64], p: f64) -> Option<f64> {
         return None;
     }
     // Drop repeated y values (keep the first time each level is reached).
-    let mut seen = std::collections::HashSet::with_capacity(y.len());
+    // R's duplicated(y): for a non-decreasing y (1 − S always, the bands
+    // almost always) repeats are adjacent; otherwise a set finds them.
     let mut xs = Vec::with_capacity(x.len());
     let mut ys: Vec<f64> = Vec::with_capacity(y.len());
-    for (a, b) in x.into_iter().zip(y) {
-        if seen.insert((b + 0.0).to_bits()) {
-            xs.push(a);
-            ys.push(b);
+    if y.windows(2).all(|w| w[0] <= w[1]) {
+        for (a, b) in x.into_iter().zip(y) {
+            if ys.last() != Some(&b) {
+                xs.push(a);
+                ys.push(b);
+            }
+        }
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(y.len());
+        for (a, b) in x.into_iter().zip(y) {
+            if seen.insert((b + 0.0).to_bits()) {
+                xs.push(a);
+                ys.push(b);
+            }
         }
     }
     let n = ys.len();

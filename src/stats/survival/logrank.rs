@@ -67,7 +67,7 @@ pub fn log_rank(
     let mut at_risk = vec![0usize; g];
     let mut deaths = vec![0usize; g];
     for mut idx in members {
-        idx.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+        idx.sort_unstable_by(|&a, &b| time[a].total_cmp(&time[b]));
         // Ascending time: everyone in the stratum is at risk at first; a
         // block of equal times leaves the risk set after it is counted.
         at_risk.iter_mut().for_each(|x| *x = 0);
