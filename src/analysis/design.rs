@@ -72,3 +72,59 @@ pub fn level_index(values: &[String]) -> (Vec<String>, Vec<usize>) {
         .collect();
     (lv, idx)
 }
+
+/// A text column stored as its distinct values and each row's index into
+/// them (a million rows of "1"/"2" are two strings, not a million).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Labels {
+    names: Vec<String>,
+    lookup: std::collections::HashMap<String, u32>,
+    index: Vec<u32>,
+}
+
+impl Labels {
+    /// Appends a row's label.
+    pub fn push(&mut self, label: &str) {
+        let i = match self.lookup.get(label) {
+            Some(&i) => i,
+            None => {
+                let i = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                self.names.push(label.to_string());
+                self.lookup.insert(label.to_string(), i);
+                i
+            }
+        };
+        self.index.push(i);
+    }
+
+    /// Rows.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// Row i's label.
+    pub fn get(&self, i: usize) -> &str {
+        &self.names[self.index[i] as usize]
+    }
+
+    /// Levels in R's factor order and each row's level index.
+    pub fn levels(&self) -> (Vec<String>, Vec<usize>) {
+        let (lv, order) = level_index(&self.names);
+        (lv, self.index.iter().map(|&i| order[i as usize]).collect())
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Labels {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
+        let mut l = Labels::default();
+        for s in iter {
+            l.push(s);
+        }
+        l
+    }
+}

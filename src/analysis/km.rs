@@ -115,7 +115,7 @@ pub(super) fn run(
             .iter()
             .map(|c| c.event.or(c.status.event()).unwrap_or(false))
             .collect(),
-        group: groups.clone(),
+        group: groups.iter().map(String::as_str).collect(),
         strata: None,
         covariates: Vec::new(),
         dropped: Vec::new(),

@@ -5,6 +5,8 @@
 //! errors naming file, line, column, value and the fix.
 
 use crate::ingest::RawTable;
+
+use super::design::Labels;
 use crate::validate::parse_number;
 
 /// How the event column is coded.
@@ -49,9 +51,9 @@ pub struct Patients {
     /// Events.
     pub event: Vec<bool>,
     /// Group labels ("all" without a group column).
-    pub group: Vec<String>,
+    pub group: Labels,
     /// Stratum labels, when a stratum column was named.
-    pub strata: Option<Vec<String>>,
+    pub strata: Option<Labels>,
     /// Covariate columns as text (coded by [`super::design`]).
     pub covariates: Vec<(String, Vec<String>)>,
     /// Lines dropped for a missing value, with the column.
@@ -90,8 +92,8 @@ pub fn read_patients(
     let mut out = Patients {
         time: Vec::with_capacity(table.rows.len()),
         event: Vec::with_capacity(table.rows.len()),
-        group: Vec::with_capacity(table.rows.len()),
-        strata: cols.strata.as_ref().map(|_| Vec::new()),
+        group: Labels::default(),
+        strata: cols.strata.as_ref().map(|_| Labels::default()),
         covariates: cols
             .covariates
             .iter()
@@ -144,13 +146,10 @@ pub fn read_patients(
         };
         out.time.push(time);
         out.event.push(event);
-        out.group.push(if cols.group.is_some() {
-            cell(2).to_string()
-        } else {
-            "all".into()
-        });
+        out.group
+            .push(if cols.group.is_some() { cell(2) } else { "all" });
         if let Some(s) = out.strata.as_mut() {
-            s.push(cell(2 + usize::from(cols.group.is_some())).to_string());
+            s.push(cell(2 + usize::from(cols.group.is_some())));
         }
         for (j, (_, v)) in out.covariates.iter_mut().enumerate() {
             v.push(cell(n_fixed + j).to_string());

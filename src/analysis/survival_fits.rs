@@ -7,32 +7,31 @@ use crate::stats::survival::cox::{cox, CoxFit, Ties};
 use crate::stats::survival::km::{kaplan_meier, ConfType, KmFit, Quantile, SurvAt};
 use crate::stats::survival::logrank::{log_rank, LogRank};
 
-use super::design::{level_index, model_matrix};
+use super::design::{model_matrix, Labels};
 use super::patients::Patients;
 
 /// One curve per group × stratum, labelled "group" or "group, stratum",
 /// in R's level order.
 pub fn km_curves(p: &Patients, conf: ConfType, level: f64) -> Result<Vec<(String, KmFit)>, String> {
-    let combined;
-    let labels: &[String] = match &p.strata {
+    let combined: Labels;
+    let labels: &Labels = match &p.strata {
         None => &p.group,
         Some(s) => {
-            combined = p
-                .group
-                .iter()
-                .zip(s)
-                .map(|(g, s)| {
+            let texts: Vec<String> = (0..p.group.len())
+                .map(|i| {
+                    let (g, s) = (p.group.get(i), s.get(i));
                     if g == "all" {
-                        s.clone()
+                        s.to_string()
                     } else {
                         format!("{g}, {s}")
                     }
                 })
-                .collect::<Vec<_>>();
+                .collect();
+            combined = texts.iter().map(String::as_str).collect();
             &combined
         }
     };
-    let (names, idx) = level_index(labels);
+    let (names, idx) = labels.levels();
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     for (i, &l) in idx.iter().enumerate() {
         members[l].push(i);
@@ -53,8 +52,8 @@ pub fn km_curves(p: &Patients, conf: ConfType, level: f64) -> Result<Vec<(String
 /// The G-ρ test between the groups, within strata. Returns the group
 /// labels in the order of the result's groups.
 pub fn group_test(p: &Patients, rho: f64) -> Result<(Vec<String>, LogRank), String> {
-    let (names, g) = level_index(&p.group);
-    let strata = p.strata.as_ref().map(|s| level_index(s).1);
+    let (names, g) = p.group.levels();
+    let strata = p.strata.as_ref().map(|s| s.levels().1);
     let res = log_rank(&p.time, &p.event, &g, strata.as_deref(), rho).map_err(|e| e.to_string())?;
     Ok((names, res))
 }
@@ -66,7 +65,7 @@ pub fn cox_model(p: &Patients, ties: Ties) -> Result<(Vec<String>, CoxFit), Stri
         return Err("name at least one covariate (--covariates A,B)".into());
     }
     let (x, names) = model_matrix(&p.covariates, false);
-    let strata = p.strata.as_ref().map(|s| level_index(s).1);
+    let strata = p.strata.as_ref().map(|s| s.levels().1);
     let fit = cox(&p.time, &p.event, &x, strata.as_deref(), ties).map_err(|e| e.to_string())?;
     Ok((names, fit))
 }
