@@ -298,7 +298,7 @@ fn fmt_pct(v: f64) -> String {
 }
 
 /// Steps, band and censor marks of a curve, with counts at the ticks.
-fn plot_curve(c: &CurveSummary, ticks: &[f64]) -> KmCurve {
+pub(super) fn plot_curve(c: &CurveSummary, ticks: &[f64]) -> KmCurve {
     let mut steps = vec![(0.0, 1.0)];
     let mut band = vec![(0.0, 1.0, 1.0)];
     let mut censored = Vec::new();
@@ -324,6 +324,7 @@ fn plot_curve(c: &CurveSummary, ticks: &[f64]) -> KmCurve {
         band: Some(band),
         censored,
         at_risk: ticks.iter().map(|t| c.fit.surv_at(*t).n_risk).collect(),
+        points: Vec::new(),
     }
 }
 

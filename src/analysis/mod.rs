@@ -21,6 +21,7 @@ mod pool;
 mod pool_sensitivity;
 mod pool_tables;
 pub mod pooling;
+mod reconstruct_kind;
 pub mod reconstruction;
 pub mod survival_fits;
 
@@ -93,6 +94,7 @@ pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, A
         AnalysisKind::Compare => compare::run(spec, evidence)?,
         AnalysisKind::Pool => pool::run(spec, evidence)?,
         AnalysisKind::Km => km::run(spec, evidence)?,
+        AnalysisKind::Reconstruct => reconstruct_kind::run(spec, evidence)?,
     };
     keep_requested(spec, &mut out)?;
     Ok(out)

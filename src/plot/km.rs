@@ -4,7 +4,7 @@
 //! module only draws.
 
 use plotters::coord::Shift;
-use plotters::element::{PathElement, Rectangle, Text};
+use plotters::element::{Circle, PathElement, Rectangle, Text};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::RGBColor;
@@ -35,6 +35,8 @@ pub struct KmCurve {
     pub censored: Vec<(f64, f64)>,
     /// Numbers at risk at [`KmPlot::ticks`].
     pub at_risk: Vec<usize>,
+    /// Digitised points drawn over the curve (reconstruction QA), if any.
+    pub points: Vec<(f64, f64)>,
 }
 
 /// A Kaplan–Meier figure.
@@ -209,6 +211,13 @@ fn draw<DB: DrawingBackend>(
             path.push((px(x(tm)), px(y(sv))));
         }
         root.draw(&PathElement::new(path, col.stroke_width(t.px(2.0) as u32)))?;
+        for &(tm, sv) in &c.points {
+            root.draw(&Circle::new(
+                (px(x(tm)), px(y(sv))),
+                t.px(2.5),
+                Theme::INK.stroke_width(t.px(1.0) as u32),
+            ))?;
+        }
         for &(tm, sv) in &c.censored {
             let (cx, cy) = (px(x(tm)), px(y(sv)));
             root.draw(&PathElement::new(
@@ -312,6 +321,7 @@ mod tests {
                 band: Some(vec![(0.0, 1.0, 1.0), (3.0, 0.4, 1.0), (8.0, 0.2, 0.9)]),
                 censored: vec![(5.0, 0.75)],
                 at_risk: vec![4, 3, 1],
+                points: vec![(3.0, 0.76)],
             }],
             ticks: vec![0.0, 5.0, 10.0],
             footnote: Some("small n".into()),

@@ -91,6 +91,8 @@ pub enum AnalysisKind {
     Pool,
     /// Kaplan–Meier analysis of case-report patients (CSV + KM figure).
     Km,
+    /// Patient rows reconstructed from digitised curves, with QA (CSV + overlays).
+    Reconstruct,
 }
 
 impl AnalysisKind {
@@ -102,6 +104,7 @@ impl AnalysisKind {
             AnalysisKind::Compare => "compare",
             AnalysisKind::Pool => "pool",
             AnalysisKind::Km => "km",
+            AnalysisKind::Reconstruct => "reconstruct",
         }
     }
 }

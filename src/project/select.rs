@@ -97,8 +97,13 @@ impl Selection {
 
     /// Does a case match? Only `study` and `exclude_study` apply to cases.
     pub fn matches_case(&self, c: &Case) -> bool {
-        self.study.admits(&c.study_id)
-            && !(!self.exclude_study.is_any() && self.exclude_study.admits(&c.study_id))
+        self.matches_study(&c.study_id)
+    }
+
+    /// Whether rows of this study are selected (by `study` and `exclude_study`).
+    pub fn matches_study(&self, study_id: &str) -> bool {
+        self.study.admits(study_id)
+            && !(!self.exclude_study.is_any() && self.exclude_study.admits(study_id))
     }
 
     /// Keys that constrain figures only (reported when used on a case table).

@@ -60,7 +60,8 @@ pub struct Qa {
     pub max_abs_diff: f64,
     /// Root mean square of the same differences.
     pub rms_diff: f64,
-    /// (time, printed, reconstructed) numbers at risk.
+    /// (time, printed, reconstructed) numbers at risk, at the printed times
+    /// before the last digitised point.
     pub at_risk: Vec<(f64, usize, usize)>,
 }
 
@@ -351,8 +352,12 @@ fn qa(
         .collect();
     let max_abs_diff = diffs.iter().copied().fold(0.0, f64::max);
     let rms_diff = (diffs.iter().map(|d| d * d).sum::<f64>() / diffs.len() as f64).sqrt();
+    // Printed times at or after the last digitised point say nothing the
+    // reconstruction can match (everyone left is censored at that point).
+    let end = times.last().copied().unwrap_or(0.0);
     let at_risk = printed
         .iter()
+        .filter(|(time, _)| *time < end)
         .map(|&(time, n)| {
             let idx = fit.steps.partition_point(|s| s.time < time);
             (time, n, fit.steps.get(idx).map_or(0, |s| s.n_risk))
