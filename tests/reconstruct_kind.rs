@@ -66,3 +66,54 @@ fn a_median_that_disagrees_is_flagged() {
     let report = std::fs::read_to_string(p.path("reports/index.md")).unwrap();
     assert!(report.contains("warn: median"), "{report}");
 }
+
+const CASES: &str = "study_id,case_id,citation,year,age,sex,follow_up,follow_up_unit,follow_up_origin,status,event,source_location,quote\n\
+jones2019,jones2019_1,\"Jones B. A case. Spine 2019;2:3-4.\",2019,50,F,30,months,surgery,dead_disease,1,Case report,died at 30 months\n\
+jones2019,jones2019_2,\"Jones B. A case. Spine 2019;2:3-4.\",2019,61,F,8,months,surgery,alive_ned,0,Case report,alive at 8 months\n\
+jones2019,jones2019_3,\"Jones B. A case. Spine 2019;2:3-4.\",2019,47,F,20,months,surgery,dead_disease,1,Case report,died at 20 months\n";
+
+#[test]
+fn pooled_km_over_reconstructed_and_case_report_patients_flags_each_source() {
+    let (curves, risk) = curve(100);
+    let figures = figures_csv(&[fig(&[
+        ("group", "Surgery"),
+        ("value", "13.9"),
+        ("n", "100"),
+    ])]);
+    let toml = "title = \"t\"\n\n[data]\nfigures = \"data/figures.csv\"\ncases = \"data/cases.csv\"\ncurves = \"data/curves.csv\"\nat_risk = \"data/at_risk.csv\"\n\n[[analysis]]\nname = \"pooled\"\nkind = \"km\"\noptions = { sources = [\"cases\", \"reconstructed\"], group = \"source\" }\n";
+    let p = TestProject::new(&[
+        ("survlit.toml", toml),
+        ("data/figures.csv", &figures),
+        ("data/cases.csv", CASES),
+        ("data/curves.csv", &curves),
+        ("data/at_risk.csv", &risk),
+    ]);
+    p.survlit("run").assert().success();
+    let pooled = std::fs::read_to_string(p.path("reports/pooled/pooled_patients.csv")).unwrap();
+    assert_eq!(
+        pooled
+            .lines()
+            .filter(|l| l.contains(",case report,"))
+            .count(),
+        3
+    );
+    assert_eq!(
+        pooled
+            .lines()
+            .filter(|l| l.contains(",reconstructed,"))
+            .count(),
+        100
+    );
+    let report = std::fs::read_to_string(p.path("reports/index.md")).unwrap();
+    // Each study holds one source only: nothing to compare within studies,
+    // and the report says so rather than printing a meaningless test.
+    assert!(
+        report
+            .contains("Groups not compared: no study contributes patients to more than one group"),
+        "{report}"
+    );
+    assert!(
+        report.contains("reconstructed from 1 published curve(s)"),
+        "{report}"
+    );
+}

@@ -134,7 +134,9 @@ fn km_reports_not_reached_as_such() {
 
 #[test]
 fn bad_patient_rows_are_named() {
-    let cases: [(&str, &[&str], &str); 5] = [
+    let cases: [(&str, &[&str], &str); 7] = [
+        ("time,event,x,s\n1,1,0,a\n2,0,0,a\n3,1,1,b\n4,1,1,b\n", &["cox", "--covariates", "x", "--strata", "s"], "constant within every stratum"),
+        ("time,event,g,s\n1,1,0,a\n2,0,0,a\n3,1,1,b\n4,1,1,b\n", &["logrank", "--group", "g", "--strata", "s"], "never share a risk set"),
         ("time,event\n-1,1\n2,0\n", &["km"], "line 2, column 'time' (value '-1'): a time cannot be negative"),
         ("time,event\n1,3\n2,0\n", &["km"], "line 2, column 'event' (value '3'): the event column must hold 1 (event) or 0 (censored)"),
         ("time,event,g\n1,1,a\n2,0,a\n", &["logrank", "--group", "g"], "need at least two groups"),

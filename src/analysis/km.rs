@@ -33,6 +33,9 @@ struct Options {
     rmst: Option<f64>,
     /// Fewest patients for which a curve is drawn (default 2).
     min_n: Option<usize>,
+    /// Where patients come from: "cases" (default) and/or "reconstructed"
+    /// (every selected digitised arm, rebuilt as the `reconstruct` kind does).
+    sources: Option<Vec<String>>,
 }
 
 pub(super) fn run(
@@ -58,7 +61,20 @@ pub(super) fn run(
         .iter()
         .filter(|c| spec.select.matches_case(c))
         .collect();
-    if rows.is_empty() {
+    let mut reasons_extra: Vec<String> = Vec::new();
+    let sources = o.sources.clone().unwrap_or_else(|| vec!["cases".into()]);
+    if let Some(bad_source) = sources
+        .iter()
+        .find(|s| !matches!(s.as_str(), "cases" | "reconstructed"))
+    {
+        return Err(bad(
+            format!("options.sources: unknown source '{bad_source}'"),
+            "use cases and/or reconstructed",
+        ));
+    }
+    let use_cases = sources.iter().any(|s| s == "cases");
+    let use_reconstructed = sources.iter().any(|s| s == "reconstructed");
+    if rows.is_empty() && !use_reconstructed {
         return Err(bad(
             "select matches no cases".into(),
             "check select.study against data/cases",
@@ -66,9 +82,15 @@ pub(super) fn run(
     }
     let group_of = |c: &Case| -> Result<String, AnalysisError> {
         Ok(match o.group.as_deref() {
+            None if use_reconstructed => "All patients".into(),
             None => "All cases".into(),
             Some("treatment") => c.treatment.clone().unwrap_or_else(|| "not stated".into()),
             Some("sex") => c.sex.to_string(),
+            Some("source") => "case report".into(),
+            Some("study") => evidence
+                .studies
+                .get(&c.study_id)
+                .map_or_else(|| c.study_id.clone(), |s| s.short_label(&c.study_id)),
             Some("follow_up_origin") => c
                 .follow_up_origin
                 .clone()
@@ -82,7 +104,7 @@ pub(super) fn run(
                 None => {
                     return Err(bad(
                         format!("options.group: unknown case column '{other}'"),
-                        "use treatment, sex, follow_up_origin or cov_<name>",
+                        "use treatment, sex, follow_up_origin, source, study or cov_<name>",
                     ))
                 }
             },
@@ -109,13 +131,55 @@ pub(super) fn run(
     for c in &entered {
         groups.push(group_of(c)?);
     }
+    let (entered, groups) = if use_cases {
+        (entered, groups)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut pooled = Pooled::default();
+    for (c, g) in entered.iter().zip(&groups) {
+        pooled.push(
+            &c.study_id,
+            &c.case_id,
+            "case report",
+            g,
+            c.follow_up.unwrap_or(0.0),
+            c.event.or(c.status.event()).unwrap_or(false),
+        );
+    }
+    let mut reconstructed_arms = 0;
+    if use_reconstructed {
+        let (arms, skipped) =
+            super::reconstruct_kind::reconstruct_selected(spec, evidence, &Default::default());
+        reasons_extra.extend(skipped);
+        reconstructed_arms = arms.len();
+        for a in &arms {
+            let label = evidence
+                .studies
+                .get(&a.study_id)
+                .map_or_else(|| a.study_id.clone(), |s| s.short_label(&a.study_id));
+            let g = match o.group.as_deref() {
+                None => "All patients".to_string(),
+                Some("source") => "reconstructed".into(),
+                Some("study") => label.clone(),
+                Some(_) => a.arm.clone(),
+            };
+            for (k, p) in a.result.patients.iter().enumerate() {
+                pooled.push(
+                    &a.study_id,
+                    &format!("{}#{}", a.arm, k + 1),
+                    "reconstructed",
+                    &g,
+                    p.time,
+                    p.event,
+                );
+            }
+        }
+    }
     let patients = Patients {
-        time: entered.iter().map(|c| c.follow_up.unwrap_or(0.0)).collect(),
-        event: entered
-            .iter()
-            .map(|c| c.event.or(c.status.event()).unwrap_or(false))
-            .collect(),
-        group: groups.iter().map(String::as_str).collect(),
+        time: pooled.time.clone(),
+        event: pooled.event.clone(),
+        group: pooled.group.iter().map(String::as_str).collect(),
         strata: None,
         covariates: Vec::new(),
         dropped: Vec::new(),
@@ -126,7 +190,7 @@ pub(super) fn run(
         bytes: to_csv(&patient_table(&rows, &entered, &groups, &reasons, &source))
             .map_err(export_err(spec))?,
     }];
-    let exclusions: String = reasons
+    let mut exclusions: String = reasons
         .iter()
         .map(|(c, r)| {
             format!(
@@ -137,7 +201,10 @@ pub(super) fn run(
             )
         })
         .collect();
-    if entered.len() < min_n {
+    for r in &reasons_extra {
+        exclusions.push_str(&format!("- {}\n", escape_markdown(r)));
+    }
+    if patients.time.len() < min_n {
         let report = format!(
             "**Not estimated**: {} of {} selected patients have a follow-up time and a known vital status (fewer than {min_n}).\n\n{}[patients.csv]({}/patients.csv)\n",
             entered.len(),
@@ -150,7 +217,7 @@ pub(super) fn run(
             kind: spec.kind,
             title: heading,
             files,
-            summary: format!("not estimated (n = {})", entered.len()),
+            summary: format!("not estimated (n = {})", patients.time.len()),
             report,
             studies: columns::study_ids(rows.iter().map(|c| c.study_id.as_str())),
         });
@@ -158,6 +225,20 @@ pub(super) fn run(
     let curves =
         km_curves(&patients, conf, 0.95).map_err(|e| bad(e, "check the selected cases"))?;
     let curves = summarise(curves, &times, o.rmst);
+    let comparison = if curves.len() > 1 {
+        match compare_groups(&pooled) {
+            Ok(c) => format!("{c}\n\n"),
+            Err(e) => format!("Groups not compared: {e}.\n\n"),
+        }
+    } else {
+        String::new()
+    };
+    if reconstructed_arms > 0 {
+        files.push(OutputFile {
+            name: "pooled_patients.csv".into(),
+            bytes: to_csv(&pooled.table(evidence)).map_err(export_err(spec))?,
+        });
+    }
     files.push(OutputFile {
         name: "km.csv".into(),
         bytes: to_csv(&steps_table(&curves)).map_err(export_err(spec))?,
@@ -175,6 +256,12 @@ pub(super) fn run(
         patients.time.len(),
         patients.event.iter().filter(|e| **e).count()
     )];
+    if reconstructed_arms > 0 {
+        caveats.push(format!(
+            "{} patients were reconstructed from {reconstructed_arms} published curve(s) (Guyot 2012): approximate event and censoring times, not observed ones.",
+            pooled.source.iter().filter(|s| **s == "reconstructed").count()
+        ));
+    }
     if origins.len() > 1 {
         caveats.push(format!(
             "Follow-up is measured from different origins ({}); times are not strictly comparable.",
@@ -254,7 +341,7 @@ pub(super) fn run(
         .collect();
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let report = format!(
-        "![{alt}]({name}/km.png)\n\n{}\n{}\n\n{}\n\n{}{}[patients.csv]({name}/patients.csv) · [km.csv]({name}/km.csv) · [SVG]({name}/km.svg)\n",
+        "![{alt}]({name}/km.png)\n\n{}\n{}\n\n{comparison}{}\n\n{}{}[patients.csv]({name}/patients.csv) · [km.csv]({name}/km.csv) · [SVG]({name}/km.svg)\n",
         markdown_table(&header_refs, &md_rows),
         "S(t) in percent.",
         caveats.iter().map(|c| escape_markdown(c)).collect::<Vec<_>>().join(" "),
@@ -451,4 +538,128 @@ fn steps_table(curves: &[CurveSummary]) -> Table {
             .collect(),
     );
     t
+}
+
+/// Every patient entering the pooled analysis, with its source.
+#[derive(Debug, Default)]
+struct Pooled {
+    study: Vec<String>,
+    patient: Vec<String>,
+    source: Vec<&'static str>,
+    group: Vec<String>,
+    time: Vec<f64>,
+    event: Vec<bool>,
+}
+
+impl Pooled {
+    fn push(
+        &mut self,
+        study: &str,
+        patient: &str,
+        source: &'static str,
+        group: &str,
+        time: f64,
+        event: bool,
+    ) {
+        self.study.push(study.to_string());
+        self.patient.push(patient.to_string());
+        self.source.push(source);
+        self.group.push(group.to_string());
+        self.time.push(time);
+        self.event.push(event);
+    }
+
+    /// One row per patient, flagged by source, with the study's identity.
+    fn table(&self, evidence: &Evidence) -> Table {
+        let empty = StudySource::default();
+        let src = |id: &str| evidence.studies.get(id).unwrap_or(&empty);
+        let mut t = Table::default();
+        t.text(
+            "study_id",
+            self.study.iter().map(|s| Some(s.clone())).collect(),
+        )
+        .text(
+            "study_label",
+            self.study
+                .iter()
+                .map(|s| Some(src(s).short_label(s)))
+                .collect(),
+        )
+        .text(
+            "citation",
+            self.study.iter().map(|s| src(s).citation.clone()).collect(),
+        )
+        .text(
+            "doi",
+            self.study.iter().map(|s| src(s).doi.clone()).collect(),
+        )
+        .text(
+            "pmid",
+            self.study.iter().map(|s| src(s).pmid.clone()).collect(),
+        )
+        .text(
+            "patient",
+            self.patient.iter().map(|s| Some(s.clone())).collect(),
+        )
+        .text(
+            "source",
+            self.source.iter().map(|s| Some((*s).to_string())).collect(),
+        )
+        .text(
+            "group",
+            self.group.iter().map(|s| Some(s.clone())).collect(),
+        )
+        .number("time_months", self.time.iter().map(|t| Some(*t)).collect())
+        .integer(
+            "event",
+            self.event.iter().map(|e| Some(u64::from(*e))).collect(),
+        );
+        t
+    }
+}
+
+/// Log-rank and Cox between the curves, both stratified by study: the
+/// comparison a pooled analysis of several sources can defend.
+fn compare_groups(pooled: &Pooled) -> Result<String, String> {
+    use super::design::Labels;
+    use crate::stats::survival::cox::Ties;
+    let p = Patients {
+        time: pooled.time.clone(),
+        event: pooled.event.clone(),
+        group: pooled.group.iter().map(String::as_str).collect(),
+        strata: Some(pooled.study.iter().map(String::as_str).collect::<Labels>()),
+        covariates: vec![("group".into(), pooled.group.clone())],
+        dropped: Vec::new(),
+    };
+    let mixed = pooled.study.iter().zip(&pooled.group).fold(
+        std::collections::BTreeMap::<&str, std::collections::BTreeSet<&str>>::new(),
+        |mut m, (s, g)| {
+            m.entry(s.as_str()).or_default().insert(g.as_str());
+            m
+        },
+    );
+    if !mixed.values().any(|g| g.len() > 1) {
+        return Err("no study contributes patients to more than one group, so a comparison within studies has no information, and one across studies would confound the groups with the studies".into());
+    }
+    let (names, lr) = super::survival_fits::group_test(&p, 0.0)?;
+    let (terms, fit) = super::survival_fits::cox_model(&p, Ties::Efron)?;
+    let cox = super::survival_fits::summarise_cox(terms, fit, 0.95);
+    let mut s = format!(
+        "Comparison stratified by study: log-rank χ² = {} on {} df, p = {}.",
+        num(lr.chisq, 2),
+        lr.df,
+        num(lr.pval, 4)
+    );
+    for t in &cox.terms {
+        s.push_str(&format!(
+            " Cox (Efron, strata = study) HR for {} vs {}: {} (95% CI {}–{}), p = {}.",
+            t.term.trim_start_matches("group"),
+            names.first().map_or("", String::as_str),
+            num(t.hr, 2),
+            num(t.hr_ci_lb, 2),
+            num(t.hr_ci_ub, 2),
+            num(t.pval, 4)
+        ));
+    }
+    Ok(s)
 }

@@ -164,6 +164,18 @@ pub fn cox(
         })
         .collect();
 
+    // A covariate constant within every stratum has no information (its
+    // coefficient is absorbed by the baseline hazards).
+    for j in 0..p {
+        let varies = strata_sorted.iter().any(|st| {
+            st.order
+                .first()
+                .is_some_and(|&f| st.order.iter().any(|&i| x.at(i, j) != x.at(f, j)))
+        });
+        if !varies {
+            return Err(SurvError::ConstantInStrata(j + 1));
+        }
+    }
     let mut beta = vec![0.0; p];
     let d0 = derivatives(time, event, &xc, &strata_sorted, &beta, ties);
     let inv0 = d0.info.inverse().ok_or(SurvError::Singular)?;

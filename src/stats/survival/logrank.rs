@@ -122,12 +122,12 @@ pub fn log_rank(
         }
     }
     let diff: Vec<f64> = (1..g).map(|a| o[a] - e[a]).collect();
-    let chisq = match sub.inverse() {
-        Some(inv) => {
+    let chisq: f64 = match sub.inverse() {
+        Some(inv) if (0..m).all(|a| sub.at(a, a) > 0.0) => {
             let x = inv.mul_vec(&diff);
             diff.iter().zip(&x).map(|(a, b)| a * b).sum()
         }
-        None => f64::NAN,
+        _ => return Err(SurvError::NoInformation),
     };
     let mut counts = vec![0usize; g];
     for &k in group {

@@ -53,6 +53,13 @@ pub enum SurvError {
     /// covariate constant within every risk set).
     #[error("the Cox information matrix is singular (collinear or constant covariates)")]
     Singular,
+    /// The groups never meet in a risk set (e.g. each stratum holds one
+    /// group only), so the test has no information.
+    #[error("the groups never share a risk set within a stratum: the test has no information")]
+    NoInformation,
+    /// A covariate does not vary within any stratum.
+    #[error("covariate {0} is constant within every stratum: its coefficient cannot be estimated")]
+    ConstantInStrata(usize),
     /// Newton–Raphson did not converge (e.g. monotone likelihood: a
     /// covariate perfectly separates events).
     #[error("Cox model did not converge in {0} iterations (a coefficient may be infinite: check for a covariate that separates events)")]
