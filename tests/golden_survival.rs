@@ -449,3 +449,60 @@ fn cox_models_match_coxph() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn proportional_hazards_test_matches_cox_zph() {
+    use survlit::stats::survival::cox::cox_zph;
+    let (h, rows) = r_reference("cox_zph.csv");
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let mut failures = Vec::new();
+    let mut keys: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| (r[0].to_string(), r[1].to_string(), r[2].to_string()))
+        .collect();
+    keys.dedup();
+    for (ds, m, ties) in keys {
+        let (t, e, x, st, names) = model(&ds, &m);
+        let tie: Ties = ties.parse().unwrap();
+        let fit = cox(&t, &e, &x, st.as_deref(), tie).unwrap();
+        // Columns of each term: a factor's dummies form one term.
+        let mut terms: Vec<(String, Vec<usize>)> = Vec::new();
+        for (j, n) in names.iter().enumerate() {
+            let term = if n.starts_with("celltype") {
+                "celltype".to_string()
+            } else {
+                n.clone()
+            };
+            match terms.iter_mut().find(|(t, _)| *t == term) {
+                Some((_, cols)) => cols.push(j),
+                None => terms.push((term, vec![j])),
+            }
+        }
+        let cols: Vec<Vec<usize>> = terms.iter().map(|(_, c)| c.clone()).collect();
+        let res = cox_zph(&t, &e, &x, st.as_deref(), &fit, &cols).unwrap();
+        let mine: Vec<_> = rows
+            .iter()
+            .filter(|r| r[0] == *ds && r[1] == *m && r[2] == *ties)
+            .collect();
+        assert_eq!(mine.len(), res.len(), "{ds} {m} {ties}: number of tests");
+        for (z, r) in res.iter().zip(&mine) {
+            let what = format!("{ds} {m} {ties} {}", &r[c("term")]);
+            assert_eq!(z.df.to_string(), r[c("df")], "{what} df");
+            check(
+                &mut failures,
+                &format!("{what} chisq"),
+                z.chisq,
+                &r[c("chisq")],
+                1e-6,
+            );
+            check(
+                &mut failures,
+                &format!("{what} pval"),
+                z.pval,
+                &r[c("pval")],
+                1e-6,
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

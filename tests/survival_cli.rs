@@ -220,3 +220,26 @@ fn reconstruct_rejects_bad_numbers_at_risk() {
             .stderr(contains(want));
     }
 }
+
+#[test]
+fn cox_zph_in_json_matches_r() {
+    let cx = run_json(
+        "cox",
+        &[
+            &lung(),
+            "--event",
+            "status",
+            "--event-code",
+            "2",
+            "--covariates",
+            "age,sex,ph_ecog",
+            "--zph",
+        ],
+    );
+    let z = cx["zph"].as_array().unwrap();
+    assert_eq!(z.len(), 4);
+    assert_eq!(z[3]["term"], "GLOBAL");
+    assert_eq!(z[3]["df"], 3);
+    // R: cox.zph(coxph(Surv(time, status) ~ age + sex + ph.ecog, lung)) GLOBAL 4.4637.
+    assert_eq!(round(&z[3]["chisq"], 4), 4.4637);
+}

@@ -10,12 +10,24 @@ use crate::validate::parse_number;
 /// the term names. Cells must be non-empty; the caller drops or reports
 /// missing values first.
 pub fn model_matrix(columns: &[(String, Vec<String>)], intercept: bool) -> (Matrix, Vec<String>) {
+    let (x, names, _) = model_matrix_terms(columns, intercept);
+    (x, names)
+}
+
+/// [`model_matrix`] with, for each input column (term), the matrix columns
+/// it became (one for a number, one per non-reference level for a factor).
+pub fn model_matrix_terms(
+    columns: &[(String, Vec<String>)],
+    intercept: bool,
+) -> (Matrix, Vec<String>, Vec<(String, Vec<usize>)>) {
     let n = columns.first().map_or(0, |(_, c)| c.len());
     let mut cols: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut terms = Vec::with_capacity(columns.len());
     if intercept {
         cols.push(("intrcpt".into(), vec![1.0; n]));
     }
     for (name, raw) in columns {
+        let first = cols.len();
         let nums: Vec<Option<f64>> = raw.iter().map(|t| parse_number(t).ok()).collect();
         if nums.iter().all(Option::is_some) {
             cols.push((name.clone(), nums.into_iter().flatten().collect()));
@@ -29,6 +41,7 @@ pub fn model_matrix(columns: &[(String, Vec<String>)], intercept: bool) -> (Matr
                 ));
             }
         }
+        terms.push((name.clone(), (first..cols.len()).collect()));
     }
     let mut x = Matrix::zeros(n, cols.len());
     for i in 0..n {
@@ -36,7 +49,7 @@ pub fn model_matrix(columns: &[(String, Vec<String>)], intercept: bool) -> (Matr
             *x.at_mut(i, j) = c[i];
         }
     }
-    (x, cols.into_iter().map(|(n, _)| n).collect())
+    (x, cols.into_iter().map(|(n, _)| n).collect(), terms)
 }
 
 /// Distinct values in R's factor order: numerically when every value is a

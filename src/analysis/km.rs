@@ -643,7 +643,7 @@ fn compare_groups(pooled: &Pooled) -> Result<String, String> {
     }
     let (names, lr) = super::survival_fits::group_test(&p, 0.0)?;
     let (terms, fit) = super::survival_fits::cox_model(&p, Ties::Efron)?;
-    let cox = super::survival_fits::summarise_cox(terms, fit, 0.95);
+    let cox = super::survival_fits::summarise_cox(terms, fit, 0.95, Vec::new());
     let mut s = format!(
         "Comparison stratified by study: log-rank χ² = {} on {} df, p = {}.",
         num(lr.chisq, 2),

@@ -3,11 +3,11 @@
 //! its design matrix. Shared by the `km`, `logrank` and `cox` commands and
 //! the `km` analysis kind.
 
-use crate::stats::survival::cox::{cox, CoxFit, Ties};
+use crate::stats::survival::cox::{cox, cox_zph, CoxFit, Ties, ZphTest};
 use crate::stats::survival::km::{kaplan_meier, ConfType, KmFit, Quantile, SurvAt};
 use crate::stats::survival::logrank::{log_rank, LogRank};
 
-use super::design::{model_matrix, Labels};
+use super::design::{model_matrix_terms, Labels};
 use super::patients::Patients;
 
 /// One curve per group × stratum, labelled "group" or "group, stratum",
@@ -61,13 +61,36 @@ pub fn group_test(p: &Patients, rho: f64) -> Result<(Vec<String>, LogRank), Stri
 /// The Cox model on the covariates (factors treatment-coded against their
 /// first sorted level), stratified when a stratum column was named.
 pub fn cox_model(p: &Patients, ties: Ties) -> Result<(Vec<String>, CoxFit), String> {
+    cox_model_zph(p, ties, false).map(|(n, f, _)| (n, f))
+}
+
+/// The Cox model and, when asked, its proportional-hazards check per
+/// covariate (a factor's dummies tested together) and globally.
+pub fn cox_model_zph(
+    p: &Patients,
+    ties: Ties,
+    zph: bool,
+) -> Result<(Vec<String>, CoxFit, Vec<(String, ZphTest)>), String> {
     if p.covariates.is_empty() {
         return Err("name at least one covariate (--covariates A,B)".into());
     }
-    let (x, names) = model_matrix(&p.covariates, false);
+    let (x, names, terms) = model_matrix_terms(&p.covariates, false);
     let strata = p.strata.as_ref().map(|s| s.levels().1);
     let fit = cox(&p.time, &p.event, &x, strata.as_deref(), ties).map_err(|e| e.to_string())?;
-    Ok((names, fit))
+    let tests = if zph {
+        let cols: Vec<Vec<usize>> = terms.iter().map(|(_, c)| c.clone()).collect();
+        let res = cox_zph(&p.time, &p.event, &x, strata.as_deref(), &fit, &cols)
+            .map_err(|e| e.to_string())?;
+        terms
+            .iter()
+            .map(|(n, _)| n.clone())
+            .chain(std::iter::once("GLOBAL".to_string()))
+            .zip(res)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((names, fit, tests))
 }
 
 /// A curve with the summaries the commands and reports print.
@@ -142,10 +165,17 @@ pub struct CoxSummary {
     pub wald_pval: f64,
     /// p of the score test.
     pub score_pval: f64,
+    /// Proportional-hazards check per covariate and GLOBAL (when asked).
+    pub zph: Vec<(String, ZphTest)>,
 }
 
 /// Coefficient table and test p-values at `level`.
-pub fn summarise_cox(names: Vec<String>, fit: CoxFit, level: f64) -> CoxSummary {
+pub fn summarise_cox(
+    names: Vec<String>,
+    fit: CoxFit,
+    level: f64,
+    zph: Vec<(String, ZphTest)>,
+) -> CoxSummary {
     let terms = names
         .into_iter()
         .enumerate()
@@ -170,5 +200,6 @@ pub fn summarise_cox(names: Vec<String>, fit: CoxFit, level: f64) -> CoxSummary 
         terms,
         level,
         fit,
+        zph,
     }
 }

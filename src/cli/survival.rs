@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::analysis::patients::{read_patients, EventCoding, PatientColumns, Patients};
-use crate::analysis::survival_fits::{cox_model, group_test, km_curves, summarise, summarise_cox};
+use crate::analysis::survival_fits::{
+    cox_model_zph, group_test, km_curves, summarise, summarise_cox,
+};
 use crate::export::survival_json::{
     cox_text, km_text, logrank_text, write_cox_json, write_km_json, write_logrank_json, KmReport,
 };
@@ -93,6 +95,10 @@ pub struct CoxArgs {
     /// Column with strata (separate baseline hazards).
     #[arg(long)]
     strata: Option<String>,
+    /// Proportional-hazards check: scaled Schoenfeld residual test per
+    /// covariate and global, as R's cox.zph (transform "km").
+    #[arg(long)]
+    zph: bool,
 }
 
 fn usage(m: String) -> anyhow::Result<ExitCode> {
@@ -228,11 +234,11 @@ pub(super) fn cox(a: &CoxArgs) -> anyhow::Result<ExitCode> {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let (names, fit) = match cox_model(&p, ties) {
+    let (names, fit, zph) = match cox_model_zph(&p, ties, a.zph) {
         Ok(x) => x,
         Err(e) => return data_errors(&[e]),
     };
-    let summary = summarise_cox(names, fit, a.common.level / 100.0);
+    let summary = summarise_cox(names, fit, a.common.level / 100.0, zph);
     emit(
         a.common.json,
         |w| Ok(write_cox_json(&summary, &warnings, w)?),

@@ -313,7 +313,17 @@ struct CoxJson<'a> {
     score_pval: Num,
     concordance: Num,
     iterations: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    zph: Vec<ZphRow<'a>>,
     warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ZphRow<'a> {
+    term: &'a str,
+    chisq: Num,
+    df: usize,
+    pval: Num,
 }
 
 /// Writes the cox JSON.
@@ -354,6 +364,16 @@ pub fn write_cox_json<W: std::io::Write>(
             score_pval: Num(c.score_pval),
             concordance: Num(f.concordance),
             iterations: f.iterations,
+            zph: c
+                .zph
+                .iter()
+                .map(|(t, z)| ZphRow {
+                    term: t,
+                    chisq: Num(z.chisq),
+                    df: z.df,
+                    pval: Num(z.pval),
+                })
+                .collect(),
             warnings,
         },
         w,
@@ -393,6 +413,18 @@ pub fn cox_text(c: &CoxSummary, warnings: &[String]) -> String {
         f.p(),
         fmt_p(c.score_pval)
     ));
+    if !c.zph.is_empty() {
+        s.push_str("\nProportional hazards (cox.zph, km transform):\n");
+        for (t, z) in &c.zph {
+            s.push_str(&format!(
+                "  {:<18} chisq = {:>8.4}  df = {}  p = {}\n",
+                t,
+                z.chisq,
+                z.df,
+                fmt_p(z.pval)
+            ));
+        }
+    }
     for w in warnings {
         s.push_str(&format!("warning: {w}\n"));
     }

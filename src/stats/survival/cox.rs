@@ -124,6 +124,9 @@ struct Derivatives {
     loglik: f64,
     score: Vec<f64>,
     info: Matrix,
+    /// With a time function g: the score of the added covariates x·g(t)
+    /// and the information blocks I(x, x·g) and I(x·g, x·g) (cox.zph).
+    zph: Option<(Vec<f64>, Matrix, Matrix)>,
 }
 
 const MAX_ITER: usize = 100;
@@ -177,7 +180,7 @@ pub fn cox(
         }
     }
     let mut beta = vec![0.0; p];
-    let d0 = derivatives(time, event, &xc, &strata_sorted, &beta, ties);
+    let d0 = derivatives(time, event, &xc, &strata_sorted, &beta, ties, None);
     let inv0 = d0.info.inverse().ok_or(SurvError::Singular)?;
     let score_chisq = quad(&d0.score, &inv0);
     let loglik0 = d0.loglik;
@@ -189,7 +192,7 @@ pub fn cox(
         let inv = cur.info.inverse().ok_or(SurvError::Singular)?;
         let step = inv.mul_vec(&cur.score);
         let mut trial: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
-        let mut next = derivatives(time, event, &xc, &strata_sorted, &trial, ties);
+        let mut next = derivatives(time, event, &xc, &strata_sorted, &trial, ties, None);
         // Step-halving while the likelihood got worse (R's coxph does the same).
         let mut halvings = 0;
         while !(next.loglik >= cur.loglik) && halvings < 60 {
@@ -198,7 +201,7 @@ pub fn cox(
                 .zip(&trial)
                 .map(|(b, t)| (b + t) / 2.0)
                 .collect();
-            next = derivatives(time, event, &xc, &strata_sorted, &trial, ties);
+            next = derivatives(time, event, &xc, &strata_sorted, &trial, ties, None);
             halvings += 1;
         }
         let change = beta
@@ -255,11 +258,15 @@ fn derivatives(
     strata: &[Stratum],
     beta: &[f64],
     ties: Ties,
+    g: Option<&[f64]>,
 ) -> Derivatives {
     let p = x.cols;
     let mut loglik = 0.0;
     let mut score = vec![0.0; p];
     let mut info = Matrix::zeros(p, p);
+    let mut zscore = vec![0.0; p];
+    let mut zcross = Matrix::zeros(p, p);
+    let mut zinfo = Matrix::zeros(p, p);
     let (mut s1, mut a1, mut xsum) = (vec![0.0; p], vec![0.0; p], vec![0.0; p]);
     let (mut s2, mut a2) = (vec![0.0; p * p], vec![0.0; p * p]);
     for st in strata {
@@ -276,6 +283,7 @@ fn derivatives(
             a2.iter_mut().for_each(|v| *v = 0.0);
             xsum.iter_mut().for_each(|v| *v = 0.0);
             let mut eta_sum = 0.0;
+            let gt = g.map_or(0.0, |g| g[order[i]]);
             while j < order.len() && time[order[j]] == t {
                 let k = order[j];
                 let xr = x.row(k);
@@ -306,6 +314,7 @@ fn derivatives(
                 loglik += eta_sum;
                 for a in 0..p {
                     score[a] += xsum[a];
+                    zscore[a] += gt * xsum[a];
                 }
                 for k in 0..d {
                     let f = match ties {
@@ -317,11 +326,14 @@ fn derivatives(
                     for a in 0..p {
                         let ra = s1[a] - f * a1[a];
                         score[a] -= ra / r0;
+                        zscore[a] -= gt * ra / r0;
                         for b in a..p {
                             let rb = s1[b] - f * a1[b];
                             let r2 = s2[a * p + b] - f * a2[a * p + b];
                             let v = r2 / r0 - ra * rb / (r0 * r0);
                             *info.at_mut(a, b) += v;
+                            *zcross.at_mut(a, b) += gt * v;
+                            *zinfo.at_mut(a, b) += gt * gt * v;
                         }
                     }
                 }
@@ -332,12 +344,15 @@ fn derivatives(
     for a in 0..p {
         for b in 0..a {
             *info.at_mut(a, b) = info.at(b, a);
+            *zcross.at_mut(a, b) = zcross.at(b, a);
+            *zinfo.at_mut(a, b) = zinfo.at(b, a);
         }
     }
     Derivatives {
         loglik,
         score,
         info,
+        zph: g.map(|_| (zscore, zcross, zinfo)),
     }
 }
 
@@ -404,4 +419,108 @@ fn concordance(time: &[f64], event: &[bool], lp: &[f64], strata: &[Stratum]) -> 
         }
     }
     (conc + tied / 2.0) / (conc + disc + tied)
+}
+
+/// One proportional-hazards test (a term, or the global test).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ZphTest {
+    /// Score χ².
+    pub chisq: f64,
+    /// Degrees of freedom.
+    pub df: usize,
+    /// Upper-tail p-value.
+    pub pval: f64,
+}
+
+/// The proportional-hazards check of R's `cox.zph(fit, transform = "km")`:
+/// a score test, at β̂, of adding x·g(t) for each term, with g(t) = 1 − Ŝ(t−)
+/// (the Kaplan–Meier estimate of all subjects, left-continuous), centred on
+/// its mean over events (Grambsch & Therneau 1994, as survival 3.x computes
+/// it). `terms` lists the columns of each term (a factor's dummies together);
+/// the last result is the global test.
+pub fn cox_zph(
+    time: &[f64],
+    event: &[bool],
+    x: &Matrix,
+    strata: Option<&[usize]>,
+    fit: &CoxFit,
+    terms: &[Vec<usize>],
+) -> Result<Vec<ZphTest>, SurvError> {
+    let (n, p) = (x.rows, x.cols);
+    let km = super::km::kaplan_meier(time, event, super::km::ConfType::Log, 0.95)?;
+    let g_raw: Vec<f64> = time
+        .iter()
+        .map(|t| {
+            let k = km.steps.partition_point(|s| s.time < *t);
+            1.0 - if k == 0 { 1.0 } else { km.steps[k - 1].surv }
+        })
+        .collect();
+    let n_events = event.iter().filter(|e| **e).count() as f64;
+    let mean = g_raw
+        .iter()
+        .zip(event)
+        .filter(|(_, e)| **e)
+        .map(|(g, _)| g)
+        .sum::<f64>()
+        / n_events;
+    let g: Vec<f64> = g_raw.iter().map(|v| v - mean).collect();
+    let mut xc = x.clone();
+    for j in 0..p {
+        let m = (0..n).map(|i| x.at(i, j)).sum::<f64>() / n as f64;
+        for i in 0..n {
+            *xc.at_mut(i, j) -= m;
+        }
+    }
+    let n_strata = strata.map_or(1, |s| s.iter().max().map_or(0, |m| m + 1));
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n_strata];
+    for i in 0..n {
+        groups[strata.map_or(0, |s| s[i])].push(i);
+    }
+    let sorted: Vec<Stratum> = groups
+        .into_iter()
+        .map(|mut order| {
+            order.sort_unstable_by(|&a, &b| time[b].total_cmp(&time[a]));
+            Stratum { order }
+        })
+        .collect();
+    let d = derivatives(time, event, &xc, &sorted, &fit.coef, fit.ties, Some(&g));
+    let Some((zscore, zcross, zinfo)) = d.zph else {
+        return Err(SurvError::Singular);
+    };
+    // The 2p x 2p information at (β̂, 0) and the score (0, u).
+    let test = |cols: &[usize]| -> Result<ZphTest, SurvError> {
+        let k = p + cols.len();
+        let mut m = Matrix::zeros(k, k);
+        for a in 0..p {
+            for b in 0..p {
+                *m.at_mut(a, b) = d.info.at(a, b);
+            }
+            for (jb, &b) in cols.iter().enumerate() {
+                *m.at_mut(a, p + jb) = zcross.at(a, b);
+                *m.at_mut(p + jb, a) = zcross.at(b, a);
+            }
+        }
+        for (ja, &a) in cols.iter().enumerate() {
+            for (jb, &b) in cols.iter().enumerate() {
+                *m.at_mut(p + ja, p + jb) = zinfo.at(a, b);
+            }
+        }
+        let mut u = vec![0.0; k];
+        for (j, &c) in cols.iter().enumerate() {
+            u[p + j] = zscore[c];
+        }
+        let inv = m.inverse().ok_or(SurvError::Singular)?;
+        let chisq = quad(&u, &inv);
+        Ok(ZphTest {
+            chisq,
+            df: cols.len(),
+            pval: dist::pchisq_upper(chisq, cols.len() as f64),
+        })
+    };
+    let mut out = terms
+        .iter()
+        .map(|t| test(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    out.push(test(&(0..p).collect::<Vec<_>>())?);
+    Ok(out)
 }
