@@ -3,59 +3,11 @@
 //! noise and the odd non-monotone click) with numbers at risk printed every
 //! 5 months → reconstructed patients, compared with the simulated ones.
 
+mod common;
+
+use common::sim::{at_risk, digitise, simulate};
 use survlit::stats::survival::km::{kaplan_meier, ConfType, KmFit};
 use survlit::stats::survival::reconstruct::{clean_curve, reconstruct, Tier};
-
-/// SplitMix64: a small deterministic generator for the simulations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-/// n patients: exponential(rate) event times, U(0, cmax) censoring.
-fn simulate(n: usize, rate: f64, cmax: f64, seed: u64) -> (Vec<f64>, Vec<bool>) {
-    let mut r = Rng(seed);
-    (0..n)
-        .map(|_| {
-            let t = -(1.0 - r.next()).ln() / rate;
-            let c = r.next() * cmax;
-            ((t.min(c) * 100.0).round() / 100.0, t <= c)
-        })
-        .unzip()
-}
-
-/// The curve's corners after each drop, optionally thinned and jittered.
-fn digitise(fit: &KmFit, noise: f64, keep: f64, seed: u64) -> Vec<(f64, f64)> {
-    let mut r = Rng(seed);
-    let mut pts = vec![(0.0, 1.0)];
-    for s in fit.steps.iter().filter(|s| s.n_event > 0) {
-        if r.next() > keep {
-            continue;
-        }
-        let jt = (r.next() - 0.5) * noise * 10.0;
-        let js = (r.next() - 0.5) * noise;
-        pts.push(((s.time + jt).max(0.0), s.surv + js));
-    }
-    pts
-}
-
-fn at_risk(fit: &KmFit, every: f64, until: f64) -> Vec<(f64, usize)> {
-    let mut out = Vec::new();
-    let mut t = 0.0;
-    while t <= until {
-        let idx = fit.steps.partition_point(|s| s.time < t);
-        out.push((t, fit.steps.get(idx).map_or(0, |s| s.n_risk)));
-        t += every;
-    }
-    out
-}
 
 /// max |S_rec(t) − S_true(t)| on a grid of 201 times up to `until`.
 fn max_diff(truth: &KmFit, rec: &KmFit, until: f64) -> f64 {
@@ -73,7 +25,7 @@ fn run(
     risk: bool,
     seed: u64,
 ) -> (f64, i64, Tier, Vec<String>) {
-    let (t, e) = simulate(n, 0.1, 30.0, seed);
+    let (t, e) = simulate(n, 1.0, 0.1, 30.0, seed);
     let truth = kaplan_meier(&t, &e, ConfType::Log, 0.95).unwrap();
     let (times, surv, notes) = clean_curve(&digitise(&truth, noise, keep, seed + 1));
     let last = *times.last().unwrap();

@@ -1,6 +1,8 @@
 //! Shared helpers: scratch projects in temp dirs and the real binary.
 #![allow(dead_code)]
 
+pub mod sim;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
