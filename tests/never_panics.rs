@@ -1,7 +1,7 @@
 //! Validation never panics: every column of every table, fed hostile values,
 //! yields diagnostics, not a crash; and a value that cannot be right is flagged.
 
-use survlit::ingest::{RawRow, RawTable, TableSource};
+use survlit::ingest::{RawRow, RawTable, RowCells, TableSource};
 use survlit::validate::{columns, error_count, validate, RawTables};
 
 const HOSTILE: &[&str] = &[
@@ -35,7 +35,7 @@ fn table(name: &str, header: &[&str], row: Vec<String>) -> RawTable {
         rows: vec![RawRow {
             line: 2,
             fields: row.len(),
-            cells: row,
+            cells: RowCells::new(row.iter().map(String::as_str), header.len()),
         }],
     }
 }
@@ -177,7 +177,7 @@ fn ragged_and_empty_rows_never_panic() {
             rows: vec![RawRow {
                 line: 2,
                 fields: len,
-                cells: row,
+                cells: RowCells::new(row.iter().map(String::as_str), header.len()),
             }],
         };
         let (_, diags) = validate(&RawTables {
