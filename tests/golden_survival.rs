@@ -452,7 +452,7 @@ fn cox_models_match_coxph() {
 
 #[test]
 fn proportional_hazards_test_matches_cox_zph() {
-    use survlit::stats::survival::cox::cox_zph;
+    use survlit::stats::survival::zph::cox_zph;
     let (h, rows) = r_reference("cox_zph.csv");
     let c = |n: &str| h.iter().position(|x| x == n).unwrap();
     let mut failures = Vec::new();

@@ -18,6 +18,21 @@ pub(super) struct Sourced<'a> {
 }
 
 impl<'a> Sourced<'a> {
+    /// The sources of case rows.
+    pub(super) fn cases(
+        rows: &[&'a crate::domain::Case],
+        study: &dyn Fn(&'a crate::domain::Case) -> &'a StudySource,
+    ) -> Vec<Sourced<'a>> {
+        rows.iter()
+            .map(|c| Sourced {
+                study_id: &c.study_id,
+                provenance: &c.provenance,
+                study: study(c),
+                origin: &c.origin,
+            })
+            .collect()
+    }
+
     /// The sources of figure rows.
     pub(super) fn figures(
         rows: &[&'a Figure],

@@ -137,7 +137,7 @@ pub fn read_effects(
     let study_col = col("study");
     let favours_col = col("favours");
     let sides_col = col("sides");
-    let numeric_cols: [Option<usize>; NUMERIC_ROLES.len()] = NUMERIC_ROLES.map(|r| col(r));
+    let numeric_cols: [Option<usize>; NUMERIC_ROLES.len()] = NUMERIC_ROLES.map(&col);
     let mut out = Vec::with_capacity(table.rows.len());
     let mut errors = Vec::new();
     for (i, row) in table.rows.iter().enumerate() {

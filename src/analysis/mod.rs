@@ -16,6 +16,8 @@ mod evidence_table;
 mod figure_effects;
 pub mod format;
 mod km;
+mod km_pooled;
+mod km_tables;
 pub mod patients;
 mod pool;
 mod pool_sensitivity;

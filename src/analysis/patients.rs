@@ -68,10 +68,7 @@ pub fn read_patients(
 ) -> Result<Patients, Vec<String>> {
     let file = &table.source.display;
     let mut errors = Vec::new();
-    let find = |name: &str| -> Option<usize> {
-        let c = table.column(&name.to_ascii_lowercase());
-        c
-    };
+    let find = |name: &str| table.column(&name.to_ascii_lowercase());
     let mut need = vec![cols.time.clone(), cols.event.clone()];
     need.extend(cols.group.clone());
     need.extend(cols.strata.clone());

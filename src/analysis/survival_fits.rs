@@ -3,9 +3,10 @@
 //! its design matrix. Shared by the `km`, `logrank` and `cox` commands and
 //! the `km` analysis kind.
 
-use crate::stats::survival::cox::{cox, cox_zph, CoxFit, Ties, ZphTest};
+use crate::stats::survival::cox::{cox, CoxFit, Ties};
 use crate::stats::survival::km::{kaplan_meier, ConfType, KmFit, Quantile, SurvAt};
 use crate::stats::survival::logrank::{log_rank, LogRank};
+use crate::stats::survival::zph::{cox_zph, ZphTest};
 
 use super::design::{model_matrix_terms, Labels};
 use super::patients::Patients;

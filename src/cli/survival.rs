@@ -274,7 +274,7 @@ pub struct ReconstructArgs {
 pub(super) fn reconstruct(a: &ReconstructArgs) -> anyhow::Result<ExitCode> {
     use crate::analysis::curve_input::{read_at_risk, read_curves};
     use crate::analysis::reconstruction::{ipd_table, reconstruct_arms};
-    use crate::export::survival_json::{reconstruct_text, write_reconstruct_json};
+    use crate::export::reconstruct_json::{reconstruct_text, write_reconstruct_json};
 
     let curve_name = a.curve.display().to_string();
     let risk_name = a.at_risk.display().to_string();

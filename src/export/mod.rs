@@ -9,6 +9,8 @@
 pub mod json;
 mod markdown;
 pub mod pool_json;
+mod pool_text;
+pub mod reconstruct_json;
 pub mod survival_json;
 
 pub use markdown::{escape_markdown, markdown_table};

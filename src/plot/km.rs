@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::RGBColor;
 
 use super::compare::{font, nice_step, text_w, tick_text};
-use super::{encode_png, register_fonts, PlotError, Theme};
+use super::{register_fonts, render_png, render_svg, PlotError, Theme};
 
 /// Okabe–Ito colours for the curves, in order.
 const PALETTE: [RGBColor; 6] = [
@@ -281,13 +281,9 @@ pub fn render_km_svg(p: &KmPlot) -> Result<String, PlotError> {
     register_fonts();
     let t = Theme { scale: 1.0 };
     let l = layout(p, &t);
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (l.width, l.height)).into_drawing_area();
-        draw(&root, p, &t, &l).map_err(|e| PlotError::Draw(e.to_string()))?;
-        root.present().map_err(|e| PlotError::Draw(e.to_string()))?;
-    }
-    Ok(out)
+    render_svg((l.width, l.height), |root| {
+        draw(root, p, &t, &l).map_err(|e| e.to_string())
+    })
 }
 
 /// Renders the figure as PNG at `dpi`.
@@ -297,13 +293,9 @@ pub fn render_km_png(p: &KmPlot, dpi: u32) -> Result<Vec<u8>, PlotError> {
         scale: f64::from(dpi) / 96.0,
     };
     let l = layout(p, &t);
-    let mut buf = vec![0u8; l.width as usize * l.height as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut buf, (l.width, l.height)).into_drawing_area();
-        draw(&root, p, &t, &l).map_err(|e| PlotError::Draw(e.to_string()))?;
-        root.present().map_err(|e| PlotError::Draw(e.to_string()))?;
-    }
-    encode_png(&buf, l.width, l.height, dpi)
+    render_png((l.width, l.height), dpi, |root| {
+        draw(root, p, &t, &l).map_err(|e| e.to_string())
+    })
 }
 
 #[cfg(test)]

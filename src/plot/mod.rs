@@ -17,6 +17,8 @@ pub use compare::{
 pub use km::{render_km_png, render_km_svg, time_ticks, KmCurve, KmPlot};
 pub use theme::Theme;
 
+use plotters::coord::Shift;
+use plotters::prelude::{BitMapBackend, DrawingArea, IntoDrawingArea, SVGBackend};
 use plotters::style::FontStyle;
 
 /// Font family name the bundled font is registered under.
@@ -52,6 +54,37 @@ pub enum PlotError {
     /// PNG encoding failed.
     #[error("PNG encoding failed: {0}")]
     Encode(String),
+}
+
+/// Draws a figure once onto an SVG canvas of `size` and returns the text.
+pub(crate) fn render_svg(
+    size: (u32, u32),
+    draw: impl for<'a> FnOnce(&DrawingArea<SVGBackend<'a>, Shift>) -> Result<(), String>,
+) -> Result<String, PlotError> {
+    register_fonts();
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        draw(&root).map_err(PlotError::Draw)?;
+        root.present().map_err(|e| PlotError::Draw(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+/// Draws a figure once onto an RGB canvas of `size` and encodes it as PNG.
+pub(crate) fn render_png(
+    size: (u32, u32),
+    dpi: u32,
+    draw: impl for<'a> FnOnce(&DrawingArea<BitMapBackend<'a>, Shift>) -> Result<(), String>,
+) -> Result<Vec<u8>, PlotError> {
+    register_fonts();
+    let mut buf = vec![0u8; size.0 as usize * size.1 as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, size).into_drawing_area();
+        draw(&root).map_err(PlotError::Draw)?;
+        root.present().map_err(|e| PlotError::Draw(e.to_string()))?;
+    }
+    encode_png(&buf, size.0, size.1, dpi)
 }
 
 /// Encodes an RGB buffer as PNG with a pHYs chunk for the given DPI.

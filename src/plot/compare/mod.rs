@@ -5,9 +5,7 @@
 mod draw;
 mod layout;
 
-use plotters::prelude::*;
-
-use super::{encode_png, register_fonts, PlotError, Theme};
+use super::{register_fonts, render_png, render_svg, PlotError, Theme};
 use draw::draw;
 use layout::Layout;
 pub(crate) use layout::{font, nice_step, text_w, tick_text};
@@ -103,13 +101,9 @@ pub fn render_compare_svg(p: &ComparePlot) -> Result<String, PlotError> {
     register_fonts();
     let t = Theme { scale: 1.0 };
     let l = Layout::new(p, &t);
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (l.width, l.height)).into_drawing_area();
-        draw(&root, p, &t, &l).map_err(|e| PlotError::Draw(e.to_string()))?;
-        root.present().map_err(|e| PlotError::Draw(e.to_string()))?;
-    }
-    Ok(out)
+    render_svg((l.width, l.height), |root| {
+        draw(root, p, &t, &l).map_err(|e| e.to_string())
+    })
 }
 
 /// Renders the plot as PNG at `dpi`, sized so that the SVG's 96-px inch maps to one inch.
@@ -119,13 +113,9 @@ pub fn render_compare_png(p: &ComparePlot, dpi: u32) -> Result<Vec<u8>, PlotErro
         scale: f64::from(dpi) / 96.0,
     };
     let l = Layout::new(p, &t);
-    let mut buf = vec![0u8; l.width as usize * l.height as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut buf, (l.width, l.height)).into_drawing_area();
-        draw(&root, p, &t, &l).map_err(|e| PlotError::Draw(e.to_string()))?;
-        root.present().map_err(|e| PlotError::Draw(e.to_string()))?;
-    }
-    encode_png(&buf, l.width, l.height, dpi)
+    render_png((l.width, l.height), dpi, |root| {
+        draw(root, p, &t, &l).map_err(|e| e.to_string())
+    })
 }
 
 #[cfg(test)]

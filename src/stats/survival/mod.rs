@@ -9,6 +9,7 @@ pub mod cox;
 pub mod km;
 pub mod logrank;
 pub mod reconstruct;
+pub mod zph;
 
 /// Why a survival statistic could not be computed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

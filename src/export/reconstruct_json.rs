@@ -1,0 +1,109 @@
+//! Output of `survlit reconstruct`: JSON or a readable summary of each
+//! reconstructed arm, its input tier, cleaning notes and QA.
+
+use serde::Serialize;
+
+use super::json::{write_rows, Num};
+
+#[derive(Serialize)]
+struct AtRiskQa {
+    time: Num,
+    printed: usize,
+    reconstructed: usize,
+}
+
+#[derive(Serialize)]
+struct QaJson {
+    max_abs_diff: Num,
+    rms_diff: Num,
+    at_risk: Vec<AtRiskQa>,
+}
+
+#[derive(Serialize)]
+struct ArmJson<'a> {
+    arm: &'a str,
+    n: usize,
+    events: usize,
+    tier: String,
+    qa: QaJson,
+    cleaning: &'a [String],
+    warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ReconstructJson<'a> {
+    method: &'static str,
+    arms: Vec<ArmJson<'a>>,
+}
+
+/// Writes the reconstruct JSON.
+pub fn write_reconstruct_json<W: std::io::Write>(
+    arms: &[crate::analysis::reconstruction::Arm],
+    w: W,
+) -> serde_json::Result<()> {
+    write_rows(
+        &ReconstructJson {
+            method: "Guyot et al. 2012",
+            arms: arms
+                .iter()
+                .map(|a| ArmJson {
+                    arm: &a.name,
+                    n: a.result.patients.len(),
+                    events: a.result.events(),
+                    tier: a.result.tier.to_string(),
+                    qa: QaJson {
+                        max_abs_diff: Num(a.result.qa.max_abs_diff),
+                        rms_diff: Num(a.result.qa.rms_diff),
+                        at_risk: a
+                            .result
+                            .qa
+                            .at_risk
+                            .iter()
+                            .map(|&(t, p, r)| AtRiskQa {
+                                time: Num(t),
+                                printed: p,
+                                reconstructed: r,
+                            })
+                            .collect(),
+                    },
+                    cleaning: &a.cleaning,
+                    warnings: &a.result.warnings,
+                })
+                .collect(),
+        },
+        w,
+    )
+}
+
+/// A readable summary of the reconstruction.
+pub fn reconstruct_text(arms: &[crate::analysis::reconstruction::Arm]) -> String {
+    let mut s = String::from(
+        "Reconstruction of patient data from a published KM curve (Guyot et al. 2012)\n",
+    );
+    for a in arms {
+        let r = &a.result;
+        s.push_str(&format!(
+            "\narm {}: n = {}, events = {}; input: {}\n  KM of the reconstruction vs the digitised points: max |dS| = {:.4}, RMS = {:.4}\n",
+            a.name,
+            r.patients.len(),
+            r.events(),
+            r.tier,
+            r.qa.max_abs_diff,
+            r.qa.rms_diff
+        ));
+        if r.qa.at_risk.len() > 1 {
+            s.push_str("  numbers at risk (printed -> reconstructed):");
+            for (t, p, q) in &r.qa.at_risk {
+                s.push_str(&format!(" {t}: {p}->{q}"));
+            }
+            s.push('\n');
+        }
+        for c in &a.cleaning {
+            s.push_str(&format!("  cleaned: {c}\n"));
+        }
+        for w in &r.warnings {
+            s.push_str(&format!("  warning: {w}\n"));
+        }
+    }
+    s
+}
