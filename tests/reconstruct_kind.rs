@@ -31,11 +31,24 @@ fn curve(n: usize) -> (String, String) {
 
 fn project(reported_median: &str) -> TestProject {
     let (curves, risk) = curve(100);
-    let figures = figures_csv(&[fig(&[
-        ("group", "Surgery"),
-        ("value", reported_median),
-        ("n", "100"),
-    ])]);
+    // S(24) = exp(-0.05 * 24) = 0.30 for this curve.
+    let figures = figures_csv(&[
+        fig(&[
+            ("group", "Surgery"),
+            ("value", reported_median),
+            ("n", "100"),
+        ]),
+        fig(&[
+            ("group", "Surgery"),
+            ("statistic", "proportion_at_t"),
+            ("value", "30"),
+            ("unit", "percent"),
+            ("time_point", "24"),
+            ("time_point_unit", "months"),
+            ("n", "100"),
+            ("quote", "2-year survival 30%"),
+        ]),
+    ]);
     let toml = "title = \"t\"\n\n[data]\nfigures = \"data/figures.csv\"\ncurves = \"data/curves.csv\"\nat_risk = \"data/at_risk.csv\"\n\n[[analysis]]\nname = \"rec\"\nkind = \"reconstruct\"\n";
     TestProject::new(&[
         ("survlit.toml", toml),
@@ -56,6 +69,7 @@ fn reconstructs_with_provenance_and_passes_qa_against_the_reported_median() {
     assert!(ipd.contains("reconstructed,Guyot 2012; points + numbers at risk,Figure 2"));
     let report = std::fs::read_to_string(p.path("reports/index.md")).unwrap();
     assert!(report.contains("| pass |"), "{report}");
+    assert!(report.contains("S(24) 0.3 vs 0.3"), "{report}");
     assert!(p.path("reports/rec/qa_1.png").exists());
 }
 

@@ -167,6 +167,26 @@ pub(super) fn run(
                 problems.push(format!("median {} vs {} reported", num(m, 1), num(rep, 1)));
             }
         }
+        // Landmark survival the paper reports for this arm (S at a time point).
+        let mut landmarks = Vec::new();
+        for f in evidence.figures.iter().filter(|f| {
+            f.study_id == a.study_id
+                && f.statistic == Statistic::ProportionAtT
+                && (f.group == a.arm || f.group == "all")
+        }) {
+            if let (Some(t), Some(v)) = (f.time_point, f.value) {
+                let rec = fit.surv_at(t).surv;
+                landmarks.push(format!("S({}) {} vs {}", num(t, 1), num(rec, 2), num(v, 2)));
+                if (rec - v).abs() > max_diff {
+                    problems.push(format!(
+                        "S({}) {} vs {} reported",
+                        num(t, 1),
+                        num(rec, 2),
+                        num(v, 2)
+                    ));
+                }
+            }
+        }
         let verdict = if problems.is_empty() {
             "pass".to_string()
         } else {
@@ -183,6 +203,11 @@ pub(super) fn run(
             num(r.qa.rms_diff, 3),
             median.map_or_else(|| "not reached".into(), |m| num(m, 1)),
             reported.map_or_else(|| "—".into(), |m| num(m, 1)),
+            if landmarks.is_empty() {
+                "—".into()
+            } else {
+                landmarks.join("; ")
+            },
             verdict,
         ]);
         // Overlay: the reconstruction's KM with the digitised points on it.
@@ -266,7 +291,7 @@ pub(super) fn run(
         )
         .collect();
     let report = format!(
-        "{}\n{figures}\nMethods: patient rows reconstructed from the digitised curves and printed numbers at risk by the algorithm of Guyot et al. (2012); events at the digitised times, censorings at the midpoints between them. QA: verdict \"pass\" when the reconstruction's KM is within {max_diff} of every digitised point, the numbers at risk within 10% and the median within {}% of the reported one.\n\n{}[ipd.csv]({}/ipd.csv)\n",
+        "{}\n{figures}\nMethods: patient rows reconstructed from the digitised curves and printed numbers at risk by the algorithm of Guyot et al. (2012); events at the digitised times, censorings at the midpoints between them. QA: verdict \"pass\" when the reconstruction's KM is within {max_diff} of every digitised point, the numbers at risk within 10%, the median within {}% of the reported one and every reported landmark survival of that study and arm within {max_diff}.\n\n{}[ipd.csv]({}/ipd.csv)\n",
         markdown_table(&header, &qa_rows),
         num(100.0 * median_tol, 0),
         if notes.is_empty() { String::new() } else { format!("Notes:\n\n{notes}\n") },
