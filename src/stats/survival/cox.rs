@@ -193,9 +193,13 @@ pub fn cox(
         let step = inv.mul_vec(&cur.score);
         let mut trial: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
         let mut next = derivatives(time, event, &xc, &strata_sorted, &trial, ties, None);
-        // Step-halving while the likelihood got worse (R's coxph does the same).
+        // Step-halving while the likelihood got worse (R's coxph does the
+        // same). At the maximum a step's change is rounding noise in a sum
+        // over all subjects, so a loss within that noise is not "worse":
+        // halving then would only repeat full passes over the data.
+        let noise = 1e-13 * cur.loglik.abs().max(1.0) * (time.len() as f64).sqrt();
         let mut halvings = 0;
-        while !(next.loglik >= cur.loglik) && halvings < 60 {
+        while !(next.loglik >= cur.loglik - noise) && halvings < 60 {
             trial = beta
                 .iter()
                 .zip(&trial)
