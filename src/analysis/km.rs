@@ -14,7 +14,7 @@ use crate::stats::survival::km::ConfType;
 
 use super::columns;
 use super::format::num;
-use super::km_pooled::{compare_groups, Pooled};
+use super::km_pooled::{collect, compare_groups, Collected};
 use super::km_tables::{patient_table, steps_table};
 use super::patients::Patients;
 use super::survival_fits::{km_curves, summarise, CurveSummary};
@@ -58,126 +58,19 @@ pub(super) fn run(
             )
         })?;
     let times = o.times.clone().unwrap_or_else(|| vec![12.0, 24.0, 60.0]);
-    let rows: Vec<&Case> = evidence
-        .cases
-        .iter()
-        .filter(|c| spec.select.matches_case(c))
-        .collect();
-    let mut reasons_extra: Vec<String> = Vec::new();
     let sources = o.sources.clone().unwrap_or_else(|| vec!["cases".into()]);
-    if let Some(bad_source) = sources
-        .iter()
-        .find(|s| !matches!(s.as_str(), "cases" | "reconstructed"))
-    {
-        return Err(bad(
-            format!("options.sources: unknown source '{bad_source}'"),
-            "use cases and/or reconstructed",
-        ));
-    }
-    let use_cases = sources.iter().any(|s| s == "cases");
-    let use_reconstructed = sources.iter().any(|s| s == "reconstructed");
-    if rows.is_empty() && !use_reconstructed {
-        return Err(bad(
-            "select matches no cases".into(),
-            "check select.study against data/cases",
-        ));
-    }
-    let group_of = |c: &Case| -> Result<String, AnalysisError> {
-        Ok(match o.group.as_deref() {
-            None if use_reconstructed => "All patients".into(),
-            None => "All cases".into(),
-            Some("treatment") => c.treatment.clone().unwrap_or_else(|| "not stated".into()),
-            Some("sex") => c.sex.to_string(),
-            Some("source") => "case report".into(),
-            Some("study") => evidence
-                .studies
-                .get(&c.study_id)
-                .map_or_else(|| c.study_id.clone(), |s| s.short_label(&c.study_id)),
-            Some("follow_up_origin") => c
-                .follow_up_origin
-                .clone()
-                .unwrap_or_else(|| "not stated".into()),
-            Some(other) => match other.strip_prefix("cov_") {
-                Some(name) => c
-                    .covariates
-                    .get(name)
-                    .cloned()
-                    .unwrap_or_else(|| "not stated".into()),
-                None => {
-                    return Err(bad(
-                        format!("options.group: unknown case column '{other}'"),
-                        "use treatment, sex, follow_up_origin, source, study or cov_<name>",
-                    ))
-                }
-            },
-        })
-    };
-    // Who enters: a follow-up time and a known vital status.
-    let mut entered: Vec<&Case> = Vec::new();
-    let mut reasons: Vec<(&Case, String)> = Vec::new();
-    for c in &rows {
-        let event = c.event.or(c.status.event());
-        match (c.follow_up, event) {
-            (Some(_), Some(_)) => entered.push(c),
-            (None, _) => reasons.push((c, "no follow-up time reported".into())),
-            (Some(_), None) => reasons.push((
-                c,
-                "vital status not reported: cannot be counted as an event or a censoring".into(),
-            )),
-        }
-    }
+    let Collected {
+        rows,
+        entered,
+        groups,
+        reasons,
+        reasons_extra,
+        pooled,
+        reconstructed_arms,
+    } = collect(spec, evidence, o.group.as_deref(), &sources)?;
     let empty = StudySource::default();
     let source = |c: &Case| evidence.studies.get(&c.study_id).unwrap_or(&empty);
     let heading = title(spec, "Kaplan–Meier analysis of case reports");
-    let mut groups = Vec::with_capacity(entered.len());
-    for c in &entered {
-        groups.push(group_of(c)?);
-    }
-    let (entered, groups) = if use_cases {
-        (entered, groups)
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let mut pooled = Pooled::default();
-    for (c, g) in entered.iter().zip(&groups) {
-        pooled.push(
-            &c.study_id,
-            &c.case_id,
-            "case report",
-            g,
-            c.follow_up.unwrap_or(0.0),
-            c.event.or(c.status.event()).unwrap_or(false),
-        );
-    }
-    let mut reconstructed_arms = 0;
-    if use_reconstructed {
-        let (arms, skipped) =
-            super::reconstruct_kind::reconstruct_selected(spec, evidence, &Default::default());
-        reasons_extra.extend(skipped);
-        reconstructed_arms = arms.len();
-        for a in &arms {
-            let label = evidence
-                .studies
-                .get(&a.study_id)
-                .map_or_else(|| a.study_id.clone(), |s| s.short_label(&a.study_id));
-            let g = match o.group.as_deref() {
-                None => "All patients".to_string(),
-                Some("source") => "reconstructed".into(),
-                Some("study") => label.clone(),
-                Some(_) => a.arm.clone(),
-            };
-            for (k, p) in a.result.patients.iter().enumerate() {
-                pooled.push(
-                    &a.study_id,
-                    &format!("{}#{}", a.arm, k + 1),
-                    "reconstructed",
-                    &g,
-                    p.time,
-                    p.event,
-                );
-            }
-        }
-    }
     let patients = Patients {
         time: pooled.time.clone(),
         event: pooled.event.clone(),

@@ -1,11 +1,13 @@
 //! Patients pooled from case reports and reconstructed curves, and the
 //! comparison of their curves within studies.
 
-use crate::domain::{Evidence, StudySource};
+use crate::domain::{Case, Evidence, StudySource};
 use crate::export::Table;
+use crate::project::AnalysisSpec;
 
 use super::format::num;
 use super::patients::Patients;
+use super::AnalysisError;
 
 /// Every patient entering the pooled analysis, with its source.
 #[derive(Debug, Default)]
@@ -129,4 +131,159 @@ pub(super) fn compare_groups(pooled: &Pooled) -> Result<String, String> {
         ));
     }
     Ok(s)
+}
+
+/// Who enters a patient-level analysis, and why others do not.
+pub(super) struct Collected<'a> {
+    /// Every selected case.
+    pub rows: Vec<&'a Case>,
+    /// Cases with a follow-up time and a known vital status (when cases are a source).
+    pub entered: Vec<&'a Case>,
+    /// Their group labels.
+    pub groups: Vec<String>,
+    /// Cases left out, and why.
+    pub reasons: Vec<(&'a Case, String)>,
+    /// Arms that could not be reconstructed, and why.
+    pub reasons_extra: Vec<String>,
+    /// Every patient entering, flagged by source.
+    pub pooled: Pooled,
+    /// Digitised arms reconstructed.
+    pub reconstructed_arms: usize,
+}
+
+/// Collects the patients of an analysis from case reports and/or
+/// reconstructed curves, each labelled with its `group` (a case column,
+/// "source" or "study"; one group when absent).
+pub(super) fn collect<'a>(
+    spec: &AnalysisSpec,
+    evidence: &'a Evidence,
+    group: Option<&str>,
+    sources: &[String],
+) -> Result<Collected<'a>, AnalysisError> {
+    let bad = |m: String, f: &str| -> AnalysisError { spec.error(m, f.into()).into() };
+    let rows: Vec<&Case> = evidence
+        .cases
+        .iter()
+        .filter(|c| spec.select.matches_case(c))
+        .collect();
+    let mut reasons_extra: Vec<String> = Vec::new();
+    if let Some(bad_source) = sources
+        .iter()
+        .find(|s| !matches!(s.as_str(), "cases" | "reconstructed"))
+    {
+        return Err(bad(
+            format!("options.sources: unknown source '{bad_source}'"),
+            "use cases and/or reconstructed",
+        ));
+    }
+    let use_cases = sources.iter().any(|s| s == "cases");
+    let use_reconstructed = sources.iter().any(|s| s == "reconstructed");
+    if rows.is_empty() && !use_reconstructed {
+        return Err(bad(
+            "select matches no cases".into(),
+            "check select.study against data/cases",
+        ));
+    }
+    let group_of = |c: &Case| -> Result<String, AnalysisError> {
+        Ok(match group {
+            None if use_reconstructed => "All patients".into(),
+            None => "All cases".into(),
+            Some("treatment") => c.treatment.clone().unwrap_or_else(|| "not stated".into()),
+            Some("sex") => c.sex.to_string(),
+            Some("source") => "case report".into(),
+            Some("study") => evidence
+                .studies
+                .get(&c.study_id)
+                .map_or_else(|| c.study_id.clone(), |s| s.short_label(&c.study_id)),
+            Some("follow_up_origin") => c
+                .follow_up_origin
+                .clone()
+                .unwrap_or_else(|| "not stated".into()),
+            Some(other) => match other.strip_prefix("cov_") {
+                Some(name) => c
+                    .covariates
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| "not stated".into()),
+                None => {
+                    return Err(bad(
+                        format!("options.group: unknown case column '{other}'"),
+                        "use treatment, sex, follow_up_origin, source, study or cov_<name>",
+                    ))
+                }
+            },
+        })
+    };
+    // Who enters: a follow-up time and a known vital status.
+    let mut entered: Vec<&Case> = Vec::new();
+    let mut reasons: Vec<(&Case, String)> = Vec::new();
+    for c in &rows {
+        let event = c.event.or(c.status.event());
+        match (c.follow_up, event) {
+            (Some(_), Some(_)) => entered.push(c),
+            (None, _) => reasons.push((c, "no follow-up time reported".into())),
+            (Some(_), None) => reasons.push((
+                c,
+                "vital status not reported: cannot be counted as an event or a censoring".into(),
+            )),
+        }
+    }
+    let mut groups = Vec::with_capacity(entered.len());
+    for c in &entered {
+        groups.push(group_of(c)?);
+    }
+    let (entered, groups) = if use_cases {
+        (entered, groups)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut pooled = Pooled::default();
+    for (c, g) in entered.iter().zip(&groups) {
+        pooled.push(
+            &c.study_id,
+            &c.case_id,
+            "case report",
+            g,
+            c.follow_up.unwrap_or(0.0),
+            c.event.or(c.status.event()).unwrap_or(false),
+        );
+    }
+    let mut reconstructed_arms = 0;
+    if use_reconstructed {
+        let (arms, skipped) =
+            super::reconstruct_kind::reconstruct_selected(spec, evidence, &Default::default());
+        reasons_extra.extend(skipped);
+        reconstructed_arms = arms.len();
+        for a in &arms {
+            let label = evidence
+                .studies
+                .get(&a.study_id)
+                .map_or_else(|| a.study_id.clone(), |s| s.short_label(&a.study_id));
+            let g = match group {
+                None => "All patients".to_string(),
+                Some("source") => "reconstructed".into(),
+                Some("study") => label.clone(),
+                Some(_) => a.arm.clone(),
+            };
+            for (k, p) in a.result.patients.iter().enumerate() {
+                pooled.push(
+                    &a.study_id,
+                    &format!("{}#{}", a.arm, k + 1),
+                    "reconstructed",
+                    &g,
+                    p.time,
+                    p.event,
+                );
+            }
+        }
+    }
+    Ok(Collected {
+        rows,
+        entered,
+        groups,
+        reasons,
+        reasons_extra,
+        pooled,
+        reconstructed_arms,
+    })
 }
