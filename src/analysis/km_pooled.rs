@@ -191,10 +191,8 @@ pub(super) fn collect<'a>(
             Some("treatment") => c.treatment.clone().unwrap_or_else(|| "not stated".into()),
             Some("sex") => c.sex.to_string(),
             Some("source") => "case report".into(),
-            Some("study") => evidence
-                .studies
-                .get(&c.study_id)
-                .map_or_else(|| c.study_id.clone(), |s| s.short_label(&c.study_id)),
+            // The id, not the label: two studies can share "Smith 2020".
+            Some("study") => c.study_id.clone(),
             Some("follow_up_origin") => c
                 .follow_up_origin
                 .clone()
@@ -255,14 +253,10 @@ pub(super) fn collect<'a>(
         reasons_extra.extend(skipped);
         reconstructed_arms = arms.len();
         for a in &arms {
-            let label = evidence
-                .studies
-                .get(&a.study_id)
-                .map_or_else(|| a.study_id.clone(), |s| s.short_label(&a.study_id));
             let g = match group {
                 None => "All patients".to_string(),
                 Some("source") => "reconstructed".into(),
-                Some("study") => label.clone(),
+                Some("study") => a.study_id.clone(),
                 Some(_) => a.arm.clone(),
             };
             for (k, p) in a.result.patients.iter().enumerate() {

@@ -9,6 +9,7 @@
 mod case_table;
 mod columns;
 mod compare;
+mod cox_kind;
 pub mod curve_input;
 pub mod design;
 pub mod effects;
@@ -97,6 +98,7 @@ pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, A
         AnalysisKind::Pool => pool::run(spec, evidence)?,
         AnalysisKind::Km => km::run(spec, evidence)?,
         AnalysisKind::Reconstruct => reconstruct_kind::run(spec, evidence)?,
+        AnalysisKind::Cox => cox_kind::run(spec, evidence)?,
     };
     keep_requested(spec, &mut out)?;
     Ok(out)

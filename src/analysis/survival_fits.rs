@@ -76,6 +76,9 @@ pub fn cox_model_zph(
         return Err("name at least one covariate (--covariates A,B)".into());
     }
     let (x, names, terms) = model_matrix_terms(&p.covariates, false);
+    if x.cols == 0 {
+        return Err("the covariates have a single value each: there is nothing to compare".into());
+    }
     let strata = p.strata.as_ref().map(|s| s.levels().1);
     let fit = cox(&p.time, &p.event, &x, strata.as_deref(), ties).map_err(|e| e.to_string())?;
     let tests = if zph {

@@ -93,6 +93,8 @@ pub enum AnalysisKind {
     Km,
     /// Patient rows reconstructed from digitised curves, with QA (CSV + overlays).
     Reconstruct,
+    /// Cox model comparing groups of patients, stratified by study (CSV).
+    Cox,
 }
 
 impl AnalysisKind {
@@ -105,6 +107,7 @@ impl AnalysisKind {
             AnalysisKind::Pool => "pool",
             AnalysisKind::Km => "km",
             AnalysisKind::Reconstruct => "reconstruct",
+            AnalysisKind::Cox => "cox",
         }
     }
 }

@@ -127,3 +127,15 @@ s <- summary(fit, times = c(12, 60, 120), extend = TRUE)
 out(data.frame(time = s$time, n_risk = s$n.risk, surv = num(s$surv), ci_lb = num(s$lower), ci_ub = num(s$upper),
                median = num(q$quantile), median_ci_lb = num(q$lower), median_ci_ub = num(q$upper)),
     "lms_cases_km.csv", "survfit on the four LMS case-report patients with follow-up and status; summary(times = c(12, 60, 120))")
+
+# The cox analysis kind's test project (tests/cox_kind.rs): eight case-report
+# patients in two studies, surgery alone vs surgery + radiotherapy, Cox
+# stratified by study (Efron).
+ck <- data.frame(time = c(30, 8, 20, 44, 12, 50, 26, 9), status = c(1, 0, 1, 0, 1, 1, 0, 1),
+                 trt = c("surgery", "surgery", "surgery+rt", "surgery+rt", "surgery", "surgery+rt", "surgery+rt", "surgery"),
+                 study = c("a", "a", "a", "a", "b", "b", "b", "b"))
+fit <- coxph(Surv(time, status) ~ trt + strata(study), data = ck, ties = "efron", control = ctl)
+s <- summary(fit)
+out(data.frame(term = rownames(s$coefficients), hr = num(s$conf.int[, "exp(coef)"]), hr_ci_lb = num(s$conf.int[, "lower .95"]),
+               hr_ci_ub = num(s$conf.int[, "upper .95"]), pval = num(s$coefficients[, "Pr(>|z|)"]), lr_chisq = num(2 * diff(fit$loglik))),
+    "cox_kind_cases.csv", "coxph(Surv(time, status) ~ trt + strata(study), ties = 'efron') on the cox kind's test cases")
