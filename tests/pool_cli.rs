@@ -17,19 +17,7 @@ fn bcg() -> String {
 }
 
 fn pool_json(args: &[&str]) -> Value {
-    let out = Command::cargo_bin("survlit")
-        .unwrap()
-        .arg("pool")
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::run_json("pool", args)
 }
 
 fn close(ours: &Value, theirs: &str, what: &str) {

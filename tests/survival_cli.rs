@@ -4,28 +4,12 @@
 mod common;
 
 use assert_cmd::Command;
-use common::ROOT;
+use common::{run_json, ROOT};
 use predicates::str::contains;
 use serde_json::Value;
 
 fn lung() -> String {
     format!("{ROOT}/tests/fixtures/lung.csv")
-}
-
-fn run_json(cmd: &str, args: &[&str]) -> Value {
-    let out = Command::cargo_bin("survlit")
-        .unwrap()
-        .arg(cmd)
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn round(v: &Value, d: i32) -> f64 {

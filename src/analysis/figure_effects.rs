@@ -120,3 +120,23 @@ fn effect(f: &Figure, measure: Measure) -> Result<Effect, String> {
         )),
     }
 }
+
+/// Figures that carry the same `cohort_*` tag are not independent.
+pub(super) fn shared_cohorts(entered: &[Entered<'_>]) -> Vec<String> {
+    let mut by_tag: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for e in entered {
+        for t in e.figure.tags.iter().filter(|t| t.starts_with("cohort_")) {
+            by_tag.entry(t).or_default().push(&e.figure.study_id);
+        }
+    }
+    by_tag
+        .into_iter()
+        .filter(|(_, ids)| ids.len() > 1)
+        .map(|(t, ids)| {
+            format!(
+                "{} share {t}: the same patients are counted more than once; exclude all but one",
+                ids.join(" and ")
+            )
+        })
+        .collect()
+}

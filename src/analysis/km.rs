@@ -18,7 +18,7 @@ use super::km_pooled::{collect, compare_groups, Collected};
 use super::km_tables::{patient_table, steps_table};
 use super::patients::Patients;
 use super::survival_fits::{km_curves, summarise, CurveSummary};
-use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
+use super::{export_err, figure_files, title, AnalysisError, AnalysisOutput, OutputFile};
 
 /// Options of `km`.
 #[derive(Debug, Deserialize)]
@@ -178,18 +178,12 @@ pub(super) fn run(
             patients.time.len()
         )),
     };
-    let plot_err = |source| AnalysisError::Plot {
-        name: spec.name.clone(),
-        source,
-    };
-    files.push(OutputFile {
-        name: "km.svg".into(),
-        bytes: render_km_svg(&plot).map_err(plot_err)?.into_bytes(),
-    });
-    files.push(OutputFile {
-        name: "km.png".into(),
-        bytes: render_km_png(&plot, 192).map_err(plot_err)?,
-    });
+    files.extend(figure_files(
+        spec,
+        "km",
+        render_km_svg(&plot),
+        render_km_png(&plot, 192),
+    )?);
 
     let nr = |v: Option<f64>| v.map_or_else(|| "not reached".to_string(), |x| num(x, 1));
     let mut header = vec![

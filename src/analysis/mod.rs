@@ -135,6 +135,29 @@ fn keep_requested(spec: &AnalysisSpec, out: &mut AnalysisOutput) -> Result<(), A
     Ok(())
 }
 
+/// A figure rendered twice, as `<stem>.svg` and `<stem>.png`.
+fn figure_files(
+    spec: &AnalysisSpec,
+    stem: &str,
+    svg: Result<String, PlotError>,
+    png: Result<Vec<u8>, PlotError>,
+) -> Result<[OutputFile; 2], AnalysisError> {
+    let plot_err = |source| AnalysisError::Plot {
+        name: spec.name.clone(),
+        source,
+    };
+    Ok([
+        OutputFile {
+            name: format!("{stem}.svg"),
+            bytes: svg.map_err(plot_err)?.into_bytes(),
+        },
+        OutputFile {
+            name: format!("{stem}.png"),
+            bytes: png.map_err(plot_err)?,
+        },
+    ])
+}
+
 /// The report title of an analysis.
 fn title(spec: &AnalysisSpec, default: &str) -> String {
     spec.title.clone().unwrap_or_else(|| default.to_string())

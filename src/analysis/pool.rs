@@ -23,7 +23,7 @@ use super::format::{n_text, num};
 use super::pool_sensitivity;
 use super::pool_tables;
 use super::pooling::natural;
-use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
+use super::{export_err, figure_files, title, AnalysisError, AnalysisOutput, OutputFile};
 
 /// Options of `pool`.
 #[derive(Debug, Deserialize)]
@@ -101,7 +101,7 @@ pub(super) fn run(
             })
         })
         .collect();
-    warnings.extend(shared_cohorts(&entered));
+    warnings.extend(figure_effects::shared_cohorts(&entered));
 
     let y: Vec<f64> = entered.iter().map(|e| e.effect.yi).collect();
     let v: Vec<f64> = entered.iter().map(|e| e.effect.vi).collect();
@@ -298,18 +298,12 @@ pub(super) fn run(
         reference: (measure == Measure::HR).then_some(1.0),
         footnote: Some(het.clone()),
     };
-    let plot_err = |source| AnalysisError::Plot {
-        name: spec.name.clone(),
-        source,
-    };
-    files.push(OutputFile {
-        name: "forest.svg".into(),
-        bytes: render_compare_svg(&plot).map_err(plot_err)?.into_bytes(),
-    });
-    files.push(OutputFile {
-        name: "forest.png".into(),
-        bytes: render_compare_png(&plot, 192).map_err(plot_err)?,
-    });
+    files.extend(figure_files(
+        spec,
+        "forest",
+        render_compare_svg(&plot),
+        render_compare_png(&plot, 192),
+    )?);
 
     let sens = if o.leave_one_out.unwrap_or(true) {
         Some(
@@ -434,26 +428,6 @@ fn axis_label(entered: &[Entered<'_>], measure: Measure, unit: &str) -> String {
         ""
     };
     super::format::capitalise(&format!("{prefix}{outcome}{at} ({unit})"))
-}
-
-/// Figures that carry the same `cohort_*` tag are not independent.
-fn shared_cohorts(entered: &[Entered<'_>]) -> Vec<String> {
-    let mut by_tag: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
-    for e in entered {
-        for t in e.figure.tags.iter().filter(|t| t.starts_with("cohort_")) {
-            by_tag.entry(t).or_default().push(&e.figure.study_id);
-        }
-    }
-    by_tag
-        .into_iter()
-        .filter(|(_, ids)| ids.len() > 1)
-        .map(|(t, ids)| {
-            format!(
-                "{} share {t}: the same patients are counted more than once; exclude all but one",
-                ids.join(" and ")
-            )
-        })
-        .collect()
 }
 
 fn fmt(x: f64) -> String {

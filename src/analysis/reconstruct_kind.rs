@@ -22,7 +22,7 @@ use super::columns;
 use super::format::num;
 use super::km::plot_curve;
 use super::survival_fits::summarise;
-use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
+use super::{export_err, figure_files, title, AnalysisError, AnalysisOutput, OutputFile};
 
 /// Options of `reconstruct`.
 #[derive(Debug, Default, Deserialize)]
@@ -237,18 +237,12 @@ pub(super) fn run(
                 num(r.qa.rms_diff, 3)
             )),
         };
-        let plot_err = |source| AnalysisError::Plot {
-            name: spec.name.clone(),
-            source,
-        };
-        files.push(OutputFile {
-            name: format!("qa_{}.svg", i + 1),
-            bytes: render_km_svg(&plot).map_err(plot_err)?.into_bytes(),
-        });
-        files.push(OutputFile {
-            name: format!("qa_{}.png", i + 1),
-            bytes: render_km_png(&plot, 192).map_err(plot_err)?,
-        });
+        files.extend(figure_files(
+            spec,
+            &format!("qa_{}", i + 1),
+            render_km_svg(&plot),
+            render_km_png(&plot, 192),
+        )?);
     }
     files.insert(
         0,

@@ -216,3 +216,20 @@ pub fn check(failures: &mut Vec<String>, what: &str, ours: f64, theirs: &str, to
         ));
     }
 }
+
+/// `survlit <cmd> <args> --json`, asserting success; the parsed output.
+pub fn run_json(cmd: &str, args: &[&str]) -> serde_json::Value {
+    let out = Command::cargo_bin("survlit")
+        .unwrap()
+        .arg(cmd)
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
