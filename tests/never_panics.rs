@@ -1,7 +1,7 @@
 //! Validation never panics: every column of every table, fed hostile values,
 //! yields diagnostics, not a crash; and a value that cannot be right is flagged.
 
-use survlit::ingest::{RawRow, RawTable, RowCells, TableSource};
+use survlit::ingest::{RawTable, TableSource};
 use survlit::validate::{columns, error_count, validate, RawTables};
 
 const HOSTILE: &[&str] = &[
@@ -26,18 +26,15 @@ const HOSTILE: &[&str] = &[
 ];
 
 fn table(name: &str, header: &[&str], row: Vec<String>) -> RawTable {
-    RawTable {
-        source: TableSource {
+    let mut t = RawTable::new(
+        TableSource {
             display: format!("data/{name}.csv"),
             sheet: None,
         },
-        header: header.iter().map(|s| s.to_string()).collect(),
-        rows: vec![RawRow {
-            line: 2,
-            fields: row.len(),
-            cells: RowCells::new(row.iter().map(String::as_str), header.len()),
-        }],
-    }
+        header.iter().map(|s| s.to_string()).collect(),
+    );
+    t.push_row(2, row.len(), row.iter().map(String::as_str));
+    t
 }
 
 fn valid_figure(header: &[&str]) -> Vec<String> {
@@ -168,18 +165,14 @@ fn ragged_and_empty_rows_never_panic() {
     let header = columns::FIGURES;
     for len in [0, 1, 5, header.len() + 3] {
         let row = vec!["x".to_string(); len];
-        let t = RawTable {
-            source: TableSource {
+        let mut t = RawTable::new(
+            TableSource {
                 display: "f.csv".into(),
                 sheet: None,
             },
-            header: header.iter().map(|s| s.to_string()).collect(),
-            rows: vec![RawRow {
-                line: 2,
-                fields: len,
-                cells: RowCells::new(row.iter().map(String::as_str), header.len()),
-            }],
-        };
+            header.iter().map(|s| s.to_string()).collect(),
+        );
+        t.push_row(2, len, row.iter().map(String::as_str));
         let (_, diags) = validate(&RawTables {
             figures: Some(t),
             ..Default::default()

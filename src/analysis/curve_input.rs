@@ -32,8 +32,8 @@ pub fn read_curves(table: &RawTable) -> Result<Vec<(String, Points)>, Vec<String
         let first = (table.header[0].clone(), table.header[1].clone(), 1usize);
         let rows = std::iter::once(first).chain(table.rows.iter().map(|r| {
             (
-                r.cells.first().unwrap_or_default().to_string(),
-                r.cells.get(1).unwrap_or_default().to_string(),
+                table.cells(r).first().unwrap_or_default().to_string(),
+                table.cells(r).get(1).unwrap_or_default().to_string(),
                 r.line,
             )
         }));
@@ -50,24 +50,17 @@ pub fn read_curves(table: &RawTable) -> Result<Vec<(String, Points)>, Vec<String
         };
     }
     // WebPlotDigitizer's multi-dataset export: names over X,Y pairs.
-    if let Some(second) = table.rows.first() {
+    if let Some(second) = table.rows.first().map(|r| table.cells(r)) {
         let xy = second
-            .cells
             .iter()
             .step_by(2)
             .all(|c| c.eq_ignore_ascii_case("x"))
             && second
-                .cells
                 .iter()
                 .skip(1)
                 .step_by(2)
                 .all(|c| c.eq_ignore_ascii_case("y") || c.is_empty());
-        if xy
-            && second
-                .cells
-                .first()
-                .is_some_and(|c| c.eq_ignore_ascii_case("x"))
-        {
+        if xy && second.first().is_some_and(|c| c.eq_ignore_ascii_case("x")) {
             let mut curves = Vec::new();
             for j in (0..table.header.len()).step_by(2) {
                 let name = if table.header[j].is_empty() {
@@ -78,8 +71,8 @@ pub fn read_curves(table: &RawTable) -> Result<Vec<(String, Points)>, Vec<String
                 let mut pts = Vec::new();
                 for r in table.rows.iter().skip(1) {
                     let (a, b) = (
-                        r.cells.get(j).unwrap_or(""),
-                        r.cells.get(j + 1).unwrap_or(""),
+                        table.cells(r).get(j).unwrap_or(""),
+                        table.cells(r).get(j + 1).unwrap_or(""),
                     );
                     if a.is_empty() && b.is_empty() {
                         continue;
@@ -112,7 +105,8 @@ pub fn read_curves(table: &RawTable) -> Result<Vec<(String, Points)>, Vec<String
     let arm = table.column("arm");
     let mut curves: Vec<(String, Points)> = Vec::new();
     for r in &table.rows {
-        let cell = |c: usize| r.cells.get(c).unwrap_or("");
+        let cells = table.cells(r);
+        let cell = |c: usize| cells.get(c).unwrap_or("");
         let name = arm.map_or_else(|| "curve".to_string(), |a| cell(a).to_string());
         match (number(r.line, tc, cell(tc)), number(r.line, sc, cell(sc))) {
             (Ok(t), Ok(s)) => match curves.iter_mut().find(|(n, _)| *n == name) {
@@ -146,7 +140,8 @@ pub fn read_at_risk(table: &RawTable) -> Result<Vec<(String, Vec<(f64, usize)>)>
     let mut out: Vec<(String, Vec<(f64, usize)>)> = Vec::new();
     let mut errors = Vec::new();
     for r in &table.rows {
-        let cell = |c: usize| r.cells.get(c).unwrap_or("");
+        let cells = table.cells(r);
+        let cell = |c: usize| cells.get(c).unwrap_or("");
         let name = arm.map_or_else(|| "curve".to_string(), |a| cell(a).to_string());
         let t = parse_number(cell(tc));
         let n = parse_number(cell(nc));

@@ -142,7 +142,7 @@ pub fn read_effects(
     let mut errors = Vec::new();
     for (i, row) in table.rows.iter().enumerate() {
         let at = |c: Option<usize>| {
-            c.and_then(|c| row.cells.get(c))
+            c.and_then(|c| table.cells(row).get(c))
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
         };

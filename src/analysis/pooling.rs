@@ -94,7 +94,7 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
     let cell = |e: &StudyEffect, col: &str| -> String {
         table
             .column(&col.to_ascii_lowercase())
-            .and_then(|c| table.rows.get(e.row).and_then(|r| r.cells.get(c)))
+            .and_then(|c| table.rows.get(e.row).and_then(|r| table.cells(r).get(c)))
             .map(str::to_string)
             .unwrap_or_default()
     };

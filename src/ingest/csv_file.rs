@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{normalise_header, IngestError, RawRow, RawTable, RowCells, TableSource};
+use super::{normalise_header, IngestError, RawTable, TableSource};
 
 /// Reads a CSV file (comma-separated, double-quoted, UTF-8) into a raw table.
 /// Fully blank records are skipped; ragged rows are padded or kept for
@@ -37,7 +37,7 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
         offset: 0,
         line: 1,
     };
-    let mut rows = Vec::with_capacity(bytes.len() / 32);
+    let mut table = RawTable::new(source, header);
     while reader
         .read_record(&mut rec)
         .map_err(|e| csv_error(display, &e))?
@@ -49,20 +49,9 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
         let line = rec
             .position()
             .map_or(0, |p| lines.line_at(p.byte() as usize));
-        let fields = rec.len();
-        let cells = RowCells::new(rec.iter().map(str::trim), header.len().max(fields));
-        rows.push(RawRow {
-            line,
-            cells,
-            fields,
-        });
+        table.push_row(line, rec.len(), rec.iter().map(str::trim));
     }
-    rows.shrink_to_fit();
-    Ok(RawTable {
-        source,
-        header,
-        rows,
-    })
+    Ok(table)
 }
 
 /// Physical line numbers of byte offsets, counted incrementally (records come
@@ -123,7 +112,10 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0].line, 2);
         assert_eq!(t.rows[1].line, 5);
-        assert_eq!(t.rows[1].cells.iter().collect::<Vec<_>>(), vec!["2", "z"]);
+        assert_eq!(
+            t.cells(&t.rows[1]).iter().collect::<Vec<_>>(),
+            vec!["2", "z"]
+        );
         assert_eq!(t.rows[1].fields, 2);
     }
 }

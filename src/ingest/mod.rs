@@ -26,46 +26,64 @@ pub struct TableSource {
     pub sheet: Option<String>,
 }
 
-/// A record's cells, stored compactly: their texts back to back and where
-/// each ends (two allocations per row rather than one per cell, which at
-/// 10⁶ rows is the difference between 60 and 160 MB).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RowCells {
-    text: Box<str>,
-    ends: Box<[u32]>,
+/// Where a record's cells sit in its table's text buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellSpan {
+    /// Index of the record's first cell end in the table's `ends`.
+    first: u32,
+    /// Number of cells.
+    len: u32,
 }
 
-impl RowCells {
-    /// Cells from texts, padded with empty cells to `width`.
-    pub fn new<'a>(cells: impl IntoIterator<Item = &'a str>, width: usize) -> RowCells {
-        let mut text = String::new();
-        let mut ends = Vec::with_capacity(width);
-        for c in cells {
-            text.push_str(c);
-            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
-        }
-        while ends.len() < width {
-            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
-        }
-        RowCells {
-            text: text.into_boxed_str(),
-            ends: ends.into_boxed_slice(),
-        }
-    }
+/// One record of a raw table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRow {
+    /// 1-based line (CSV) or row (spreadsheet) where the record starts.
+    pub line: usize,
+    /// Number of fields the record had before padding (CSV); validation
+    /// reports records whose width differs from the header's.
+    pub fields: usize,
+    /// Its cells (read them with [`RawTable::cells`]).
+    cells: CellSpan,
+}
 
-    /// Cell `i`, `None` past the last.
-    pub fn get(&self, i: usize) -> Option<&str> {
+/// A table as read from a file: header and text cells. Every cell's text is
+/// kept in one buffer (no allocation per row or cell: at 10⁶ rows that is
+/// the difference between ~40 and ~160 MB).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawTable {
+    /// Where it came from.
+    pub source: TableSource,
+    /// Column names, trimmed and lower-cased.
+    pub header: Vec<String>,
+    /// Records in file order.
+    pub rows: Vec<RawRow>,
+    text: String,
+    ends: Vec<u32>,
+}
+
+/// The cells of one record.
+#[derive(Debug, Clone, Copy)]
+pub struct RowCells<'a> {
+    text: &'a str,
+    ends: &'a [u32],
+    start: u32,
+}
+
+impl<'a> RowCells<'a> {
+    /// Cell `i` (trimmed), `None` past the last.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
         let end = *self.ends.get(i)? as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let start = if i == 0 { self.start } else { self.ends[i - 1] } as usize;
         self.text.get(start..end)
     }
 
     /// The first cell.
-    pub fn first(&self) -> Option<&str> {
+    pub fn first(&self) -> Option<&'a str> {
         self.get(0)
     }
 
-    /// Number of cells.
+    /// Number of cells (padded to the header's width).
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -76,35 +94,64 @@ impl RowCells {
     }
 
     /// The cells in order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 }
 
-/// One record of a raw table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawRow {
-    /// 1-based line (CSV) or row (spreadsheet) where the record starts.
-    pub line: usize,
-    /// Cells, trimmed, one per header column (short rows are padded with "").
-    pub cells: RowCells,
-    /// Number of fields the record had before padding (CSV); validation
-    /// reports records whose width differs from the header's.
-    pub fields: usize,
-}
-
-/// A table as read from a file: header and text cells.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawTable {
-    /// Where it came from.
-    pub source: TableSource,
-    /// Column names, trimmed and lower-cased.
-    pub header: Vec<String>,
-    /// Records in file order.
-    pub rows: Vec<RawRow>,
-}
-
 impl RawTable {
+    /// An empty table with this header.
+    pub fn new(source: TableSource, header: Vec<String>) -> RawTable {
+        RawTable {
+            source,
+            header,
+            rows: Vec::new(),
+            text: String::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// Appends a record: its cells (padded with empty cells to the header's
+    /// width), its line and its field count before padding.
+    pub fn push_row<'c>(
+        &mut self,
+        line: usize,
+        fields: usize,
+        cells: impl IntoIterator<Item = &'c str>,
+    ) {
+        let first = self.ends.len();
+        for c in cells {
+            self.text.push_str(c);
+            self.ends
+                .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        }
+        while self.ends.len() - first < self.header.len() {
+            self.ends
+                .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        }
+        let len = self.ends.len() - first;
+        self.rows.push(RawRow {
+            line,
+            fields,
+            cells: CellSpan {
+                first: u32::try_from(first).unwrap_or(u32::MAX),
+                len: u32::try_from(len).unwrap_or(u32::MAX),
+            },
+        });
+    }
+
+    /// The cells of a record of this table.
+    pub fn cells(&self, row: &RawRow) -> RowCells<'_> {
+        let first = row.cells.first as usize;
+        let ends = &self.ends[first..first + row.cells.len as usize];
+        let start = if first == 0 { 0 } else { self.ends[first - 1] };
+        RowCells {
+            text: &self.text,
+            ends,
+            start,
+        }
+    }
+
     /// Index of a column by name.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
 
-use super::{normalise_header, IngestError, RawRow, RawTable, RowCells, TableSource};
+use super::{normalise_header, IngestError, RawTable, TableSource};
 
 /// Reads one worksheet as a raw table. Row numbers are the spreadsheet's own
 /// (1-based, counting from the first row of the sheet), so messages point at
@@ -56,26 +56,18 @@ pub fn read_xlsx_sheet(path: &Path, display: &str, sheet: &str) -> Result<RawTab
             }
         }
     };
-    let mut rows = Vec::new();
+    let width = header.len();
+    let mut table = RawTable::new(source, header);
     for (i, cells) in iter {
         let mut texts = vec![String::new(); first_col];
         texts.extend(cells.iter().map(cell_text));
         if texts.iter().all(String::is_empty) {
             continue;
         }
-        texts.resize(header.len().max(texts.len()), String::new());
         // A sheet's rows all span the used range, so width is never ragged.
-        rows.push(RawRow {
-            line: first_row + i + 1,
-            fields: header.len(),
-            cells: RowCells::new(texts.iter().map(String::as_str), header.len()),
-        });
+        table.push_row(first_row + i + 1, width, texts.iter().map(String::as_str));
     }
-    Ok(RawTable {
-        source,
-        header,
-        rows,
-    })
+    Ok(table)
 }
 
 /// A cell as text. Numbers print in Rust's shortest round-trip form, so

@@ -31,7 +31,7 @@ impl<'a> Cells<'a> {
     /// The trimmed text of a column, `None` when the column is absent or the cell empty.
     pub fn text(&self, column: &str) -> Option<&'a str> {
         let i = self.table.column(column)?;
-        let s = self.row.cells.get(i)?;
+        let s = self.table.cells(self.row).get(i)?;
         (!s.is_empty()).then_some(s)
     }
 
