@@ -5,17 +5,8 @@
 
 mod common;
 
-use common::sim::{at_risk, digitise, simulate};
-use survlit::stats::survival::km::{kaplan_meier, ConfType, KmFit};
-use survlit::stats::survival::reconstruct::{clean_curve, reconstruct, Tier};
-
-/// max |S_rec(t) − S_true(t)| on a grid of 201 times up to `until`.
-fn max_diff(truth: &KmFit, rec: &KmFit, until: f64) -> f64 {
-    (0..=200)
-        .map(|i| until * f64::from(i) / 200.0)
-        .map(|t| (truth.surv_at(t).surv - rec.surv_at(t).surv).abs())
-        .fold(0.0, f64::max)
-}
+use common::sim::{simulate, Trial};
+use survlit::stats::survival::reconstruct::{clean_curve, Tier};
 
 fn run(
     n: usize,
@@ -26,28 +17,9 @@ fn run(
     seed: u64,
 ) -> (f64, i64, Tier, Vec<String>) {
     let (t, e) = simulate(n, 1.0, 0.1, 30.0, seed);
-    let truth = kaplan_meier(&t, &e, ConfType::Log, 0.95).unwrap();
-    let (times, surv, notes) = clean_curve(&digitise(&truth, noise, keep, seed + 1));
-    let last = *times.last().unwrap();
-    let printed = if risk {
-        at_risk(&truth, 5.0, last)
-    } else {
-        vec![(0.0, n)]
-    };
-    let total = events.then(|| e.iter().filter(|x| **x).count());
-    let r = reconstruct(&times, &surv, &printed, total).unwrap();
-    let (rt, re): (Vec<f64>, Vec<bool>) = r.patients.iter().map(|p| (p.time, p.event)).unzip();
-    assert_eq!(rt.len(), n, "every patient is reconstructed");
-    let rec = kaplan_meier(&rt, &re, ConfType::Log, 0.95).unwrap();
-    let ev_err = r.events() as i64 - e.iter().filter(|x| **x).count() as i64;
-    // Compared up to the last printed at-risk time (or the last point): past
-    // it one or two patients remain and one event moves S by 1/n_at_risk.
-    let until = if risk {
-        printed.last().map_or(last, |p| p.0)
-    } else {
-        last
-    };
-    (max_diff(&truth, &rec, until), ev_err, r.tier, notes)
+    let tr = Trial::run(t, e, noise, keep, risk, events, seed + 1);
+    assert_eq!(tr.rec_time.len(), n, "every patient is reconstructed");
+    (tr.max_diff(), tr.events_error(), tr.rec.tier, tr.notes)
 }
 
 #[test]

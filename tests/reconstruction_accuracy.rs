@@ -8,11 +8,9 @@
 
 mod common;
 
-use common::sim::{at_risk, digitise, simulate};
+use common::sim::{simulate, Trial};
 use survlit::stats::linalg::Matrix;
 use survlit::stats::survival::cox::{cox, Ties};
-use survlit::stats::survival::km::{kaplan_meier, ConfType, KmFit};
-use survlit::stats::survival::reconstruct::{clean_curve, reconstruct};
 
 const TIERS: [(&str, bool, bool); 4] = [
     ("points + N", false, false),
@@ -27,10 +25,6 @@ struct Errors {
     median_rel: Option<f64>,
     events: f64,
     log_hr: f64,
-}
-
-fn km(t: &[f64], e: &[bool]) -> KmFit {
-    kaplan_meier(t, e, ConfType::Log, 0.95).unwrap()
 }
 
 fn log_hr(t: &[f64], e: &[bool], arm: &[f64]) -> f64 {
@@ -48,39 +42,21 @@ fn replicate(n: usize, shape: f64, cmax: f64, risk: bool, events: bool, seed: u6
     let (mut max_ds, mut ev_err, mut median_rel) = (0.0f64, 0.0, None);
     for (a, rate) in [(0.0, 0.1), (1.0, 0.1 * 0.7f64.powf(1.0 / shape))] {
         let (t, e) = simulate(n, shape, rate, cmax, seed * 7 + a as u64);
-        let truth = km(&t, &e);
-        let (times, surv, _) = clean_curve(&digitise(&truth, 0.005, 0.8, seed * 13 + a as u64));
-        let last = *times.last().unwrap();
-        let printed = if risk {
-            at_risk(&truth, 5.0, last)
-        } else {
-            vec![(0.0, n)]
-        };
-        let total = events.then(|| e.iter().filter(|x| **x).count());
-        let r = reconstruct(&times, &surv, &printed, total).unwrap();
-        let (rt, re): (Vec<f64>, Vec<bool>) = r.patients.iter().map(|p| (p.time, p.event)).unzip();
-        let fit = km(&rt, &re);
-        let until = if risk {
-            printed.last().map_or(last, |p| p.0).min(last)
-        } else {
-            last
-        };
-        for i in 0..=200 {
-            let x = until * f64::from(i) / 200.0;
-            max_ds = max_ds.max((truth.surv_at(x).surv - fit.surv_at(x).surv).abs());
-        }
-        ev_err += (r.events() as f64 - e.iter().filter(|x| **x).count() as f64).abs() / 2.0;
+        let tr = Trial::run(t, e, 0.005, 0.8, risk, events, seed * 13 + a as u64);
+        max_ds = max_ds.max(tr.max_diff());
+        let (truth, fit) = (&tr.truth, &tr.rec_fit);
+        ev_err += tr.events_error().unsigned_abs() as f64 / 2.0;
         if a == 0.0 {
             if let (Some(m0), Some(m1)) = (truth.quantile(0.5).estimate, fit.quantile(0.5).estimate)
             {
                 median_rel = Some((m1 - m0).abs() / m0);
             }
         }
-        all.0.extend(t);
-        all.1.extend(e);
+        all.0.extend(&tr.time);
+        all.1.extend(&tr.event);
         all.2.extend(std::iter::repeat(a).take(n));
-        rec.0.extend(rt);
-        rec.1.extend(re);
+        rec.0.extend(&tr.rec_time);
+        rec.1.extend(&tr.rec_event);
         rec.2.extend(std::iter::repeat(a).take(n));
     }
     Errors {

@@ -58,7 +58,7 @@ pub(super) fn run(
     };
     let text = |g: &dyn Fn(&Case) -> Option<String>| rows.iter().map(|c| g(c)).collect::<Vec<_>>();
     let mut t = Table::default();
-    let sourced = Sourced::cases(&rows, &source);
+    let sourced = Sourced::of(&rows, &source);
     columns::identity(&mut t, &sourced);
     t.text("case_id", text(&|c| Some(c.case_id.clone())))
         .number("age_years", rows.iter().map(|c| c.age).collect())

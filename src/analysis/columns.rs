@@ -17,33 +17,52 @@ pub(super) struct Sourced<'a> {
     pub origin: &'a Origin,
 }
 
-impl<'a> Sourced<'a> {
-    /// The sources of case rows.
-    pub(super) fn cases(
-        rows: &[&'a crate::domain::Case],
-        study: &dyn Fn(&'a crate::domain::Case) -> &'a StudySource,
-    ) -> Vec<Sourced<'a>> {
-        rows.iter()
-            .map(|c| Sourced {
-                study_id: &c.study_id,
-                provenance: &c.provenance,
-                study: study(c),
-                origin: &c.origin,
-            })
-            .collect()
-    }
+/// A row that carries its own source: a figure or a case.
+pub(super) trait SourcedRow {
+    /// Study id.
+    fn study_id(&self) -> &str;
+    /// The row's provenance.
+    fn provenance(&self) -> &Provenance;
+    /// Where the row was read.
+    fn origin(&self) -> &Origin;
+}
 
-    /// The sources of figure rows.
-    pub(super) fn figures(
-        rows: &[&'a Figure],
-        study: &dyn Fn(&'a Figure) -> &'a StudySource,
+impl SourcedRow for Figure {
+    fn study_id(&self) -> &str {
+        &self.study_id
+    }
+    fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+}
+
+impl SourcedRow for crate::domain::Case {
+    fn study_id(&self) -> &str {
+        &self.study_id
+    }
+    fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+}
+
+impl<'a> Sourced<'a> {
+    /// The sources of figure or case rows.
+    pub(super) fn of<T: SourcedRow>(
+        rows: &[&'a T],
+        study: &dyn Fn(&'a T) -> &'a StudySource,
     ) -> Vec<Sourced<'a>> {
         rows.iter()
-            .map(|f| Sourced {
-                study_id: &f.study_id,
-                provenance: &f.provenance,
-                study: study(f),
-                origin: &f.origin,
+            .map(|r| Sourced {
+                study_id: r.study_id(),
+                provenance: r.provenance(),
+                study: study(r),
+                origin: r.origin(),
             })
             .collect()
     }

@@ -318,7 +318,7 @@ fn plot_data<'a>(
         .iter()
         .flat_map(|g| g.rows.iter().map(move |r| (&g.heading, r)))
         .collect();
-    let sourced = Sourced::figures(rows, source);
+    let sourced = Sourced::of(rows, source);
     let text = |g: &dyn Fn(&Figure) -> String| rows.iter().map(|f| Some(g(f))).collect::<Vec<_>>();
     let kind = |k: IntervalKind| match k {
         IntervalKind::Ci => "ci",

@@ -131,7 +131,7 @@ pub(super) fn figure_table<'a>(
     rows: &[&'a Figure],
     source: &dyn Fn(&'a Figure) -> &'a StudySource,
 ) -> Table {
-    let sourced = Sourced::figures(rows, source);
+    let sourced = Sourced::of(rows, source);
     let text =
         |g: &dyn Fn(&Figure) -> Option<String>| rows.iter().map(|f| g(f)).collect::<Vec<_>>();
     let num = |g: &dyn Fn(&Figure) -> Option<f64>| rows.iter().map(|f| g(f)).collect::<Vec<_>>();

@@ -15,7 +15,7 @@ pub(super) fn patient_table<'a>(
     reasons: &[(&'a Case, String)],
     source: &dyn Fn(&'a Case) -> &'a StudySource,
 ) -> Table {
-    let sourced = Sourced::cases(rows, source);
+    let sourced = Sourced::of(rows, source);
     let pos = |c: &Case| entered.iter().position(|e| std::ptr::eq(*e, c));
     let mut t = Table::default();
     columns::identity(&mut t, &sourced);

@@ -315,7 +315,7 @@ pub(super) fn run(
                     .iter()
                     .map(|e| source(&e.figure.study_id).short_label(&e.figure.study_id))
                     .collect::<Vec<_>>(),
-                &columns::Sourced::figures(
+                &columns::Sourced::of(
                     &entered.iter().map(|e| e.figure).collect::<Vec<_>>(),
                     &|f| source(&f.study_id),
                 ),

@@ -144,11 +144,7 @@ pub(super) fn run(
                     && f.value.is_some()
             })
             .and_then(|f| f.value);
-        let at_risk_off =
-            r.qa.at_risk
-                .iter()
-                .map(|(_, p, q)| (*p as f64 - *q as f64).abs() / (*p as f64).max(1.0))
-                .fold(0.0, f64::max);
+        let at_risk_off = r.qa.max_at_risk_rel_diff();
         let mut problems = Vec::new();
         if r.qa.max_abs_diff > max_diff {
             problems.push(format!(

@@ -2,7 +2,8 @@
 //! numbers at risk printed under them: the ground truth for testing
 //! reconstruction.
 
-use survlit::stats::survival::km::KmFit;
+use survlit::stats::survival::km::{kaplan_meier, ConfType, KmFit};
+use survlit::stats::survival::reconstruct::{clean_curve, reconstruct, Reconstruction};
 
 /// SplitMix64: a small deterministic generator for the simulations.
 pub struct Rng(pub u64);
@@ -62,4 +63,86 @@ pub fn at_risk(fit: &KmFit, every: f64, until: f64) -> Vec<(f64, usize)> {
         t += every;
     }
     out
+}
+
+/// One simulated arm taken through digitising and reconstruction.
+pub struct Trial {
+    /// Simulated times and events.
+    pub time: Vec<f64>,
+    /// Simulated events.
+    pub event: Vec<bool>,
+    /// Their KM curve.
+    pub truth: KmFit,
+    /// The reconstruction.
+    pub rec: Reconstruction,
+    /// Reconstructed times and events.
+    pub rec_time: Vec<f64>,
+    /// Reconstructed events.
+    pub rec_event: Vec<bool>,
+    /// The reconstruction's KM curve.
+    pub rec_fit: KmFit,
+    /// What cleaning the clicks changed.
+    pub notes: Vec<String>,
+    /// Where the curves are compared up to: the last printed at-risk time
+    /// (past it one or two patients remain and one event moves S by
+    /// 1/n at risk), else the last digitised point.
+    pub until: f64,
+}
+
+impl Trial {
+    /// Digitises the arm's curve (`noise`, `keep`), prints numbers at risk
+    /// every 5 months when `risk`, gives the total events when `events`, and
+    /// reconstructs.
+    pub fn run(
+        time: Vec<f64>,
+        event: Vec<bool>,
+        noise: f64,
+        keep: f64,
+        risk: bool,
+        events: bool,
+        seed: u64,
+    ) -> Trial {
+        let truth = kaplan_meier(&time, &event, ConfType::Log, 0.95).unwrap();
+        let (times, surv, notes) = clean_curve(&digitise(&truth, noise, keep, seed));
+        let last = *times.last().unwrap();
+        let printed = if risk {
+            at_risk(&truth, 5.0, last)
+        } else {
+            vec![(0.0, time.len())]
+        };
+        let total = events.then(|| event.iter().filter(|x| **x).count());
+        let rec = reconstruct(&times, &surv, &printed, total).unwrap();
+        let (rec_time, rec_event): (Vec<f64>, Vec<bool>) =
+            rec.patients.iter().map(|p| (p.time, p.event)).unzip();
+        let rec_fit = kaplan_meier(&rec_time, &rec_event, ConfType::Log, 0.95).unwrap();
+        let until = if risk {
+            printed.last().map_or(last, |p| p.0).min(last)
+        } else {
+            last
+        };
+        Trial {
+            time,
+            event,
+            truth,
+            rec,
+            rec_time,
+            rec_event,
+            rec_fit,
+            notes,
+            until,
+        }
+    }
+
+    /// max |S_rec(t) − S_true(t)| on 201 times up to [`Trial::until`].
+    pub fn max_diff(&self) -> f64 {
+        (0..=200)
+            .map(|i| self.until * f64::from(i) / 200.0)
+            .map(|t| (self.truth.surv_at(t).surv - self.rec_fit.surv_at(t).surv).abs())
+            .fold(0.0, f64::max)
+    }
+
+    /// Reconstructed minus simulated events.
+    pub fn events_error(&self) -> i64 {
+        self.rec.events() as i64 - self.event.iter().filter(|x| **x).count() as i64
+    }
 }

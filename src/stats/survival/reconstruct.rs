@@ -65,6 +65,17 @@ pub struct Qa {
     pub at_risk: Vec<(f64, usize, usize)>,
 }
 
+impl Qa {
+    /// Largest |printed − reconstructed| / printed number at risk (0 when
+    /// only N was printed).
+    pub fn max_at_risk_rel_diff(&self) -> f64 {
+        self.at_risk
+            .iter()
+            .map(|(_, p, q)| (*p as f64 - *q as f64).abs() / (*p as f64).max(1.0))
+            .fold(0.0, f64::max)
+    }
+}
+
 /// The reconstructed arm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reconstruction {
