@@ -98,6 +98,14 @@ pub struct Labels {
 impl Labels {
     /// Appends a row's label.
     pub fn push(&mut self, label: &str) {
+        // A handful of distinct labels (arms, sexes) is the usual case: a
+        // linear scan beats hashing every row.
+        if self.names.len() <= 8 {
+            if let Some(i) = self.names.iter().position(|n| n == label) {
+                self.index.push(i as u32);
+                return;
+            }
+        }
         let i = match self.lookup.get(label) {
             Some(&i) => i,
             None => {

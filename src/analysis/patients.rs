@@ -101,7 +101,8 @@ pub fn read_patients(
     let n_fixed = 2 + usize::from(cols.group.is_some()) + usize::from(cols.strata.is_some());
     for row in &table.rows {
         let cells = table.cells(row);
-        let cell = |k: usize| cells.get(idx[k]).map_or("", |s| s.trim());
+        // Cells come trimmed from ingest.
+        let cell = |k: usize| cells.get(idx[k]).unwrap_or("");
         if let Some(k) = (0..idx.len()).find(|&k| cell(k).is_empty()) {
             out.dropped.push((row.line, need[k].clone()));
             continue;

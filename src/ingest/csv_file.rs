@@ -38,6 +38,11 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
         line: 1,
     };
     let mut table = RawTable::new(source, header);
+    // Sized from the file: one record per line at most, cell text no
+    // longer than the file. Growing by doubling instead would touch (and
+    // page-fault) about twice the memory at 10⁶ rows.
+    let records = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+    table.reserve(records, bytes.len());
     while reader
         .read_record(&mut rec)
         .map_err(|e| csv_error(display, &e))?
@@ -49,7 +54,7 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
         let line = rec
             .position()
             .map_or(0, |p| lines.line_at(p.byte() as usize));
-        table.push_row(line, rec.len(), rec.iter().map(str::trim));
+        table.push_row(line, rec.len(), rec.iter());
     }
     Ok(table)
 }

@@ -111,8 +111,17 @@ impl RawTable {
         }
     }
 
-    /// Appends a record: its cells (padded with empty cells to the header's
-    /// width), its line and its field count before padding.
+    /// Reserves room for `rows` more records holding about `text` bytes of
+    /// cell text (a reader that knows the file's size avoids regrowing).
+    pub fn reserve(&mut self, rows: usize, text: usize) {
+        self.rows.reserve_exact(rows);
+        self.ends.reserve_exact(rows * self.header.len());
+        self.text.reserve_exact(text);
+    }
+
+    /// Appends a record: its cells (stored trimmed, and padded with empty
+    /// cells to the header's width), its line and its field count before
+    /// padding.
     pub fn push_row<'c>(
         &mut self,
         line: usize,
@@ -121,7 +130,7 @@ impl RawTable {
     ) {
         let first = self.ends.len();
         for c in cells {
-            self.text.push_str(c);
+            self.text.push_str(trim_cell(c));
             self.ends
                 .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
         }
@@ -224,6 +233,15 @@ pub fn read_table(
         read_xlsx_sheet(path, display, sheet)
     } else {
         read_csv(path, display)
+    }
+}
+
+/// A cell without surrounding whitespace; cells that start and end with a
+/// visible ASCII byte (nearly all) are returned without scanning.
+fn trim_cell(c: &str) -> &str {
+    match (c.as_bytes().first(), c.as_bytes().last()) {
+        (Some(&a), Some(&b)) if (b'!'..=b'~').contains(&a) && (b'!'..=b'~').contains(&b) => c,
+        _ => c.trim(),
     }
 }
 

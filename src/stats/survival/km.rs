@@ -140,25 +140,23 @@ pub fn kaplan_meier(
     level: f64,
 ) -> Result<KmFit, SurvError> {
     super::check_input(time, event)?;
-    let mut order: Vec<usize> = (0..time.len()).collect();
-    order.sort_unstable_by(|&a, &b| time[a].total_cmp(&time[b]));
+    let sorted = super::sorted_by_time(time, |i| u32::from(event[i]), 0..time.len());
     let z = dist::qnorm(1.0 - (1.0 - level) / 2.0);
     let n = time.len();
-    let mut steps = Vec::new();
+    // At most one step per subject; reserving that (pages never written
+    // are never touched) avoids copying the table as it grows.
+    let mut steps = Vec::with_capacity(n);
     let (mut s, mut varhaz) = (1.0f64, 0.0f64);
     let mut i = 0;
     while i < n {
-        let t = time[order[i]];
-        let (mut d, mut c) = (0usize, 0usize);
+        let key = sorted[i].0;
         let mut j = i;
-        while j < n && time[order[j]] == t {
-            if event[order[j]] {
-                d += 1;
-            } else {
-                c += 1;
-            }
+        while j < n && sorted[j].0 == key {
             j += 1;
         }
+        // Within a time the pairs sort censored (tag 0) before events.
+        let d = sorted[i..j].iter().filter(|p| p.1 == 1).count();
+        let c = j - i - d;
         let at_risk = n - i;
         if d > 0 {
             s *= 1.0 - d as f64 / at_risk as f64;
@@ -171,7 +169,7 @@ pub fn kaplan_meier(
         let se = if s > 0.0 { varhaz.sqrt() } else { f64::NAN };
         let (lb, ub) = confint(s, se, z, conf_type);
         steps.push(KmStep {
-            time: t,
+            time: super::key_time(key),
             n_risk: at_risk,
             n_event: d,
             n_censor: c,
@@ -220,14 +218,12 @@ impl KmFit {
     /// The p-quantile of the survival distribution (p = 0.5: the median)
     /// with its CI from the bands, by R's rule.
     pub fn quantile(&self, p: f64) -> Quantile {
-        let times: Vec<f64> = self.steps.iter().map(|s| s.time).collect();
-        let curve = |f: &dyn Fn(&KmStep) -> f64| -> Vec<f64> { self.steps.iter().map(f).collect() };
         Quantile {
-            estimate: find_quantile(&times, &curve(&|s| s.surv), p),
+            estimate: find_quantile(&self.steps, |s| s.surv, p),
             // The lower band lies below S and crosses 1 − p first: the
             // lower limit; the upper band crosses last: the upper limit.
-            ci_lb: find_quantile(&times, &curve(&|s| s.ci_lb), p),
-            ci_ub: find_quantile(&times, &curve(&|s| s.ci_ub), p),
+            ci_lb: find_quantile(&self.steps, |s| s.ci_lb, p),
+            ci_ub: find_quantile(&self.steps, |s| s.ci_ub, p),
         }
     }
 
@@ -296,36 +292,34 @@ impl KmFit {
 /// midpoints over flat stretches at p; `None` when never reached. `surv`
 /// may hold NaN (undefined CI bands), which are skipped as R's `approx`
 /// skips NA.
-fn find_quantile(times: &[f64], surv: &[f64], p: f64) -> Option<f64> {
-    // x = (0, times...), y = (0, 1 − surv...), NaN pairs dropped.
-    let mut x = vec![0.0];
-    let mut y = vec![0.0];
-    let xmax = times.last().copied().unwrap_or(0.0);
-    for (t, s) in times.iter().zip(surv) {
-        if s.is_finite() {
-            x.push(*t);
-            y.push(1.0 - s);
-        }
-    }
-    let ymax = y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+fn find_quantile(steps: &[KmStep], curve: impl Fn(&KmStep) -> f64, p: f64) -> Option<f64> {
+    // x = (0, times...), y = (0, 1 − S...), NaN pairs dropped.
+    let points = || {
+        std::iter::once((0.0, 0.0)).chain(steps.iter().filter_map(|s| {
+            let v = curve(s);
+            v.is_finite().then_some((s.time, 1.0 - v))
+        }))
+    };
+    let xmax = steps.last().map_or(0.0, |s| s.time);
+    let ymax = points().map(|(_, y)| y).fold(f64::NEG_INFINITY, f64::max);
     if ymax < p {
         return None;
     }
     // Drop repeated y values (keep the first time each level is reached).
     // R's duplicated(y): for a non-decreasing y (1 − S always, the bands
     // almost always) repeats are adjacent; otherwise a set finds them.
-    let mut xs = Vec::with_capacity(x.len());
-    let mut ys: Vec<f64> = Vec::with_capacity(y.len());
-    if y.windows(2).all(|w| w[0] <= w[1]) {
-        for (a, b) in x.into_iter().zip(y) {
+    let mut xs = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    if points().zip(points().skip(1)).all(|(a, b)| a.1 <= b.1) {
+        for (a, b) in points() {
             if ys.last() != Some(&b) {
                 xs.push(a);
                 ys.push(b);
             }
         }
     } else {
-        let mut seen = std::collections::HashSet::with_capacity(y.len());
-        for (a, b) in x.into_iter().zip(y) {
+        let mut seen = std::collections::HashSet::new();
+        for (a, b) in points() {
             if seen.insert((b + 0.0).to_bits()) {
                 xs.push(a);
                 ys.push(b);
@@ -336,11 +330,10 @@ fn find_quantile(times: &[f64], surv: &[f64], p: f64) -> Option<f64> {
     // approx(y ± tol, 1:n, p, "constant", f = 1): the index of the first
     // knot at or above p (exact hits take that knot).
     let index = |shift: f64| -> Option<usize> {
-        let knots: Vec<f64> = ys.iter().map(|v| v + shift).collect();
-        if p < knots[0] || p > knots[n - 1] {
+        if p < ys[0] + shift || p > ys[n - 1] + shift {
             return None;
         }
-        knots.iter().position(|k| *k >= p)
+        ys.iter().position(|v| v + shift >= p)
     };
     if p == 0.0 {
         return Some(xs[0]);

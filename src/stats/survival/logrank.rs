@@ -66,23 +66,26 @@ pub fn log_rank(
     }
     let mut at_risk = vec![0usize; g];
     let mut deaths = vec![0usize; g];
-    for mut idx in members {
-        idx.sort_unstable_by(|&a, &b| time[a].total_cmp(&time[b]));
+    // Tag: group · 2 + event.
+    let tag = |k: usize| (group[k] as u32) << 1 | u32::from(event[k]);
+    for idx in members {
+        let sorted = super::sorted_by_time(time, tag, idx.into_iter());
         // Ascending time: everyone in the stratum is at risk at first; a
         // block of equal times leaves the risk set after it is counted.
         at_risk.iter_mut().for_each(|x| *x = 0);
-        for &k in &idx {
-            at_risk[group[k]] += 1;
+        for &(_, t) in &sorted {
+            at_risk[(t >> 1) as usize] += 1;
         }
         let mut km = 1.0f64;
         let mut i = 0;
-        while i < idx.len() {
-            let t = time[idx[i]];
+        while i < sorted.len() {
+            let key = sorted[i].0;
             let mut j = i;
             deaths.iter_mut().for_each(|x| *x = 0);
-            while j < idx.len() && time[idx[j]] == t {
-                if event[idx[j]] {
-                    deaths[group[idx[j]]] += 1;
+            while j < sorted.len() && sorted[j].0 == key {
+                let t = sorted[j].1;
+                if t & 1 == 1 {
+                    deaths[(t >> 1) as usize] += 1;
                 }
                 j += 1;
             }
@@ -107,8 +110,8 @@ pub fn log_rank(
                 }
                 km *= (nf - df) / nf;
             }
-            for &k in &idx[i..j] {
-                at_risk[group[k]] -= 1;
+            for &(_, t) in &sorted[i..j] {
+                at_risk[(t >> 1) as usize] -= 1;
             }
             i = j;
         }

@@ -87,3 +87,44 @@ pub(crate) fn check_input(time: &[f64], event: &[bool]) -> Result<(), SurvError>
     }
     Ok(())
 }
+
+/// Subjects sorted by time, as `(key, tag)` pairs: `key` orders as the
+/// time does and `tag` carries what the caller needs per subject (event,
+/// group). Sorting these 16-byte pairs directly, instead of an index vector
+/// compared through the time slice, keeps the sort in cache: at 10⁶
+/// subjects it is several times faster. Times must have passed
+/// [`check_input`] (finite, ≥ 0): the bit patterns of non-negative floats
+/// order as their values, once −0 is folded into +0.
+pub(crate) fn sorted_by_time(
+    time: &[f64],
+    tag: impl Fn(usize) -> u32,
+    members: impl Iterator<Item = usize>,
+) -> Vec<(u64, u32)> {
+    let mut keyed: Vec<(u64, u32)> = members.map(|i| (time_key(time[i]), tag(i))).collect();
+    keyed.sort_unstable();
+    keyed
+}
+
+/// The sort key of a time that passed [`check_input`].
+pub(crate) fn time_key(t: f64) -> u64 {
+    (t + 0.0).to_bits()
+}
+
+/// The time back from its key.
+pub(crate) fn key_time(k: u64) -> f64 {
+    f64::from_bits(k)
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::*;
+
+    #[test]
+    fn keys_order_as_times() {
+        let t = [3.5, 0.0, -0.0, 1e-300, 2.0, 1e300, 2.0];
+        let s = sorted_by_time(&t, |i| i as u32, 0..t.len());
+        let times: Vec<f64> = s.iter().map(|p| key_time(p.0)).collect();
+        assert_eq!(times, vec![0.0, 0.0, 1e-300, 2.0, 2.0, 3.5, 1e300]);
+        assert!(times[0].is_sign_positive() && times[1].is_sign_positive());
+    }
+}
