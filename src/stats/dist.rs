@@ -75,6 +75,49 @@ pub fn qchisq(p: f64, df: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
+/// Quantile of the gamma distribution with `shape` and `rate` (through
+/// χ²₂ₐ/2, found to machine precision by [`qchisq`]).
+pub fn qgamma(p: f64, shape: f64, rate: f64) -> f64 {
+    qchisq(p, 2.0 * shape) / (2.0 * rate)
+}
+
+/// Density of the gamma distribution with `shape` and `rate`.
+pub fn dgamma(x: f64, shape: f64, rate: f64) -> f64 {
+    statrs::distribution::Gamma::new(shape, rate).map_or(f64::NAN, |d| {
+        use statrs::distribution::Continuous;
+        d.pdf(x)
+    })
+}
+
+/// Quantile of the beta distribution, by bisection on statrs' CDF to
+/// machine precision.
+pub fn qbeta(p: f64, a: f64, b: f64) -> f64 {
+    let Ok(d) = statrs::distribution::Beta::new(a, b) else {
+        return f64::NAN;
+    };
+    if !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if d.cdf(mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Γ(x).
+pub fn gamma_fn(x: f64) -> f64 {
+    statrs::function::gamma::gamma(x)
+}
+
 /// Quantile of the F distribution's upper tail, P(F_{d1,d2} > x).
 pub fn pf_upper(x: f64, d1: f64, d2: f64) -> f64 {
     statrs::distribution::FisherSnedecor::new(d1, d2).map_or(f64::NAN, |d| {
