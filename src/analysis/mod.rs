@@ -19,6 +19,7 @@ pub mod format;
 mod km;
 mod km_pooled;
 mod km_tables;
+pub mod median_summaries;
 pub mod patients;
 mod pool;
 mod pool_sensitivity;

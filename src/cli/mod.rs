@@ -3,6 +3,7 @@
 
 mod check;
 mod init;
+mod medians;
 mod pool;
 mod run;
 mod survival;
@@ -57,6 +58,10 @@ pub enum Command {
     Cox(survival::CoxArgs),
     /// Patient rows reconstructed from a digitised KM curve (Guyot 2012).
     Reconstruct(survival::ReconstructArgs),
+    /// Pool reported medians: median of medians, weighted, or QE.
+    Medians(medians::MediansArgs),
+    /// Estimate means and SDs from medians with ranges and/or IQRs.
+    Convert(medians::ConvertArgs),
 }
 
 /// Parses arguments and runs; the binary's whole body.
@@ -71,6 +76,8 @@ pub fn main() -> ExitCode {
         Command::Logrank(args) => survival::logrank(&args),
         Command::Cox(args) => survival::cox(&args),
         Command::Reconstruct(args) => survival::reconstruct(&args),
+        Command::Medians(args) => medians::medians(&args),
+        Command::Convert(args) => medians::convert(&args),
     };
     match result {
         Ok(code) => code,

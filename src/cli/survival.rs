@@ -101,12 +101,12 @@ pub struct CoxArgs {
     zph: bool,
 }
 
-fn usage(m: String) -> anyhow::Result<ExitCode> {
+pub(super) fn usage(m: String) -> anyhow::Result<ExitCode> {
     writeln!(std::io::stderr(), "error: {m}")?;
     Ok(ExitCode::from(2))
 }
 
-fn data_errors(errors: &[String]) -> anyhow::Result<ExitCode> {
+pub(super) fn data_errors(errors: &[String]) -> anyhow::Result<ExitCode> {
     let mut err = std::io::stderr().lock();
     for e in errors {
         writeln!(err, "error: {e}")?;
@@ -160,7 +160,7 @@ fn dropped_warning(p: &Patients, file: &str) -> Option<String> {
     })
 }
 
-fn emit(
+pub(super) fn emit(
     json: bool,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
     text: impl FnOnce() -> String,

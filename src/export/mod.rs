@@ -8,6 +8,7 @@
 
 pub mod json;
 mod markdown;
+pub mod medians_json;
 pub mod pool_json;
 mod pool_text;
 pub mod reconstruct_json;

@@ -1,0 +1,112 @@
+//! `survlit medians FILE --method mm|wmm|qe` and `survlit convert FILE --to
+//! mean-sd --method ...`: pooled medians, and means/SDs from medians.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::survival::{data_errors, emit, usage};
+use crate::analysis::median_summaries::{
+    convert_all, pool_medians, read_summaries, ConvertMethod, MedianMethod, SkewedPolicy,
+    StudySummary,
+};
+use crate::export::medians_json::{
+    convert_text, medians_text, write_convert_json, write_medians_json,
+};
+use crate::ingest::read_table;
+
+/// Arguments of `survlit medians`.
+#[derive(Debug, clap::Args)]
+pub struct MediansArgs {
+    /// CSV (or .xlsx with --sheet) with columns study, n, median and, for
+    /// qe, q1/q3 and/or min/max (or mean, sd).
+    pub file: PathBuf,
+    /// mm (median of medians), wmm (weighted by n) or qe (quantile
+    /// estimation variances, REML pooling).
+    #[arg(long, value_parser = ["mm", "wmm", "qe"])]
+    pub method: String,
+    /// Worksheet, for spreadsheets.
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `survlit convert`.
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// CSV (or .xlsx with --sheet) with columns study, n and any of min, q1,
+    /// median, q3, max (a reported mean and sd are kept as they are).
+    pub file: PathBuf,
+    /// Target: mean-sd.
+    #[arg(long, value_parser = ["mean-sd"])]
+    pub to: String,
+    /// luo-shi (Luo mean, Wan/Shi SD: metafor's recommended), luo-wan, hozo
+    /// or qe (quantile estimation).
+    #[arg(long, default_value = "luo-shi", value_parser = ["luo-wan", "luo-shi", "hozo", "qe"])]
+    pub method: String,
+    /// Studies the Shi 2023 skewness test flags: exclude (default), convert
+    /// on the log scale (lognormal), or keep them as normal (keep).
+    #[arg(long, default_value = "exclude", value_parser = ["exclude", "lognormal", "keep"])]
+    pub skewed: String,
+    /// Worksheet, for spreadsheets.
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn load(
+    file: &std::path::Path,
+    sheet: Option<&str>,
+) -> anyhow::Result<Result<Vec<StudySummary>, ExitCode>> {
+    let display = file.display().to_string();
+    let table = read_table(file, &display, sheet)?;
+    match read_summaries(&table) {
+        Ok(rows) => Ok(Ok(rows)),
+        Err(errors) => data_errors(&errors).map(Err),
+    }
+}
+
+pub(super) fn medians(a: &MediansArgs) -> anyhow::Result<ExitCode> {
+    let method = match MedianMethod::parse(&a.method) {
+        Ok(m) => m,
+        Err(e) => return usage(e),
+    };
+    let rows = match load(&a.file, a.sheet.as_deref())? {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    let pooled = match pool_medians(&rows, method) {
+        Ok(p) => p,
+        Err(e) => return data_errors(&[e]),
+    };
+    emit(
+        a.json,
+        |w| Ok(write_medians_json(&pooled, w)?),
+        || medians_text(&pooled),
+    )
+}
+
+pub(super) fn convert(a: &ConvertArgs) -> anyhow::Result<ExitCode> {
+    let method = match ConvertMethod::parse(&a.method) {
+        Ok(m) => m,
+        Err(e) => return usage(e),
+    };
+    let skewed = match a.skewed.as_str() {
+        "lognormal" => SkewedPolicy::LogNormal,
+        "keep" => SkewedPolicy::Keep,
+        _ => SkewedPolicy::Exclude,
+    };
+    let rows = match load(&a.file, a.sheet.as_deref())? {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    let out = convert_all(&rows, method, skewed);
+    emit(
+        a.json,
+        |w| Ok(write_convert_json(method.name(), &out, w)?),
+        || convert_text(method.name(), &out),
+    )
+}
