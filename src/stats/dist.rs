@@ -60,13 +60,18 @@ pub fn qchisq(p: f64, df: f64) -> f64 {
             return f64::NAN;
         }
     }
-    let mut lo = 0.0;
+    bisect_cdf(|x| d.cdf(x), p, 0.0, hi)
+}
+
+/// The x in [lo, hi] where an increasing CDF reaches p, by bisection down
+/// to adjacent floating-point numbers.
+fn bisect_cdf(cdf: impl Fn(f64) -> f64, p: f64, mut lo: f64, mut hi: f64) -> f64 {
     for _ in 0..2000 {
         let mid = 0.5 * (lo + hi);
         if mid <= lo || mid >= hi {
             break;
         }
-        if d.cdf(mid) < p {
+        if cdf(mid) < p {
             lo = mid;
         } else {
             hi = mid;
@@ -98,19 +103,7 @@ pub fn qbeta(p: f64, a: f64, b: f64) -> f64 {
     if !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
-    let (mut lo, mut hi) = (0.0f64, 1.0f64);
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if mid <= lo || mid >= hi {
-            break;
-        }
-        if d.cdf(mid) < p {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
+    bisect_cdf(|x| d.cdf(x), p, 0.0, 1.0)
 }
 
 /// Γ(x).
