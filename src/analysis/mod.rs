@@ -20,6 +20,7 @@ mod km;
 mod km_pooled;
 mod km_tables;
 pub mod median_summaries;
+mod medians_kind;
 pub mod patients;
 mod pool;
 mod pool_sensitivity;
@@ -100,6 +101,7 @@ pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, A
         AnalysisKind::Km => km::run(spec, evidence)?,
         AnalysisKind::Reconstruct => reconstruct_kind::run(spec, evidence)?,
         AnalysisKind::Cox => cox_kind::run(spec, evidence)?,
+        AnalysisKind::Medians => medians_kind::run(spec, evidence)?,
     };
     keep_requested(spec, &mut out)?;
     Ok(out)

@@ -95,6 +95,9 @@ pub enum AnalysisKind {
     Reconstruct,
     /// Cox model comparing groups of patients, stratified by study (CSV).
     Cox,
+    /// Reported medians with the route each allows, overlaps, and a pooled
+    /// median where defensible (CSV + figure).
+    Medians,
 }
 
 impl AnalysisKind {
@@ -108,6 +111,7 @@ impl AnalysisKind {
             AnalysisKind::Km => "km",
             AnalysisKind::Reconstruct => "reconstruct",
             AnalysisKind::Cox => "cox",
+            AnalysisKind::Medians => "medians",
         }
     }
 }

@@ -132,9 +132,43 @@ pub fn rom(a: ReportedMedian, b: ReportedMedian) -> Result<Effect, EffectError> 
     })
 }
 
+/// MED from a median and the number of events `d` when no CI is reported:
+/// under an exponential model the log median has SE 1/√d, so by the delta
+/// method SE(median) = median/√d. Model-based, so flagged and marked
+/// derived (a sensitivity analysis can drop it).
+pub fn med_from_events(median: f64, events: u64) -> Result<Effect, EffectError> {
+    if !(median.is_finite() && median > 0.0) {
+        return Err(EffectError("the median must be a positive number".into()));
+    }
+    if events == 0 {
+        return Err(EffectError(
+            "no events: an exponential-model SE needs at least one event".into(),
+        ));
+    }
+    let d = events as f64;
+    let se = median / d.sqrt();
+    Ok(Effect {
+        derived: true,
+        yi: median,
+        vi: se * se,
+        derivation: format!("yi = median {median}; SE = median/sqrt(d) = {median}/sqrt({events}) = {se:.6} (exponential model)"),
+        flags: vec![format!(
+            "model-based SE: no CI reported, SE(log median) = 1/sqrt(d) with d = {events} events assumes exponential survival"
+        )],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exponential_model_se() {
+        let e = med_from_events(20.0, 25).unwrap();
+        assert_eq!(e.vi, 16.0);
+        assert!(e.derived);
+        assert!(med_from_events(20.0, 0).is_err());
+    }
 
     /// Delisle 2022, spine: 14.1 months (95% CI 8.6–19.7).
     #[test]

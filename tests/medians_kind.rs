@@ -1,0 +1,184 @@
+//! The `medians` analysis kind on scratch projects: the route each figure
+//! takes, overlap between studies blocking a pool, the analysis' own
+//! exclusions, and the pooled median against metafor (metamedian's dat.lung,
+//! experimental arms, REML: tests/reference/metafor/survival_effects_pooled.csv).
+
+mod common;
+
+use common::{csv_table, fig, reference_table, TestProject, FIG_HEADER, ROOT};
+
+/// A project with these figure rows (each with its tags) and one medians analysis.
+fn project(rows: &[(String, &str)], options: &str) -> TestProject {
+    let mut csv = format!("{FIG_HEADER},tags\n");
+    for (r, tags) in rows {
+        csv.push_str(&format!("{r},{tags}\n"));
+    }
+    let toml = format!(
+        "title = \"t\"\n\n[data]\nfigures = \"data/figures.csv\"\n\n[[analysis]]\nname = \"m\"\nkind = \"medians\"\nselect = {{ outcome = \"overall_survival\" }}\noptions = {options}\n"
+    );
+    TestProject::new(&[("survlit.toml", &toml), ("data/figures.csv", &csv)])
+}
+
+fn med(study: &str, value: &str, lo: &str, hi: &str, n: &str) -> String {
+    let citation = format!("{study} A. A series. J 2020;1:1.");
+    fig(&[
+        ("study_id", study),
+        ("citation", &citation),
+        ("doi", ""),
+        ("pmid", ""),
+        ("value", value),
+        ("ci_lower", lo),
+        ("ci_upper", hi),
+        ("ci_level", if lo.is_empty() { "" } else { "0.95" }),
+        ("n", n),
+    ])
+}
+
+fn report(p: &TestProject) -> String {
+    std::fs::read_to_string(p.path("reports/index.md")).unwrap()
+}
+
+#[test]
+fn pooled_median_matches_metafor_on_dat_lung() {
+    let (_, lung) = csv_table(&std::path::Path::new(ROOT).join("tests/fixtures/dat_lung.csv"));
+    let rows: Vec<(String, &str)> = lung
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            // Two trials report two comparisons each: one row per comparison.
+            let id = r[0].to_ascii_lowercase();
+            let group = format!("comparison {}", i + 1);
+            let row =
+                med(&id, &r[2], &r[3], &r[4], &r[1]).replacen(",all,", &format!(",{group},"), 1);
+            (row, "")
+        })
+        .collect();
+    let p = project(&rows, "{ method = \"wald\" }");
+    p.survlit("run").assert().success();
+    let (h, pooled) = csv_table(&p.path("reports/m/pooled.csv"));
+    let got = |k: &str| -> f64 {
+        pooled[0][h.iter().position(|c| c == k).unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let (rh, refs) = reference_table("survival_effects_pooled.csv");
+    let r = refs
+        .iter()
+        .find(|r| &r[0] == "MED1" && &r[1] == "REML" && &r[2] == "z")
+        .expect("MED1 REML z reference");
+    let want = |k: &str| -> f64 { r[rh.iter().position(|c| c == k).unwrap()].parse().unwrap() };
+    assert_eq!(got("k") as usize, 30);
+    for (ours, theirs) in [
+        ("estimate_months", "estimate"),
+        ("se", "se"),
+        ("ci_lower", "ci_lb"),
+        ("ci_upper", "ci_ub"),
+        ("tau2", "tau2"),
+        ("q", "q"),
+        ("i2_percent", "i2"),
+    ] {
+        let (a, b) = (got(ours), want(theirs));
+        assert!(
+            (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+            "{ours}: survlit {a} vs metafor {b}"
+        );
+    }
+}
+
+#[test]
+fn every_route_is_named_and_not_reached_is_never_a_number() {
+    let nr = fig(&[
+        ("study_id", "nr2021"),
+        ("citation", "Nr B. Cases. J 2021;1:1."),
+        ("doi", ""),
+        ("pmid", ""),
+        ("value_status", "not_reached"),
+        ("value", ""),
+        ("n", "39"),
+    ]);
+    let events = fig(&[
+        ("study_id", "ev2019"),
+        ("citation", "Ev C. Series. J 2019;1:1."),
+        ("doi", ""),
+        ("pmid", ""),
+        ("value", "20"),
+        ("events", "25"),
+        ("n", "40"),
+    ]);
+    let rows = vec![
+        (med("ci2020", "46", "20", "72", "67"), ""),
+        (events, ""),
+        (med("nonly2022", "46", "", "", "9"), ""),
+        (nr, ""),
+    ];
+    let p = project(&rows, "{ method = \"wald\" }");
+    p.survlit("run").assert().success();
+    let md = report(&p);
+    assert!(md.contains("a: CI → Wald SE"), "{md}");
+    assert!(
+        md.contains("b: events, no CI → SE(log median) = 1/√d"),
+        "{md}"
+    );
+    assert!(md.contains("model-based SE"), "{md}");
+    assert!(md.contains("c: median and n only"), "{md}");
+    assert!(
+        md.contains("d: not reached: not a number, never pooled"),
+        "{md}"
+    );
+    assert!(
+        md.contains("**Pooled** (inverse-variance (Wald SEs), k = 2)"),
+        "{md}"
+    );
+    // Median of medians takes the n-only figure too; the weighted one needs n.
+    let p = project(&rows, "{ method = \"wmm\" }");
+    p.survlit("run").assert().success();
+    assert!(report(&p).contains("k = 3"), "{}", report(&p));
+}
+
+#[test]
+fn studies_that_share_patients_are_not_pooled_together() {
+    let rows = vec![
+        (
+            med("review2022", "102", "60", "140", "30"),
+            "cohort_published_cases",
+        ),
+        (
+            med("review2025", "46", "20", "72", "67"),
+            "cohort_published_cases",
+        ),
+        (med("series2020", "30", "20", "40", "25"), ""),
+    ];
+    let p = project(&rows, "{ method = \"wald\" }");
+    p.survlit("run").assert().success();
+    let md = report(&p);
+    assert!(
+        md.contains("Not pooled") && md.contains("share cohort\\_published\\_cases"),
+        "{md}"
+    );
+    assert!(!p.path("reports/m/pooled.csv").exists());
+    // Keeping one of them (the analysis says why) lets the rest pool.
+    let p = project(
+        &rows,
+        "{ method = \"wald\", exclude = { \"review2022/all\" = \"older review, same cases\" } }",
+    );
+    p.survlit("run").assert().success();
+    let md = report(&p);
+    assert!(
+        md.contains("left out by the analysis: older review, same cases"),
+        "{md}"
+    );
+    assert!(md.contains("k = 2"), "{md}");
+}
+
+#[test]
+fn an_exclusion_must_name_a_selected_figure() {
+    let rows = vec![(med("a2020", "30", "20", "40", "25"), "")];
+    let p = project(&rows, "{ exclude = { \"b2020/all\" = \"x\" } }");
+    let out = p.survlit("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'b2020/all' is not among the selected medians") && err.contains("a2020/all"),
+        "{err}"
+    );
+}
