@@ -9,12 +9,18 @@ use common::{csv_table, fig, reference_table, TestProject, FIG_HEADER, ROOT};
 
 /// A project with these figure rows (each with its tags) and one medians analysis.
 fn project(rows: &[(String, &str)], options: &str) -> TestProject {
-    let mut csv = format!("{FIG_HEADER},tags\n");
-    for (r, tags) in rows {
-        csv.push_str(&format!("{r},{tags}\n"));
+    // `tags` may carry the extra columns' cells first: "iqr_lower,iqr_upper,sd,tags".
+    let mut csv = format!("{FIG_HEADER},iqr_lower,iqr_upper,sd,tags\n");
+    for (r, extra) in rows {
+        let extra = if extra.matches(',').count() == 3 {
+            extra.to_string()
+        } else {
+            format!(",,,{extra}")
+        };
+        csv.push_str(&format!("{r},{extra}\n"));
     }
     let toml = format!(
-        "title = \"t\"\n\n[data]\nfigures = \"data/figures.csv\"\n\n[[analysis]]\nname = \"m\"\nkind = \"medians\"\nselect = {{ outcome = \"overall_survival\" }}\noptions = {options}\n"
+        "title = \"t\"\n\n[data]\nfigures = \"data/figures.csv\"\n\n[[analysis]]\nname = \"m\"\nkind = \"medians\"\nselect = {{ outcome = [\"overall_survival\", \"latency\"] }}\noptions = {options}\n"
     );
     TestProject::new(&[("survlit.toml", &toml), ("data/figures.csv", &csv)])
 }
@@ -69,7 +75,7 @@ fn pooled_median_matches_metafor_on_dat_lung() {
     let want = |k: &str| -> f64 { r[rh.iter().position(|c| c == k).unwrap()].parse().unwrap() };
     assert_eq!(got("k") as usize, 30);
     for (ours, theirs) in [
-        ("estimate_months", "estimate"),
+        ("estimate", "estimate"),
         ("se", "se"),
         ("ci_lower", "ci_lb"),
         ("ci_upper", "ci_ub"),
@@ -180,5 +186,77 @@ fn an_exclusion_must_name_a_selected_figure() {
     assert!(
         err.contains("'b2020/all' is not among the selected medians") && err.contains("a2020/all"),
         "{err}"
+    );
+}
+
+#[test]
+fn means_pool_with_converted_medians_flagged_and_droppable() {
+    use survlit::stats::medians::fivenum::{convert, ClosedForm, Scale};
+    use survlit::stats::medians::FiveNum;
+    let lat = |study: &str, stat: &str, value: &str, n: &str| {
+        let citation = format!("{study} A. Latency. J 2020;1:1.");
+        fig(&[
+            ("study_id", study),
+            ("citation", &citation),
+            ("doi", ""),
+            ("pmid", ""),
+            ("outcome", "latency"),
+            ("statistic", stat),
+            ("value", value),
+            ("n", n),
+        ])
+    };
+    let rows = vec![
+        (lat("iqr2022", "median", "32.7", "45"), "5.2,62.6,,"),
+        (lat("sd2024", "mean", "33.3", "9"), ",,32.4,"),
+        (lat("nosd2022", "mean", "62.4", "9"), ",,,"),
+        (lat("skew2021", "median", "10", "30"), "9,40,,"),
+    ];
+    let p = project(&rows, "{ method = \"mean\" }");
+    p.survlit("run").assert().success();
+    let md = report(&p);
+    assert!(
+        md.contains("median with IQR → mean/SD") && md.contains("converted, flagged"),
+        "{md}"
+    );
+    assert!(md.contains("mean without SD: no SE, listed only"), "{md}");
+    assert!(md.contains("skewed by the Shi 2023 test"), "{md}");
+    let (h, t) = csv_table(&p.path("reports/m/medians.csv"));
+    let col = |k: &str| h.iter().position(|c| c == k).unwrap();
+    let iqr = t.iter().find(|r| &r[0] == "iqr2022").unwrap();
+    let want = convert(
+        &FiveNum {
+            n: 45.0,
+            q1: Some(5.2),
+            median: 32.7,
+            q3: Some(62.6),
+            ..FiveNum::default()
+        },
+        ClosedForm::LuoShi,
+        Scale::Normal,
+    )
+    .unwrap();
+    let got: f64 = iqr[col("pooled_value")].parse().unwrap();
+    // The CSV carries 12 significant digits.
+    assert!(
+        (got - want.mean).abs() < 1e-10 * want.mean,
+        "{got} vs {}",
+        want.mean
+    );
+    let se: f64 = iqr[col("se")].parse().unwrap();
+    assert!(
+        (se - want.sd / 45f64.sqrt()).abs() < 1e-10 * se,
+        "se {se} vs {}",
+        want.sd / 45f64.sqrt()
+    );
+    let (ph, pooled) = csv_table(&p.path("reports/m/pooled.csv"));
+    assert_eq!(&pooled[0][ph.iter().position(|c| c == "k").unwrap()], "2");
+    // The sensitivity analysis drops the converted value: one left, not pooled.
+    let p = project(&rows, "{ method = \"mean\", exclude_derived = true }");
+    p.survlit("run").assert().success();
+    let md = report(&p);
+    assert!(
+        md.contains("left out by exclude\\_derived") && md.contains("Not pooled"),
+        "{md}"
     );
 }

@@ -27,12 +27,16 @@ use crate::plot::{
 };
 use crate::project::AnalysisSpec;
 use crate::stats::effect::{median, wald_ci, Effect};
+use crate::stats::medians::fivenum::{self, ClosedForm};
 use crate::stats::medians::pool_med::pool_med;
+use crate::stats::medians::qe::{qe_fit, Convention};
+use crate::stats::medians::FiveNum;
 use crate::stats::pool::{rma, RmaParams, Tau2Method, TestKind};
 
 use super::columns::{self, Sourced};
 use super::evidence_table::selected;
 use super::format::{estimate_with_unit, n_text, num};
+use super::median_summaries::SkewedPolicy;
 use super::{export_err, figure_files, title, AnalysisError, AnalysisOutput, OutputFile};
 
 /// Options of `medians`.
@@ -48,6 +52,16 @@ struct Options {
     /// Figures the analysis leaves out, "study_id/group" → reason.
     #[serde(default)]
     exclude: BTreeMap<String, String>,
+    /// method = "mean": how medians are converted (luo-shi, luo-wan, hozo, qe).
+    conversion: Option<String>,
+    /// method = "mean": skewed summaries are excluded (default), converted
+    /// on the log scale (lognormal) or kept.
+    skewed: Option<String>,
+    /// Leave out converted or model-based values (the sensitivity analysis).
+    #[serde(default)]
+    exclude_derived: bool,
+    /// The analyst's rationale (what is pooled and why), printed in the report.
+    note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,13 +69,17 @@ enum Method {
     Wald,
     Mm,
     Wmm,
+    /// Means of a continuous outcome, medians converted to mean/SD.
+    Mean,
 }
 
 /// The route a figure's numbers allow.
 #[derive(Debug, Clone)]
 enum Route {
-    /// (a) or (b): a median with an SE.
-    Se(Effect, &'static str),
+    /// (a) or (b), or a (converted) mean: a value with an SE.
+    Se(Effect, String),
+    /// A continuous-outcome figure that cannot enter (why).
+    Listed(String),
     /// (c) a median and n, nothing for an SE.
     NOnly,
     /// A median with neither n nor CI nor events.
@@ -73,7 +91,8 @@ enum Route {
 impl Route {
     fn label(&self) -> String {
         match self {
-            Route::Se(_, r) => (*r).to_string(),
+            Route::Se(_, r) => r.clone(),
+            Route::Listed(s) => s.clone(),
             Route::NOnly => "c: median and n only: median-of-medians methods only".into(),
             Route::ValueOnly => "median without n, CI or events: listed only".into(),
             Route::NoValue(s) => format!("d: {s}: not a number, never pooled"),
@@ -95,14 +114,17 @@ fn route(f: &Figure) -> Route {
             upper: c.bounds.upper,
             level: c.level,
         }) {
-            return Route::Se(e, "a: CI → Wald SE = (upper − lower)/(2z) (McGrath 2025)");
+            return Route::Se(
+                e,
+                "a: CI → Wald SE = (upper − lower)/(2z) (McGrath 2025)".into(),
+            );
         }
     }
     if let Some(d) = f.events {
         if let Ok(e) = median::med_from_events(v, d) {
             return Route::Se(
                 e,
-                "b: events, no CI → SE(log median) = 1/√d, exponential model (model-based)",
+                "b: events, no CI → SE(log median) = 1/√d, exponential model (model-based)".into(),
             );
         }
     }
@@ -110,6 +132,129 @@ fn route(f: &Figure) -> Route {
         Route::NOnly
     } else {
         Route::ValueOnly
+    }
+}
+
+/// How a median with a spread becomes a mean and SD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Conversion {
+    Closed(ClosedForm),
+    Qe,
+}
+
+impl Conversion {
+    fn text(self) -> &'static str {
+        match self {
+            Conversion::Closed(ClosedForm::LuoShi) => {
+                "Luo 2018 mean; Wan 2014 SD, Shi 2020 with five numbers"
+            }
+            Conversion::Closed(ClosedForm::LuoWan) => "Luo 2018 mean, Wan 2014 SD",
+            Conversion::Closed(ClosedForm::Hozo) => {
+                "Hozo 2005 (Wan 2014 for an IQR, Bland 2015 for five numbers)"
+            }
+            Conversion::Qe => "quantile estimation, McGrath 2020b",
+        }
+    }
+}
+
+/// The route of a continuous-outcome figure when means are pooled: a mean
+/// with its SD and n, or a median with a range and/or IQR converted (and
+/// flagged), or why it cannot enter.
+fn route_mean(f: &Figure, conversion: Conversion, skewed: SkewedPolicy) -> Route {
+    if f.value_status != ValueStatus::Reported {
+        return Route::NoValue(f.value_status.to_string().replace('_', " "));
+    }
+    let Some(v) = f.value else {
+        return Route::NoValue("no value".into());
+    };
+    let Some(n) = f.n else {
+        return Route::Listed("no n: cannot be weighted".into());
+    };
+    let n = n as f64;
+    if f.statistic == Statistic::Mean {
+        return match f.sd {
+            Some(sd) if sd > 0.0 => Route::Se(
+                Effect {
+                    yi: v,
+                    vi: sd * sd / n,
+                    derivation: format!("yi = mean {v}; SE = SD/sqrt(n) = {sd}/sqrt({n})"),
+                    flags: Vec::new(),
+                    derived: false,
+                },
+                "mean and SD: SE = SD/√n".into(),
+            ),
+            _ => Route::Listed("mean without SD: no SE, listed only".into()),
+        };
+    }
+    let five = FiveNum {
+        n,
+        min: f.range.and_then(|r| r.lower),
+        q1: f.iqr.and_then(|r| r.lower),
+        median: v,
+        q3: f.iqr.and_then(|r| r.upper),
+        max: f.range.and_then(|r| r.upper),
+    };
+    let sc = match five.scenario() {
+        Ok(sc) => sc,
+        Err(e) => return Route::Listed(format!("median cannot be converted: {e}")),
+    };
+    let skew = fivenum::skew_test(&sc, v, n);
+    let lognormal = skew.skewed() && skewed == SkewedPolicy::LogNormal;
+    if skew.skewed() && skewed == SkewedPolicy::Exclude {
+        return Route::Listed(format!(
+            "median ({}) skewed by the Shi 2023 test ({:.3} ≥ {:.3}): not converted",
+            sc.label(),
+            skew.statistic,
+            skew.critical
+        ));
+    }
+    let converted = if lognormal {
+        fivenum::convert(&five, ClosedForm::LuoShi, fivenum::Scale::LogNormal)
+            .map(|c| (c.mean, c.sd, c.formulas))
+    } else {
+        match conversion {
+            Conversion::Closed(cf) => fivenum::convert(&five, cf, fivenum::Scale::Normal)
+                .map(|c| (c.mean, c.sd, c.formulas)),
+            Conversion::Qe => qe_fit(&five, Convention::MeanSd).map(|q| {
+                let (m, s) = q.mean_sd();
+                (
+                    m,
+                    s,
+                    format!("QE (McGrath 2020b), best fit {}", q.best.family.name()),
+                )
+            }),
+        }
+    };
+    match converted {
+        Ok((mean, sd, how)) => {
+            let spread = match sc.label() {
+                "S1" => "range",
+                "S2" => "IQR",
+                _ => "range and IQR",
+            };
+            let mut flags = vec![format!(
+                "converted from the median with {spread} ({how}): mean {}, SD {}",
+                num(mean, 2),
+                num(sd, 2)
+            )];
+            if skew.skewed() && !lognormal {
+                flags.push(format!(
+                    "skewed by the Shi 2023 test ({:.3} ≥ {:.3}), converted as normal as asked",
+                    skew.statistic, skew.critical
+                ));
+            }
+            Route::Se(
+                Effect {
+                    yi: mean,
+                    vi: sd * sd / n,
+                    derivation: format!("{how}: mean {mean:.6}, SD {sd:.6}; SE = SD/sqrt({n})"),
+                    flags,
+                    derived: true,
+                },
+                format!("median with {spread} → mean/SD ({how}); converted, flagged"),
+            )
+        }
+        Err(e) => Route::Listed(format!("median cannot be converted: {e}")),
     }
 }
 
@@ -136,10 +281,34 @@ pub(super) fn run(
         "wald" => Method::Wald,
         "mm" => Method::Mm,
         "wmm" => Method::Wmm,
+        "mean" => Method::Mean,
         other => {
             return Err(bad(
                 format!("options.method: unknown method '{other}'"),
-                "use wald, mm or wmm",
+                "use wald, mm, wmm or mean",
+            ))
+        }
+    };
+    let conversion = match o.conversion.as_deref().unwrap_or("luo-shi") {
+        "luo-shi" => Conversion::Closed(ClosedForm::LuoShi),
+        "luo-wan" => Conversion::Closed(ClosedForm::LuoWan),
+        "hozo" => Conversion::Closed(ClosedForm::Hozo),
+        "qe" => Conversion::Qe,
+        other => {
+            return Err(bad(
+                format!("options.conversion: unknown method '{other}'"),
+                "use luo-shi, luo-wan, hozo or qe",
+            ))
+        }
+    };
+    let skewed = match o.skewed.as_deref().unwrap_or("exclude") {
+        "exclude" => SkewedPolicy::Exclude,
+        "lognormal" => SkewedPolicy::LogNormal,
+        "keep" => SkewedPolicy::Keep,
+        other => {
+            return Err(bad(
+                format!("options.skewed: unknown policy '{other}'"),
+                "use exclude, lognormal or keep",
             ))
         }
     };
@@ -166,7 +335,10 @@ pub(super) fn run(
     };
     let figures: Vec<&Figure> = selected(spec, evidence)?
         .into_iter()
-        .filter(|f| f.statistic == Statistic::Median)
+        .filter(|f| {
+            f.statistic == Statistic::Median
+                || (method == Method::Mean && f.statistic == Statistic::Mean)
+        })
         .collect();
     let keys: Vec<String> = figures.iter().map(|f| key(f)).collect();
     if let Some(k) = o.exclude.keys().find(|k| !keys.contains(k)) {
@@ -180,18 +352,34 @@ pub(super) fn run(
     }
     let empty = StudySource::default();
     let source = |id: &str| evidence.studies.get(id).unwrap_or(&empty);
-    let heading = title(spec, "Median survival");
+    let heading = title(
+        spec,
+        if method == Method::Mean {
+            "Pooled mean"
+        } else {
+            "Median survival"
+        },
+    );
 
     let mut rows: Vec<Row<'_>> = figures
         .iter()
         .map(|&f| {
-            let route = route(f);
+            let route = if method == Method::Mean {
+                route_mean(f, conversion, skewed)
+            } else {
+                route(f)
+            };
             let status = if let Some(why) = o.exclude.get(&key(f)) {
                 Some(format!("left out by the analysis: {why}"))
             } else {
                 match (&route, method) {
                     (Route::NoValue(s), _) => Some(format!("{s}: cannot be pooled as a number")),
+                    (Route::Se(e, _), _) if o.exclude_derived && e.derived => {
+                        Some("converted or model-based value left out by exclude_derived".into())
+                    }
                     (Route::Se(..), _) => None,
+                    (Route::Listed(s), _) => Some(s.clone()),
+                    (_, Method::Mean) => Some("no mean and SD".into()),
                     (Route::NOnly, Method::Mm | Method::Wmm) => None,
                     (Route::ValueOnly, Method::Mm) => None,
                     (Route::NOnly, Method::Wald) => {
@@ -210,6 +398,9 @@ pub(super) fn run(
         })
         .collect();
 
+    let unit = rows
+        .first()
+        .map_or_else(|| "months".to_string(), |r| r.figure.unit.to_string());
     // Figures that count the same patients (a shared cohort_* tag).
     let mut by_cohort: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
@@ -286,7 +477,7 @@ pub(super) fn run(
         ));
     } else {
         match method {
-            Method::Wald => {
+            Method::Wald | Method::Mean => {
                 let (y, v): (Vec<f64>, Vec<f64>) = used
                     .iter()
                     .map(|&i| match &rows[i].route {
@@ -328,18 +519,29 @@ pub(super) fn run(
                     num(fit.q, 2)
                 );
                 let mut t = Table::default();
-                t.text("method", vec![Some("wald".into())])
-                    .text("tau2_method", vec![Some(tau2.to_string())])
-                    .text("test", vec![Some(test.to_string())])
-                    .integer("k", vec![Some(fit.k as u64)])
-                    .number("estimate_months", vec![Some(fit.beta[0])])
-                    .number("se", vec![Some(fit.se[0])])
-                    .number("ci_lower", vec![Some(fit.ci_lb[0])])
-                    .number("ci_upper", vec![Some(fit.ci_ub[0])])
-                    .number("tau2", vec![Some(fit.tau2)])
-                    .number("i2_percent", vec![Some(fit.i2)])
-                    .number("q", vec![Some(fit.q)])
-                    .number("q_pval", vec![Some(fit.q_pval)]);
+                t.text(
+                    "method",
+                    vec![Some(
+                        if method == Method::Mean {
+                            "mean"
+                        } else {
+                            "wald"
+                        }
+                        .into(),
+                    )],
+                )
+                .text("tau2_method", vec![Some(tau2.to_string())])
+                .text("test", vec![Some(test.to_string())])
+                .integer("k", vec![Some(fit.k as u64)])
+                .number("estimate", vec![Some(fit.beta[0])])
+                .text("unit", vec![Some(unit.clone())])
+                .number("se", vec![Some(fit.se[0])])
+                .number("ci_lower", vec![Some(fit.ci_lb[0])])
+                .number("ci_upper", vec![Some(fit.ci_ub[0])])
+                .number("tau2", vec![Some(fit.tau2)])
+                .number("i2_percent", vec![Some(fit.i2)])
+                .number("q", vec![Some(fit.q)])
+                .number("q_pval", vec![Some(fit.q_pval)]);
                 pooled_table = Some(t);
                 pooled = Some((fit.beta[0], fit.ci_lb[0], fit.ci_ub[0], het));
             }
@@ -370,7 +572,8 @@ pub(super) fn run(
                     )],
                 )
                 .integer("k", vec![Some(p.k as u64)])
-                .number("estimate_months", vec![Some(p.estimate)])
+                .number("estimate", vec![Some(p.estimate)])
+                .text("unit", vec![Some(unit.clone())])
                 .number("ci_lower", vec![Some(p.ci_lb)])
                 .number("ci_upper", vec![Some(p.ci_ub)]);
                 pooled_table = Some(t);
@@ -395,7 +598,7 @@ pub(super) fn run(
             bytes: to_csv(t).map_err(export_err(spec))?,
         });
     }
-    let plot = medians_plot(&heading, &rows, pooled.as_ref(), method, &source);
+    let plot = medians_plot(&heading, &rows, pooled.as_ref(), method, &unit, &source);
     files.extend(figure_files(
         spec,
         "medians",
@@ -414,10 +617,19 @@ pub(super) fn run(
                 n_text(f),
                 escape_markdown(&estimate_with_unit(f)),
                 escape_markdown(&r.route.label()),
-                escape_markdown(&r.status.clone().unwrap_or_else(|| match r.weight {
-                    Some(w) => format!("pooled ({}%)", num(w, 1)),
-                    None => "eligible".into(),
-                }))
+                escape_markdown(
+                    &r.status
+                        .clone()
+                        .map(|s| if s == r.route.label() {
+                            "not pooled".to_string()
+                        } else {
+                            s
+                        })
+                        .unwrap_or_else(|| match r.weight {
+                            Some(w) => format!("pooled ({}%)", num(w, 1)),
+                            None => "eligible".into(),
+                        })
+                )
             )
         })
         .collect();
@@ -440,20 +652,23 @@ pub(super) fn run(
         .collect();
     let result = match (&pooled, &not_pooled) {
         (Some((e, l, u, het)), _) => format!(
-            "**Pooled** ({}, k = {}): {} months ({}–{}); {}.\n\nMethods: {}\n",
+            "**Pooled** ({}, k = {}): {} {unit} ({}–{}); {}.\n\nMethods: {}\n",
             method_name(method),
             used.len(),
             num(*e, 1),
             num(*l, 1),
             num(*u, 1),
             escape_markdown(het),
-            escape_markdown(&methods_text(method))
+            escape_markdown(&methods_text(method, conversion.text()))
         ),
         (None, Some(why)) => format!("**{}**\n", escape_markdown(why)),
         (None, None) => String::new(),
     };
+    let rationale = o.note.as_ref().map_or(String::new(), |n| {
+        format!("Rationale: {}\n\n", escape_markdown(n))
+    });
     let report = format!(
-        "![{alt}]({name}/medians.png)\n\n| Study · group | Population | n | Median | Route | Status |\n|---|---|---|---|---|---|\n{md_rows}\n{result}\n{}{}[medians.csv]({name}/medians.csv) · [SVG]({name}/medians.svg)\n",
+        "![{alt}]({name}/medians.png)\n\n| Study · group | Population | n | Reported | Route | Status |\n|---|---|---|---|---|---|\n{md_rows}\n{rationale}{result}\n{}{}[medians.csv]({name}/medians.csv) · [SVG]({name}/medians.svg)\n",
         if notes.is_empty() { String::new() } else { format!("Notes:\n\n{notes}\n") },
         if pooled_table.is_some() { format!("[pooled.csv]({}/pooled.csv) · ", spec.name) } else { String::new() },
         alt = escape_markdown(&heading),
@@ -461,13 +676,21 @@ pub(super) fn run(
     );
     let summary = match &pooled {
         Some((e, l, u, _)) => format!(
-            "k = {}: {} ({}–{}) months",
+            "k = {}: {} ({}–{}) {unit}",
             used.len(),
             num(*e, 1),
             num(*l, 1),
             num(*u, 1)
         ),
-        None => format!("{} medians, not pooled", rows.len()),
+        None => format!(
+            "{} {}, not pooled",
+            rows.len(),
+            if method == Method::Mean {
+                "figures"
+            } else {
+                "medians"
+            }
+        ),
     };
     Ok(AnalysisOutput {
         name: spec.name.clone(),
@@ -485,13 +708,19 @@ fn method_name(m: Method) -> &'static str {
         Method::Wald => "inverse-variance (Wald SEs)",
         Method::Mm => "median of medians",
         Method::Wmm => "weighted median of medians",
+        Method::Mean => "inverse-variance (means)",
     }
 }
 
-fn methods_text(m: Method) -> String {
+fn methods_text(m: Method, conversion_text: &str) -> String {
     match m {
         Method::Wald => format!(
             "median survival times were pooled on the median scale with inverse-variance weights; each SE came from the reported CI assuming a Wald interval (McGrath et al. 2025) or, without a CI, from the number of events under an exponential model (flagged). survlit {}.",
+            env!("CARGO_PKG_VERSION")
+        ),
+        Method::Mean => format!(
+            "means were pooled with inverse-variance weights (SE = SD/√n); medians reported with a range and/or IQR were converted to a mean and SD first ({}), after the skewness test of Shi et al. 2023; converted values are flagged. survlit {}.",
+            conversion_text,
             env!("CARGO_PKG_VERSION")
         ),
         Method::Mm | Method::Wmm => format!(
@@ -525,9 +754,17 @@ fn medians_table<'a>(rows: &[Row<'a>], source: &dyn Fn(&str) -> &'a StudySource)
             "value_status",
             text(&|r| Some(r.figure.value_status.to_string())),
         )
+        .text("statistic", text(&|r| Some(r.figure.statistic.to_string())))
+        .number("value", rows.iter().map(|r| r.figure.value).collect())
+        .text("unit", text(&|r| Some(r.figure.unit.to_string())))
         .number(
-            "median_months",
-            rows.iter().map(|r| r.figure.value).collect(),
+            "pooled_value",
+            rows.iter()
+                .map(|r| match &r.route {
+                    Route::Se(e, _) => Some(e.yi),
+                    _ => None,
+                })
+                .collect(),
         )
         .integer("n", rows.iter().map(|r| r.figure.n).collect())
         .integer("events", rows.iter().map(|r| r.figure.events).collect())
@@ -590,6 +827,7 @@ fn medians_plot<'a>(
     rows: &[Row<'a>],
     pooled: Option<&(f64, f64, f64, String)>,
     method: Method,
+    unit: &str,
     source: &dyn Fn(&str) -> &'a StudySource,
 ) -> ComparePlot {
     let mut plot_rows: Vec<CompareRow> = rows
@@ -620,10 +858,23 @@ fn medians_plot<'a>(
                     f.group.clone()
                 },
                 n_text: n_text(f),
-                value: f.value,
+                // Means: the (converted) mean that enters; medians as reported.
+                value: match (&r.route, method) {
+                    (Route::Se(e, _), Method::Mean) => Some(e.yi),
+                    // A mean without SD is still a mean: shown, without a CI.
+                    (_, Method::Mean) if f.statistic == Statistic::Mean => f.value,
+                    (_, Method::Mean) => None,
+                    _ => f.value,
+                },
                 value_text: format!(
-                    "{}{}",
+                    "{}{}{}",
                     estimate_with_unit(f),
+                    match (&r.route, method) {
+                        (Route::Se(e, _), Method::Mean) if e.derived => {
+                            format!(" → mean {}", num(e.yi, 1))
+                        }
+                        _ => String::new(),
+                    },
                     match (&r.status, r.weight) {
                         (None, Some(w)) => format!("  {}%", num(w, 1)),
                         (Some(_), _) => "  not pooled".into(),
@@ -652,16 +903,19 @@ fn medians_plot<'a>(
     }
     ComparePlot {
         title: heading.to_string(),
-        subtitle: Some(if pooled.is_some() {
-            "Reported medians with 95% CIs (or model-based intervals); diamond: pooled estimate."
-                .into()
-        } else {
-            "Reported medians with 95% CIs where reported; not pooled (see the report).".into()
+        subtitle: Some(match (method, pooled.is_some()) {
+            (Method::Mean, _) => "Means with 95% CIs (medians converted to means where marked); diamond: pooled mean.".into(),
+            (_, true) => "Reported medians with 95% CIs (or model-based intervals); diamond: pooled estimate.".into(),
+            (_, false) => "Reported medians with 95% CIs where reported; not pooled (see the report).".into(),
         }),
-        x_label: "Median survival (months)".into(),
-        value_header: "Median (months)".into(),
+        x_label: if method == Method::Mean {
+            format!("Mean ({unit})")
+        } else {
+            format!("Median survival ({unit})")
+        },
+        value_header: format!("As reported ({unit})"),
         label_header: "Study · group".into(),
-        estimate_name: "median".into(),
+        estimate_name: if method == Method::Mean { "mean" } else { "median" }.into(),
         scale: Scale::Linear,
         groups: vec![CompareGroup {
             heading: None,
