@@ -6,6 +6,7 @@ mod common;
 
 use common::{csv_table, ROOT};
 use proptest::prelude::*;
+use survlit::stats::medians::boxcox::{bc_mean_sd, mln_mean_sd};
 use survlit::stats::medians::fivenum::{convert, skew_test, ClosedForm, Scale};
 use survlit::stats::medians::pool_med::pool_med;
 use survlit::stats::medians::qe::{qe_fit, Convention};
@@ -63,6 +64,14 @@ fn conversions_match_the_published_examples() {
         };
         let (mean, sd) = match method.as_str() {
             "qe" => qe_fit(&f, Convention::MeanSd).unwrap().mean_sd(),
+            "bc" => {
+                let b = bc_mean_sd(&f).unwrap();
+                (b.mean, b.sd)
+            }
+            "mln" => {
+                let b = mln_mean_sd(&f).unwrap();
+                (b.mean, b.sd)
+            }
             m => {
                 let cf = match m {
                     "luo-shi" => ClosedForm::LuoShi,
@@ -165,6 +174,19 @@ proptest! {
         // The skewness test is scale-free.
         let (a, b) = (convert(&f, ClosedForm::LuoShi, Scale::Normal).unwrap(), convert(&g, ClosedForm::LuoShi, Scale::Normal).unwrap());
         prop_assert!((a.skew.statistic - b.skew.statistic).abs() < 1e-9);
+    }
+
+    /// Box–Cox: scaling every value by c > 0 leaves λ alone and scales the
+    /// mean and SD by c (the transform of cx is affine in that of x).
+    #[test]
+    fn box_cox_is_scale_equivariant((n, v) in arb_sample(), c in 0.2f64..5.0) {
+        prop_assume!(v[0] < v[2] && v[2] < v[4] && v[1] < v[2] && v[2] < v[3]);
+        let f = FiveNum { n, min: Some(v[0]), q1: Some(v[1]), median: v[2], q3: Some(v[3]), max: Some(v[4]) };
+        let g = FiveNum { n, min: Some(c * v[0]), q1: Some(c * v[1]), median: c * v[2], q3: Some(c * v[3]), max: Some(c * v[4]) };
+        let (a, b) = (bc_mean_sd(&f).unwrap(), bc_mean_sd(&g).unwrap());
+        prop_assert!((a.lambda - b.lambda).abs() < 1e-6, "{} vs {}", a.lambda, b.lambda);
+        prop_assert!((b.mean - c * a.mean).abs() < 1e-5 * b.mean, "{} vs {}", b.mean, c * a.mean);
+        prop_assert!((b.sd - c * a.sd).abs() < 1e-5 * b.sd);
     }
 
     /// The median of medians lies between the smallest and largest study

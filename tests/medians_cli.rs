@@ -133,3 +133,21 @@ fn too_small_a_sample_is_left_out_with_the_reason() {
     );
     assert_eq!(j["k_converted"], 1);
 }
+
+#[test]
+fn box_cox_methods_need_no_seed_and_repeat_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "s.csv", PUBLISHED);
+    for method in ["bc", "mln"] {
+        let a = run_json("convert", &[&f, "--to", "mean-sd", "--method", method]);
+        let b = run_json("convert", &[&f, "--to", "mean-sd", "--method", method]);
+        assert_eq!(a, b);
+        assert!(
+            a["studies"][0]["route"]
+                .as_str()
+                .unwrap()
+                .contains("by integration"),
+            "{a}"
+        );
+    }
+}

@@ -5,6 +5,7 @@
 //! converted value is flagged as such.
 
 use crate::ingest::RawTable;
+use crate::stats::medians::boxcox::{bc_mean_sd, mln_mean_sd};
 use crate::stats::medians::fivenum::{self, ClosedForm, Scale, SkewTest};
 use crate::stats::medians::pool_med::{pool_med, PooledMedian};
 use crate::stats::medians::qe::{qe_fit, qe_study, Convention, GroupSummary};
@@ -151,6 +152,10 @@ pub enum ConvertMethod {
     Closed(ClosedForm),
     /// Quantile estimation (McGrath 2020b).
     Qe,
+    /// Box–Cox (McGrath 2020b).
+    Bc,
+    /// Maximum likelihood on the Box–Cox scale (Cai 2021).
+    Mln,
 }
 
 impl ConvertMethod {
@@ -161,9 +166,11 @@ impl ConvertMethod {
             "luo-shi" => ConvertMethod::Closed(ClosedForm::LuoShi),
             "hozo" => ConvertMethod::Closed(ClosedForm::Hozo),
             "qe" => ConvertMethod::Qe,
+            "bc" => ConvertMethod::Bc,
+            "mln" => ConvertMethod::Mln,
             other => {
                 return Err(format!(
-                    "unknown conversion method '{other}' (luo-wan, luo-shi, hozo, qe)"
+                    "unknown conversion method '{other}' (luo-wan, luo-shi, hozo, qe, bc, mln)"
                 ))
             }
         })
@@ -174,6 +181,8 @@ impl ConvertMethod {
         match self {
             ConvertMethod::Closed(c) => c.name(),
             ConvertMethod::Qe => "qe",
+            ConvertMethod::Bc => "bc",
+            ConvertMethod::Mln => "mln",
         }
     }
 }
@@ -268,6 +277,12 @@ pub fn convert_all(
                     ConvertMethod::Qe => qe_fit(&f, Convention::MeanSd).map(|fit| {
                         let (m, s) = fit.mean_sd();
                         (m, s, format!("QE (McGrath 2020b), best fit {}", fit.best.family.name()))
+                    }),
+                    ConvertMethod::Bc => bc_mean_sd(&f).map(|b| {
+                        (b.mean, b.sd, format!("BC (McGrath 2020b), lambda {:.4}, expectation by integration", b.lambda))
+                    }),
+                    ConvertMethod::Mln => mln_mean_sd(&f).map(|b| {
+                        (b.mean, b.sd, format!("MLN (Cai 2021), lambda {:.4}, expectation by integration", b.lambda))
                     }),
                 }
             };

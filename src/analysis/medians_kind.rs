@@ -27,6 +27,7 @@ use crate::plot::{
 };
 use crate::project::AnalysisSpec;
 use crate::stats::effect::{median, wald_ci, Effect};
+use crate::stats::medians::boxcox::{bc_mean_sd, mln_mean_sd};
 use crate::stats::medians::fivenum::{self, ClosedForm};
 use crate::stats::medians::pool_med::pool_med;
 use crate::stats::medians::qe::{qe_fit, Convention};
@@ -140,6 +141,8 @@ fn route(f: &Figure) -> Route {
 enum Conversion {
     Closed(ClosedForm),
     Qe,
+    Bc,
+    Mln,
 }
 
 impl Conversion {
@@ -153,6 +156,8 @@ impl Conversion {
                 "Hozo 2005 (Wan 2014 for an IQR, Bland 2015 for five numbers)"
             }
             Conversion::Qe => "quantile estimation, McGrath 2020b",
+            Conversion::Bc => "Box-Cox, McGrath 2020b, expectation by integration",
+            Conversion::Mln => "MLN, Cai 2021, expectation by integration",
         }
     }
 }
@@ -221,6 +226,20 @@ fn route_mean(f: &Figure, conversion: Conversion, skewed: SkewedPolicy) -> Route
                     m,
                     s,
                     format!("QE (McGrath 2020b), best fit {}", q.best.family.name()),
+                )
+            }),
+            Conversion::Bc => bc_mean_sd(&five).map(|b| {
+                (
+                    b.mean,
+                    b.sd,
+                    format!("BC (McGrath 2020b), lambda {:.4}", b.lambda),
+                )
+            }),
+            Conversion::Mln => mln_mean_sd(&five).map(|b| {
+                (
+                    b.mean,
+                    b.sd,
+                    format!("MLN (Cai 2021), lambda {:.4}", b.lambda),
                 )
             }),
         }
@@ -294,10 +313,12 @@ pub(super) fn run(
         "luo-wan" => Conversion::Closed(ClosedForm::LuoWan),
         "hozo" => Conversion::Closed(ClosedForm::Hozo),
         "qe" => Conversion::Qe,
+        "bc" => Conversion::Bc,
+        "mln" => Conversion::Mln,
         other => {
             return Err(bad(
                 format!("options.conversion: unknown method '{other}'"),
-                "use luo-shi, luo-wan, hozo or qe",
+                "use luo-shi, luo-wan, hozo, qe, bc or mln",
             ))
         }
     };

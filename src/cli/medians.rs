@@ -41,9 +41,10 @@ pub struct ConvertArgs {
     /// Target: mean-sd.
     #[arg(long, value_parser = ["mean-sd"])]
     pub to: String,
-    /// luo-shi (Luo mean, Wan/Shi SD: metafor's recommended), luo-wan, hozo
-    /// or qe (quantile estimation).
-    #[arg(long, default_value = "luo-shi", value_parser = ["luo-wan", "luo-shi", "hozo", "qe"])]
+    /// luo-shi (Luo mean, Wan/Shi SD: metafor's recommended), luo-wan, hozo,
+    /// qe (quantile estimation), bc (Box-Cox) or mln (Cai 2021). bc and mln
+    /// integrate where estmeansd simulates, so no seed is needed.
+    #[arg(long, default_value = "luo-shi", value_parser = ["luo-wan", "luo-shi", "hozo", "qe", "bc", "mln"])]
     pub method: String,
     /// Studies the Shi 2023 skewness test flags: exclude (default), convert
     /// on the log scale (lognormal), or keep them as normal (keep).

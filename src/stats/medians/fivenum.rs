@@ -130,10 +130,7 @@ pub fn convert(f: &FiveNum, method: ClosedForm, scale: Scale) -> Result<MeanSd, 
     let eta = 2.0 * qnorm((0.75 * n - 0.125) / (n + 0.25));
     let (mean, sd, formulas) = match sc {
         Scenario::S1 { min: a, max: b } => {
-            let luo = || {
-                let w = 4.0 / (4.0 + n.powf(0.75));
-                w * (a + b) / 2.0 + (1.0 - w) * m
-            };
+            let luo = || luo_mean(&sc, m, n);
             // Shi 2020b's small-sample factor on the log scale.
             let z1 = if log {
                 1.01 + 0.25 / n.ln().powi(2)
@@ -174,11 +171,7 @@ pub fn convert(f: &FiveNum, method: ClosedForm, scale: Scale) -> Result<MeanSd, 
             let wan_sd = (q3 - q1) / eta / z2.sqrt();
             let (mean, formulas) = match method {
                 ClosedForm::LuoShi | ClosedForm::LuoWan => {
-                    let w = 0.7 + 0.39 / n;
-                    (
-                        w * (q1 + q3) / 2.0 + (1.0 - w) * m,
-                        "Luo 2018 mean, Wan 2014 SD",
-                    )
+                    (luo_mean(&sc, m, n), "Luo 2018 mean, Wan 2014 SD")
                 }
                 ClosedForm::Hozo => (
                     (q1 + m + q3) / 3.0,
@@ -199,11 +192,7 @@ pub fn convert(f: &FiveNum, method: ClosedForm, scale: Scale) -> Result<MeanSd, 
             q3,
             max: b,
         } => {
-            let luo = || {
-                let w1 = 2.2 / (2.2 + n.powf(0.75));
-                let w2 = 0.7 - 0.72 / n.powf(0.55);
-                w1 * (a + b) / 2.0 + w2 * (q1 + q3) / 2.0 + (1.0 - w1 - w2) * m
-            };
+            let luo = || luo_mean(&sc, m, n);
             let w = 1.0 / (1.0 + 0.07 * n.powf(0.6));
             let z3 = if log {
                 1.0 + 0.28 / n.ln().powi(2)
@@ -213,11 +202,7 @@ pub fn convert(f: &FiveNum, method: ClosedForm, scale: Scale) -> Result<MeanSd, 
             let shi_core = w * (b - a) / xi + (1.0 - w) * (q3 - q1) / eta;
             let (mean, sd, formulas) = match method {
                 ClosedForm::LuoShi => (luo(), shi_core / z3.sqrt(), "Luo 2018 mean, Shi 2020 SD"),
-                ClosedForm::LuoWan => (
-                    luo(),
-                    0.5 * ((b - a) / xi + (q3 - q1) / eta),
-                    "Luo 2018 mean, Wan 2014 SD",
-                ),
+                ClosedForm::LuoWan => (luo(), wan_sd(&sc, n), "Luo 2018 mean, Wan 2014 SD"),
                 ClosedForm::Hozo => {
                     let mean = (a + 2.0 * q1 + 2.0 * m + 2.0 * q3 + b) / 8.0;
                     let var = (a * a + 2.0 * q1 * q1 + 2.0 * m * m + 2.0 * q3 * q3 + b * b) / 16.0
@@ -251,6 +236,48 @@ pub fn convert(f: &FiveNum, method: ClosedForm, scale: Scale) -> Result<MeanSd, 
         formulas,
         skew,
     })
+}
+
+/// Luo et al. 2018's mean from a median and its range and/or IQR (eqs. 7,
+/// 11, 15).
+pub(crate) fn luo_mean(sc: &Scenario, m: f64, n: f64) -> f64 {
+    match *sc {
+        Scenario::S1 { min: a, max: b } => {
+            let w = 4.0 / (4.0 + n.powf(0.75));
+            w * (a + b) / 2.0 + (1.0 - w) * m
+        }
+        Scenario::S2 { q1, q3 } => {
+            let w = 0.7 + 0.39 / n;
+            w * (q1 + q3) / 2.0 + (1.0 - w) * m
+        }
+        Scenario::S3 {
+            min: a,
+            q1,
+            q3,
+            max: b,
+        } => {
+            let w1 = 2.2 / (2.2 + n.powf(0.75));
+            let w2 = 0.7 - 0.72 / n.powf(0.55);
+            w1 * (a + b) / 2.0 + w2 * (q1 + q3) / 2.0 + (1.0 - w1 - w2) * m
+        }
+    }
+}
+
+/// Wan et al. 2014's SD (eqs. 9 and 16; with five numbers the average of
+/// the range and IQR estimates), on the scale of the values given.
+pub(crate) fn wan_sd(sc: &Scenario, n: f64) -> f64 {
+    let xi = 2.0 * qnorm((n - 0.375) / (n + 0.25));
+    let eta = 2.0 * qnorm((0.75 * n - 0.125) / (n + 0.25));
+    match *sc {
+        Scenario::S1 { min: a, max: b } => (b - a) / xi,
+        Scenario::S2 { q1, q3 } => (q3 - q1) / eta,
+        Scenario::S3 {
+            min: a,
+            q1,
+            q3,
+            max: b,
+        } => 0.5 * ((b - a) / xi + (q3 - q1) / eta),
+    }
 }
 
 /// Shi et al. 2020b's back-transformation of a log-scale mean and SD, with

@@ -7,11 +7,14 @@
 //! - [`pool_med`]: median of medians and weighted median of medians with a
 //!   CI from inverting the sign test (McGrath et al. 2019; metamedian
 //!   `pool.med`).
+//! - [`boxcox`]: the Box–Cox (BC, McGrath 2020b) and MLN (Cai 2021)
+//!   estimators, with their Monte Carlo step replaced by integration.
 //! - [`qe`]: quantile estimation (McGrath et al. 2020): normal, log-normal,
 //!   gamma, Weibull (and beta) fitted to the reported quantiles; the mean
 //!   and SD of the best fit, or the sampling variance of a median from the
 //!   fitted density at the median.
 
+pub mod boxcox;
 pub mod fivenum;
 pub mod pool_med;
 pub mod qe;

@@ -261,15 +261,8 @@ pub fn qe_fit(f: &FiveNum, convention: Convention) -> Result<QeFit, MedianError>
             }
         }
         Convention::MeanSd => {
-            let start = fivenum::convert(
-                &FiveNum {
-                    n: n.max(fivenum::MIN_N),
-                    ..*f
-                },
-                fivenum::ClosedForm::LuoWan,
-                fivenum::Scale::Normal,
-            )?;
-            let (mh, sh) = (start.mean, start.sd);
+            // estmeansd's starts: the Luo mean and Wan SD.
+            let (mh, sh) = (fivenum::luo_mean(&sc, m, n), fivenum::wan_sd(&sc, n));
             candidates.push((Family::Normal, [mh, sh], [lo_loc, 1e-3], [hi_loc, 50.0]));
             if min_q >= 0.0 {
                 let cv2 = (sh / mh).powi(2);
