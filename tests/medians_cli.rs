@@ -151,3 +151,71 @@ fn box_cox_methods_need_no_seed_and_repeat_exactly() {
         );
     }
 }
+
+/// metamedian's dat.age through the command line: the table in long form
+/// (one row per study and group) and `--diff g1,g2` reproduce the published
+/// QE difference of medians, 13.2238 (SE 0.9121), 95% CI 11.4361–15.0115.
+#[test]
+fn qe_difference_of_medians_from_a_long_table() {
+    let (h, rows) =
+        csv_table(&std::path::Path::new(ROOT).join("tests/reference/medians/dat_age_covid.csv"));
+    let get = |r: &csv::StringRecord, k: &str| {
+        let v = &r[h.iter().position(|c| c == k).unwrap()];
+        if v == "NA" {
+            String::new()
+        } else {
+            v.to_string()
+        }
+    };
+    let mut text = String::from("study,group,n,q1,median,q3,mean,sd\n");
+    for (i, r) in rows.iter().enumerate() {
+        for g in ["g1", "g2"] {
+            let c = |k: &str| get(r, &format!("{k}.{g}"));
+            text.push_str(&format!(
+                "s{i},{g},{},{},{},{},{},{}\n",
+                c("n"),
+                c("q1"),
+                c("med"),
+                c("q3"),
+                c("mean"),
+                c("sd")
+            ));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "age.csv", &text);
+    let j = run_json("medians", &[&f, "--method", "qe", "--diff", "g1,g2"]);
+    assert_eq!(j["k"], 51);
+    for (key, want) in [
+        ("estimate", 13.2238),
+        ("ci_lb", 11.4361),
+        ("ci_ub", 15.0115),
+        ("tau2", 33.5585),
+    ] {
+        let got = j[key].as_f64().unwrap();
+        assert!((got - want).abs() < 5e-5, "{key}: {got} vs {want}");
+    }
+    assert!(
+        j["studies"][2]["route"].as_str().unwrap().contains(" − "),
+        "{}",
+        j["studies"][2]
+    );
+    // A study missing one group is named.
+    let broken = text
+        .lines()
+        .filter(|l| *l != text.lines().nth(2).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let f = write(&dir, "broken.csv", &broken);
+    let out = Command::cargo_bin("survlit")
+        .unwrap()
+        .args(["medians", &f, "--method", "mm", "--diff", "g1,g2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("study 's0': needs one row for group 'g1' and one for 'g2' (found 1 and 0)"),
+        "{err}"
+    );
+}

@@ -25,6 +25,8 @@ pub struct StudySummary {
     pub five: [Option<f64>; 5],
     /// Mean and SD, when reported instead of (or besides) quantiles.
     pub mean_sd: Option<(f64, f64)>,
+    /// The `group` column, when there is one (two-group differences).
+    pub group: Option<String>,
 }
 
 impl StudySummary {
@@ -54,7 +56,7 @@ pub fn read_summaries(table: &RawTable) -> Result<Vec<StudySummary>, Vec<String>
         )]);
     };
     let five_cols = COLUMNS.map(col);
-    let (mean_col, sd_col) = (col("mean"), col("sd"));
+    let (mean_col, sd_col, group_col) = (col("mean"), col("sd"), col("group"));
     let mut out = Vec::new();
     for row in &table.rows {
         let cells = table.cells(row);
@@ -136,6 +138,10 @@ pub fn read_summaries(table: &RawTable) -> Result<Vec<StudySummary>, Vec<String>
             n: nv,
             five: [five[0], five[1], five[2], five[3], five[4]],
             mean_sd: mean.zip(sd),
+            group: group_col
+                .and_then(|i| cells.get(i))
+                .filter(|g| !g.is_empty())
+                .map(str::to_string),
         });
     }
     if errors.is_empty() {
@@ -373,55 +379,113 @@ pub struct PooledMedians {
     pub rows: Vec<MedianRow>,
 }
 
-/// Pools the studies' medians.
-pub fn pool_medians(rows: &[StudySummary], method: MedianMethod) -> Result<PooledMedians, String> {
+/// The summary QE takes for one group's row.
+fn group_summary(r: &StudySummary) -> Result<GroupSummary, String> {
+    match (r.five_num(), r.mean_sd) {
+        (Some(f), _) if f.scenario().is_ok() => Ok(GroupSummary::Quantiles(f)),
+        (_, Some((mean, sd))) => Ok(GroupSummary::MeanSd { mean, sd, n: r.n }),
+        (Some(f), None) => Err(f
+            .scenario()
+            .err()
+            .map_or_else(String::new, |e| e.to_string())),
+        (None, None) => Err("no median and no mean/SD".into()),
+    }
+}
+
+/// Pairs each study's two groups (`group` column) for a difference of
+/// medians, group 1 − group 2; every study needs exactly one row of each.
+pub fn pair_groups<'a>(
+    rows: &'a [StudySummary],
+    groups: (&str, &str),
+) -> Result<Vec<(&'a StudySummary, Option<&'a StudySummary>)>, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut studies: Vec<&str> = rows.iter().map(|r| r.study.as_str()).collect();
+    studies.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for study in studies {
+        if !seen.insert(study) {
+            continue;
+        }
+        let pick = |g: &str| -> Vec<&'a StudySummary> {
+            rows.iter()
+                .filter(|r| r.study == study && r.group.as_deref() == Some(g))
+                .collect()
+        };
+        let (a, b) = (pick(groups.0), pick(groups.1));
+        match (a.as_slice(), b.as_slice()) {
+            ([a], [b]) => out.push((*a, Some(*b))),
+            (a, b) => errors.push(format!(
+                "study '{study}': needs one row for group '{}' and one for '{}' (found {} and {}); check the group column",
+                groups.0,
+                groups.1,
+                a.len(),
+                b.len()
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Pools the studies' medians: each item is one group, or two groups whose
+/// difference of medians (group 1 − group 2) is pooled.
+pub fn pool_medians(
+    items: &[(&StudySummary, Option<&StudySummary>)],
+    method: MedianMethod,
+) -> Result<PooledMedians, String> {
     let mut out: Vec<MedianRow> = Vec::new();
-    for r in rows {
+    for &(r, r2) in items {
         let mut row = MedianRow {
             study: r.study.clone(),
             line: r.line,
-            n: r.n,
-            median: r.five[2].unwrap_or(f64::NAN),
+            n: r.n + r2.map_or(0.0, |b| b.n),
+            median: f64::NAN,
             vi: f64::NAN,
             weight: f64::NAN,
-            route: "median".into(),
+            route: if r2.is_some() {
+                "difference of medians"
+            } else {
+                "median"
+            }
+            .into(),
             excluded: None,
         };
         match method {
-            MedianMethod::Mm | MedianMethod::Wmm => {
-                if r.five[2].is_none() {
-                    row.excluded = Some("no median reported".into());
-                }
-            }
+            MedianMethod::Mm | MedianMethod::Wmm => match (r.five[2], r2.map(|b| b.five[2])) {
+                (Some(m), None) => row.median = m,
+                (Some(m1), Some(Some(m2))) => row.median = m1 - m2,
+                _ => row.excluded = Some("no median reported".into()),
+            },
             MedianMethod::Qe => {
-                let g = match (r.five_num(), r.mean_sd) {
-                    (Some(f), _) if f.scenario().is_ok() => GroupSummary::Quantiles(f),
-                    (_, Some((mean, sd))) => GroupSummary::MeanSd { mean, sd, n: r.n },
-                    (Some(f), None) => {
-                        row.excluded = Some(
-                            f.scenario()
-                                .err()
-                                .map_or_else(String::new, |e| e.to_string()),
-                        );
-                        out.push(row);
-                        continue;
-                    }
-                    (None, None) => {
-                        row.excluded = Some("no median and no mean/SD".into());
-                        out.push(row);
-                        continue;
-                    }
-                };
-                match qe_study(&g, None) {
-                    Ok(s) => {
-                        row.median = s.yi;
-                        row.vi = s.vi;
-                        row.route = match g {
-                            GroupSummary::MeanSd { .. } => "mean/sd (normal: median = mean)".into(),
-                            GroupSummary::Quantiles(_) => format!("QE, {}", s.families[0]),
-                        };
-                    }
-                    Err(e) => row.excluded = Some(e.to_string()),
+                let g1 = group_summary(r);
+                let g2 = r2.map(group_summary).transpose();
+                match (g1, g2) {
+                    (Ok(g1), Ok(g2)) => match qe_study(&g1, g2.as_ref()) {
+                        Ok(s) => {
+                            row.median = s.yi;
+                            row.vi = s.vi;
+                            let route = |g: &GroupSummary, fam: &str| match g {
+                                GroupSummary::MeanSd { .. } => {
+                                    "mean/sd (normal: median = mean)".to_string()
+                                }
+                                GroupSummary::Quantiles(_) => format!("QE, {fam}"),
+                            };
+                            row.route = match &g2 {
+                                None => route(&g1, s.families[0]),
+                                Some(g2) => format!(
+                                    "{} − {}",
+                                    route(&g1, s.families[0]),
+                                    route(g2, s.families[1])
+                                ),
+                            };
+                        }
+                        Err(e) => row.excluded = Some(e.to_string()),
+                    },
+                    (Err(e), _) | (_, Err(e)) => row.excluded = Some(e),
                 }
             }
         }

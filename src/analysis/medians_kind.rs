@@ -108,18 +108,23 @@ fn route(f: &Figure) -> Route {
     let Some(v) = f.value else {
         return Route::NoValue("no value".into());
     };
-    if let Some(c) = f.ci {
-        if let Ok(e) = median::med(median::ReportedMedian {
+    if let Some(c) =
+        f.ci.filter(|c| c.bounds.lower.is_some() || c.bounds.upper.is_some())
+    {
+        // A CI that cannot give an SE (median outside it) is reported, not
+        // silently replaced by a weaker route.
+        return match median::med(median::ReportedMedian {
             median: Some(v),
             lower: c.bounds.lower,
             upper: c.bounds.upper,
             level: c.level,
         }) {
-            return Route::Se(
+            Ok(e) => Route::Se(
                 e,
                 "a: CI → Wald SE = (upper − lower)/(2z) (McGrath 2025)".into(),
-            );
-        }
+            ),
+            Err(e) => Route::Listed(format!("CI unusable: {e}; check the source")),
+        };
     }
     if let Some(d) = f.events {
         if let Ok(e) = median::med_from_events(v, d) {

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use super::survival::{data_errors, emit, usage};
 use crate::analysis::median_summaries::{
-    convert_all, pool_medians, read_summaries, ConvertMethod, MedianMethod, SkewedPolicy,
-    StudySummary,
+    convert_all, pair_groups, pool_medians, read_summaries, ConvertMethod, MedianMethod,
+    SkewedPolicy, StudySummary,
 };
 use crate::export::medians_json::{
     convert_text, medians_text, write_convert_json, write_medians_json,
@@ -24,6 +24,10 @@ pub struct MediansArgs {
     /// estimation variances, REML pooling).
     #[arg(long, value_parser = ["mm", "wmm", "qe"])]
     pub method: String,
+    /// Pool the difference of medians between two groups, G1 − G2: the
+    /// table then has a `group` column and one row per study and group.
+    #[arg(long, value_name = "G1,G2", value_delimiter = ',')]
+    pub diff: Vec<String>,
     /// Worksheet, for spreadsheets.
     #[arg(long)]
     pub sheet: Option<String>,
@@ -79,7 +83,15 @@ pub(super) fn medians(a: &MediansArgs) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };
-    let pooled = match pool_medians(&rows, method) {
+    let items = match a.diff.as_slice() {
+        [] => rows.iter().map(|r| (r, None)).collect(),
+        [g1, g2] => match pair_groups(&rows, (g1, g2)) {
+            Ok(items) => items,
+            Err(errors) => return data_errors(&errors),
+        },
+        _ => return usage("--diff takes two group names: --diff G1,G2".into()),
+    };
+    let pooled = match pool_medians(&items, method) {
         Ok(p) => p,
         Err(e) => return data_errors(&[e]),
     };
