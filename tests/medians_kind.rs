@@ -260,3 +260,57 @@ fn means_pool_with_converted_medians_flagged_and_droppable() {
         "{md}"
     );
 }
+
+/// Two arms per study: the difference and the ratio of medians pooled by
+/// the kind match metafor on dat.lung (DOM and ROM, REML, z) to 1e-6.
+#[test]
+fn contrast_of_arms_matches_metafor_dom_and_rom() {
+    let (_, lung) = csv_table(&std::path::Path::new(ROOT).join("tests/fixtures/dat_lung.csv"));
+    let mut rows: Vec<(String, &str)> = Vec::new();
+    for (i, r) in lung.iter().enumerate() {
+        // One study id per comparison (two trials report two comparisons).
+        let id = format!("{}_{}", r[0].to_ascii_lowercase(), i + 1);
+        for (group, m, lo, hi, n) in [
+            ("experimental", &r[2], &r[3], &r[4], &r[1]),
+            ("control", &r[6], &r[7], &r[8], &r[5]),
+        ] {
+            let row = med(&id, m, lo, hi, n).replacen(",all,", &format!(",{group},"), 1);
+            rows.push((row, ""));
+        }
+    }
+    let (rh, refs) = reference_table("survival_effects_pooled.csv");
+    for (effect, set) in [("difference", "DOM"), ("ratio", "ROM")] {
+        let p = project(
+            &rows,
+            &format!("{{ contrast = [\"experimental\", \"control\"], effect = \"{effect}\" }}"),
+        );
+        p.survlit("run").assert().success();
+        let (h, pooled) = csv_table(&p.path("reports/m/pooled.csv"));
+        let got = |k: &str| -> f64 {
+            pooled[0][h.iter().position(|c| c == k).unwrap()]
+                .parse()
+                .unwrap()
+        };
+        let r = refs
+            .iter()
+            .find(|r| &r[0] == set && &r[1] == "REML" && &r[2] == "z")
+            .unwrap();
+        let want = |k: &str| -> f64 { r[rh.iter().position(|c| c == k).unwrap()].parse().unwrap() };
+        assert_eq!(got("k") as usize, 30);
+        for (ours, theirs) in [
+            ("estimate", "estimate"),
+            ("se", "se"),
+            ("ci_lower", "ci_lb"),
+            ("ci_upper", "ci_ub"),
+            ("tau2", "tau2"),
+            ("q", "q"),
+        ] {
+            let (a, b) = (got(ours), want(theirs));
+            assert!(
+                (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+                "{set} {ours}: survlit {a} vs metafor {b}"
+            );
+        }
+        assert!(p.path("reports/m/forest.png").exists());
+    }
+}

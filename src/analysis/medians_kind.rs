@@ -38,6 +38,7 @@ use super::columns::{self, Sourced};
 use super::evidence_table::selected;
 use super::format::{estimate_with_unit, n_text, num};
 use super::median_summaries::SkewedPolicy;
+use super::medians_contrast;
 use super::{export_err, figure_files, title, AnalysisError, AnalysisOutput, OutputFile};
 
 /// Options of `medians`.
@@ -63,6 +64,10 @@ struct Options {
     exclude_derived: bool,
     /// The analyst's rationale (what is pooled and why), printed in the report.
     note: Option<String>,
+    /// Two groups to contrast within each study, e.g. ["experimental", "control"].
+    contrast: Option<Vec<String>>,
+    /// With contrast: difference (default) or ratio of medians.
+    effect: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -366,6 +371,52 @@ pub(super) fn run(
                 || (method == Method::Mean && f.statistic == Statistic::Mean)
         })
         .collect();
+    let empty_source = StudySource::default();
+    if let Some(groups) = &o.contrast {
+        let [g1, g2] = groups.as_slice() else {
+            return Err(bad(
+                format!("options.contrast: {} group(s) given", groups.len()),
+                "name two groups, e.g. contrast = [\"experimental\", \"control\"]",
+            ));
+        };
+        if method != Method::Wald {
+            return Err(bad(
+                "options.contrast pools by inverse variance".into(),
+                "use method = \"wald\" (the default) with contrast",
+            ));
+        }
+        let contrast = match o.effect.as_deref().unwrap_or("difference") {
+            "difference" => medians_contrast::Contrast::Difference,
+            "ratio" => medians_contrast::Contrast::Ratio,
+            other => {
+                return Err(bad(
+                    format!("options.effect: unknown effect '{other}'"),
+                    "use difference or ratio",
+                ))
+            }
+        };
+        let c = medians_contrast::ContrastSpec {
+            groups: [g1.as_str(), g2.as_str()],
+            contrast,
+            tau2,
+            test,
+            exclude: &o.exclude,
+            note: o.note.as_deref(),
+        };
+        let arm = |f: &Figure| match route(f) {
+            Route::Se(e, _) => Ok(e),
+            other => Err(other.label()),
+        };
+        let source = |id: &str| evidence.studies.get(id).unwrap_or(&empty_source);
+        return medians_contrast::run(
+            spec,
+            title(spec, "Difference of medians"),
+            &figures,
+            &c,
+            &arm,
+            &source,
+        );
+    }
     let keys: Vec<String> = figures.iter().map(|f| key(f)).collect();
     if let Some(k) = o.exclude.keys().find(|k| !keys.contains(k)) {
         return Err(bad(

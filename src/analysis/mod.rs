@@ -20,6 +20,7 @@ mod km;
 mod km_pooled;
 mod km_tables;
 pub mod median_summaries;
+mod medians_contrast;
 mod medians_kind;
 pub mod patients;
 mod pool;
