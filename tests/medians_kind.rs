@@ -40,6 +40,38 @@ fn med(study: &str, value: &str, lo: &str, hi: &str, n: &str) -> String {
     ])
 }
 
+/// The analysis' pooled.csv against metafor's REML/z fit of `set`
+/// (tests/reference/metafor/survival_effects_pooled.csv), to 1e-6.
+fn assert_pooled_matches_metafor(p: &TestProject, set: &str) {
+    let (h, pooled) = csv_table(&p.path("reports/m/pooled.csv"));
+    let got = |k: &str| -> f64 {
+        pooled[0][h.iter().position(|c| c == k).unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let (rh, refs) = reference_table("survival_effects_pooled.csv");
+    let r = refs
+        .iter()
+        .find(|r| &r[0] == set && &r[1] == "REML" && &r[2] == "z")
+        .unwrap_or_else(|| panic!("{set} REML z reference"));
+    let want = |k: &str| -> f64 { r[rh.iter().position(|c| c == k).unwrap()].parse().unwrap() };
+    assert_eq!(got("k") as usize, 30);
+    for (ours, theirs) in [
+        ("estimate", "estimate"),
+        ("se", "se"),
+        ("ci_lower", "ci_lb"),
+        ("ci_upper", "ci_ub"),
+        ("tau2", "tau2"),
+        ("q", "q"),
+    ] {
+        let (a, b) = (got(ours), want(theirs));
+        assert!(
+            (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+            "{set} {ours}: survlit {a} vs metafor {b}"
+        );
+    }
+}
+
 fn report(p: &TestProject) -> String {
     std::fs::read_to_string(p.path("reports/index.md")).unwrap()
 }
@@ -61,34 +93,7 @@ fn pooled_median_matches_metafor_on_dat_lung() {
         .collect();
     let p = project(&rows, "{ method = \"wald\" }");
     p.survlit("run").assert().success();
-    let (h, pooled) = csv_table(&p.path("reports/m/pooled.csv"));
-    let got = |k: &str| -> f64 {
-        pooled[0][h.iter().position(|c| c == k).unwrap()]
-            .parse()
-            .unwrap()
-    };
-    let (rh, refs) = reference_table("survival_effects_pooled.csv");
-    let r = refs
-        .iter()
-        .find(|r| &r[0] == "MED1" && &r[1] == "REML" && &r[2] == "z")
-        .expect("MED1 REML z reference");
-    let want = |k: &str| -> f64 { r[rh.iter().position(|c| c == k).unwrap()].parse().unwrap() };
-    assert_eq!(got("k") as usize, 30);
-    for (ours, theirs) in [
-        ("estimate", "estimate"),
-        ("se", "se"),
-        ("ci_lower", "ci_lb"),
-        ("ci_upper", "ci_ub"),
-        ("tau2", "tau2"),
-        ("q", "q"),
-        ("i2_percent", "i2"),
-    ] {
-        let (a, b) = (got(ours), want(theirs));
-        assert!(
-            (a - b).abs() <= 1e-6 * b.abs().max(1.0),
-            "{ours}: survlit {a} vs metafor {b}"
-        );
-    }
+    assert_pooled_matches_metafor(&p, "MED1");
 }
 
 #[test]
@@ -278,39 +283,13 @@ fn contrast_of_arms_matches_metafor_dom_and_rom() {
             rows.push((row, ""));
         }
     }
-    let (rh, refs) = reference_table("survival_effects_pooled.csv");
     for (effect, set) in [("difference", "DOM"), ("ratio", "ROM")] {
         let p = project(
             &rows,
             &format!("{{ contrast = [\"experimental\", \"control\"], effect = \"{effect}\" }}"),
         );
         p.survlit("run").assert().success();
-        let (h, pooled) = csv_table(&p.path("reports/m/pooled.csv"));
-        let got = |k: &str| -> f64 {
-            pooled[0][h.iter().position(|c| c == k).unwrap()]
-                .parse()
-                .unwrap()
-        };
-        let r = refs
-            .iter()
-            .find(|r| &r[0] == set && &r[1] == "REML" && &r[2] == "z")
-            .unwrap();
-        let want = |k: &str| -> f64 { r[rh.iter().position(|c| c == k).unwrap()].parse().unwrap() };
-        assert_eq!(got("k") as usize, 30);
-        for (ours, theirs) in [
-            ("estimate", "estimate"),
-            ("se", "se"),
-            ("ci_lower", "ci_lb"),
-            ("ci_upper", "ci_ub"),
-            ("tau2", "tau2"),
-            ("q", "q"),
-        ] {
-            let (a, b) = (got(ours), want(theirs));
-            assert!(
-                (a - b).abs() <= 1e-6 * b.abs().max(1.0),
-                "{set} {ours}: survlit {a} vs metafor {b}"
-            );
-        }
+        assert_pooled_matches_metafor(&p, set);
         assert!(p.path("reports/m/forest.png").exists());
     }
 }

@@ -343,27 +343,8 @@ pub(super) fn run(
             ))
         }
     };
-    let tau2: Tau2Method = o
-        .tau2
-        .as_deref()
-        .unwrap_or("REML")
-        .parse()
-        .map_err(|e: String| {
-            bad(
-                format!("options.tau2: {e}"),
-                "use FE, DL, HE, HS, SJ, ML, REML, EB or PM",
-            )
-        })?;
-    let test = match o.test.as_deref().unwrap_or("z") {
-        "z" => TestKind::Z,
-        "knha" => TestKind::Knha,
-        other => {
-            return Err(bad(
-                format!("options.test: unknown test '{other}'"),
-                "use z or knha",
-            ))
-        }
-    };
+    let (tau2, test) =
+        super::pooling::model_options(spec, "tau2", o.tau2.as_deref(), o.test.as_deref())?;
     let figures: Vec<&Figure> = selected(spec, evidence)?
         .into_iter()
         .filter(|f| {

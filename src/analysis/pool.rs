@@ -58,27 +58,8 @@ pub(super) fn run(
             "use HR, PR, PLO, PLN, PAS, PFT, CLOGLOG or MED",
         )
     })?;
-    let method: Tau2Method =
-        o.method
-            .as_deref()
-            .unwrap_or("REML")
-            .parse()
-            .map_err(|e: String| {
-                bad(
-                    format!("options.method: {e}"),
-                    "use FE, DL, HE, HS, SJ, ML, REML, EB or PM",
-                )
-            })?;
-    let test = match o.test.as_deref().unwrap_or("z") {
-        "z" => TestKind::Z,
-        "knha" => TestKind::Knha,
-        other => {
-            return Err(bad(
-                format!("options.test: unknown test '{other}'"),
-                "use z or knha",
-            ))
-        }
-    };
+    let (method, test) =
+        super::pooling::model_options(spec, "method", o.method.as_deref(), o.test.as_deref())?;
     let level = o.level.unwrap_or(95.0) / 100.0;
     let params = RmaParams {
         method,

@@ -325,7 +325,7 @@ fn nelder_mead(f: &dyn Fn([f64; 2]) -> f64, start: [f64; 2]) -> [f64; 2] {
         [start[0] + step(start[0]), start[1]],
         [start[0], start[1] + step(start[1])],
     ];
-    let mut fs = s.map(|p| f(p));
+    let mut fs = s.map(f);
     for _ in 0..5000 {
         let mut idx = [0, 1, 2];
         idx.sort_by(|&a, &b| fs[a].total_cmp(&fs[b]));
