@@ -65,9 +65,11 @@ fn second_run_is_byte_identical() {
     let first = snapshot(&dir.path().join("reports"));
     survlit().arg("run").arg(dir.path()).assert().success();
     assert_eq!(first, snapshot(&dir.path().join("reports")));
+    // Every figure as SVG, PNG and PDF: PDFs and PNGs too are byte-identical.
+    assert!(first.iter().any(|(p, _)| p.ends_with(".pdf")));
     assert_eq!(
         first.len(),
-        8,
+        9,
         "{:?}",
         first.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );

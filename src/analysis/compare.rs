@@ -9,8 +9,7 @@ use serde::Deserialize;
 use crate::domain::{Evidence, Figure, StudySource, Unit, ValueStatus, Vocab};
 use crate::export::{markdown_table, to_csv, Table};
 use crate::plot::{
-    render_compare_png, render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind,
-    PlotInterval, Scale,
+    render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale,
 };
 use crate::project::AnalysisSpec;
 
@@ -48,7 +47,7 @@ struct Options {
     x_label: Option<String>,
     /// Line under the title.
     subtitle: Option<String>,
-    /// PNG resolution (default 192 dpi).
+    /// PNG resolution (default 300 dpi).
     dpi: Option<u32>,
 }
 
@@ -185,12 +184,13 @@ pub(super) fn run(
         },
         groups,
     };
-    let plot_err = |source| AnalysisError::Plot {
-        name: spec.name.clone(),
-        source,
-    };
-    let svg = render_compare_svg(&plot).map_err(plot_err)?;
-    let png = render_compare_png(&plot, opts.dpi.unwrap_or(192)).map_err(plot_err)?;
+    let mut files = super::figure_files(
+        spec,
+        "compare",
+        render_compare_svg(&plot),
+        opts.dpi.unwrap_or(super::DEFAULT_DPI),
+    )?
+    .to_vec();
     let data = plot_data(&ordered, &plot, &source);
     let csv = to_csv(&data).map_err(super::export_err(spec))?;
 
@@ -239,20 +239,13 @@ pub(super) fn run(
         name: spec.name.clone(),
         kind: spec.kind,
         title: heading,
-        files: vec![
-            OutputFile {
-                name: "compare.svg".into(),
-                bytes: svg.into_bytes(),
-            },
-            OutputFile {
-                name: "compare.png".into(),
-                bytes: png,
-            },
-            OutputFile {
+        files: {
+            files.push(OutputFile {
                 name: "compare.csv".into(),
                 bytes: csv,
-            },
-        ],
+            });
+            files
+        },
         summary: format!("{} figures from {} studies", rows.len(), studies.len()),
         report,
         studies,

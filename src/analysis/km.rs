@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::domain::{Case, Evidence, StudySource};
 use crate::export::{escape_markdown, markdown_table, to_csv};
-use crate::plot::{render_km_png, render_km_svg, time_ticks, KmCurve, KmPlot};
+use crate::plot::{render_km_svg, time_ticks, KmCurve, KmPlot};
 use crate::project::AnalysisSpec;
 use crate::stats::survival::km::ConfType;
 
@@ -182,7 +182,7 @@ pub(super) fn run(
         spec,
         "km",
         render_km_svg(&plot),
-        render_km_png(&plot, 192),
+        super::DEFAULT_DPI,
     )?);
 
     let nr = |v: Option<f64>| v.map_or_else(|| "not reached".to_string(), |x| num(x, 1));

@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 use crate::domain::{Figure, StudySource};
 use crate::export::{escape_markdown, to_csv, Table};
 use crate::plot::{
-    render_compare_png, render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind,
-    PlotInterval, Scale,
+    render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale,
 };
 use crate::project::AnalysisSpec;
 use crate::stats::effect::{wald_ci, Effect};
@@ -405,7 +404,7 @@ pub(super) fn run<'a>(
         spec,
         "forest",
         render_compare_svg(&plot),
-        render_compare_png(&plot, 192),
+        super::DEFAULT_DPI,
     )?);
 
     let md_rows: String = pairs

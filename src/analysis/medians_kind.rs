@@ -22,8 +22,7 @@ use serde::Deserialize;
 use crate::domain::{Evidence, Figure, Statistic, StudySource, ValueStatus};
 use crate::export::{escape_markdown, to_csv, Table};
 use crate::plot::{
-    render_compare_png, render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind,
-    PlotInterval, Scale,
+    render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale,
 };
 use crate::project::AnalysisSpec;
 use crate::stats::effect::{median, wald_ci, Effect};
@@ -661,7 +660,7 @@ pub(super) fn run(
         spec,
         "medians",
         render_compare_svg(&plot),
-        render_compare_png(&plot, 192),
+        super::DEFAULT_DPI,
     )?);
 
     let md_rows: String = rows

@@ -139,25 +139,36 @@ fn keep_requested(spec: &AnalysisSpec, out: &mut AnalysisOutput) -> Result<(), A
     Ok(())
 }
 
-/// A figure rendered twice, as `<stem>.svg` and `<stem>.png`.
+/// PNG resolution unless an analysis asks for another (journals ask for 300).
+pub(crate) const DEFAULT_DPI: u32 = 300;
+
+/// A figure drawn once as SVG, written as `<stem>.svg`, `<stem>.png` (at
+/// `dpi`) and `<stem>.pdf`, all from that SVG.
 fn figure_files(
     spec: &AnalysisSpec,
     stem: &str,
     svg: Result<String, PlotError>,
-    png: Result<Vec<u8>, PlotError>,
-) -> Result<[OutputFile; 2], AnalysisError> {
+    dpi: u32,
+) -> Result<[OutputFile; 3], AnalysisError> {
     let plot_err = |source| AnalysisError::Plot {
         name: spec.name.clone(),
         source,
     };
+    let svg = svg.map_err(plot_err)?;
+    let png = crate::plot::svg_to_png(&svg, dpi).map_err(plot_err)?;
+    let pdf = crate::plot::svg_to_pdf(&svg).map_err(plot_err)?;
     Ok([
         OutputFile {
             name: format!("{stem}.svg"),
-            bytes: svg.map_err(plot_err)?.into_bytes(),
+            bytes: svg.into_bytes(),
         },
         OutputFile {
             name: format!("{stem}.png"),
-            bytes: png.map_err(plot_err)?,
+            bytes: png,
+        },
+        OutputFile {
+            name: format!("{stem}.pdf"),
+            bytes: pdf,
         },
     ])
 }

@@ -9,8 +9,7 @@ use serde::Deserialize;
 use crate::domain::{Evidence, StudySource};
 use crate::export::{escape_markdown, to_csv};
 use crate::plot::{
-    render_compare_png, render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind,
-    PlotInterval, Scale,
+    render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale,
 };
 use crate::project::AnalysisSpec;
 use crate::stats::pool::{confint, rma, RmaParams, Tau2Method, TestKind};
@@ -283,7 +282,7 @@ pub(super) fn run(
         spec,
         "forest",
         render_compare_svg(&plot),
-        render_compare_png(&plot, 192),
+        super::DEFAULT_DPI,
     )?);
 
     let sens = if o.leave_one_out.unwrap_or(true) {

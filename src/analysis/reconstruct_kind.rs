@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::domain::{Evidence, Statistic, StudySource};
 use crate::export::{escape_markdown, markdown_table, to_csv, Table};
-use crate::plot::{render_km_png, render_km_svg, time_ticks, KmPlot};
+use crate::plot::{render_km_svg, time_ticks, KmPlot};
 use crate::project::AnalysisSpec;
 use crate::stats::survival::km::{kaplan_meier, ConfType};
 use crate::stats::survival::reconstruct::{clean_curve, reconstruct, Reconstruction};
@@ -237,7 +237,7 @@ pub(super) fn run(
             spec,
             &format!("qa_{}", i + 1),
             render_km_svg(&plot),
-            render_km_png(&plot, 192),
+            super::DEFAULT_DPI,
         )?);
     }
     files.insert(

@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::RGBColor;
 
 use super::compare::{font, nice_step, text_w, tick_text};
-use super::{register_fonts, render_png, render_svg, PlotError, Theme};
+use super::{register_fonts, render_svg, PlotError, Theme};
 
 /// Okabe–Ito colours for the curves, in order.
 const PALETTE: [RGBColor; 6] = [
@@ -286,18 +286,6 @@ pub fn render_km_svg(p: &KmPlot) -> Result<String, PlotError> {
     })
 }
 
-/// Renders the figure as PNG at `dpi`.
-pub fn render_km_png(p: &KmPlot, dpi: u32) -> Result<Vec<u8>, PlotError> {
-    register_fonts();
-    let t = Theme {
-        scale: f64::from(dpi) / 96.0,
-    };
-    let l = layout(p, &t);
-    render_png((l.width, l.height), dpi, |root| {
-        draw(root, p, &t, &l).map_err(|e| e.to_string())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,7 +314,10 @@ mod tests {
         assert_eq!(a, render_km_svg(&plot()).unwrap());
         assert!(a.contains("Number at risk"));
         assert!(a.contains("All cases"));
-        assert!(render_km_png(&plot(), 192).unwrap().starts_with(b"\x89PNG"));
+        let svg = render_km_svg(&plot()).unwrap();
+        assert!(crate::plot::svg_to_png(&svg, 300)
+            .unwrap()
+            .starts_with(b"\x89PNG"));
     }
 
     #[test]

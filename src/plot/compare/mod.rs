@@ -5,7 +5,7 @@
 mod draw;
 mod layout;
 
-use super::{register_fonts, render_png, render_svg, PlotError, Theme};
+use super::{register_fonts, render_svg, PlotError, Theme};
 use draw::draw;
 use layout::Layout;
 pub(crate) use layout::{font, nice_step, text_w, tick_text};
@@ -106,18 +106,6 @@ pub fn render_compare_svg(p: &ComparePlot) -> Result<String, PlotError> {
     })
 }
 
-/// Renders the plot as PNG at `dpi`, sized so that the SVG's 96-px inch maps to one inch.
-pub fn render_compare_png(p: &ComparePlot, dpi: u32) -> Result<Vec<u8>, PlotError> {
-    register_fonts();
-    let t = Theme {
-        scale: f64::from(dpi) / 96.0,
-    };
-    let l = Layout::new(p, &t);
-    render_png((l.width, l.height), dpi, |root| {
-        draw(root, p, &t, &l).map_err(|e| e.to_string())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,7 +167,7 @@ mod tests {
 
     #[test]
     fn png_is_a_png() {
-        let png = render_compare_png(&plot(), 192).unwrap();
+        let png = super::super::svg_to_png(&render_compare_svg(&plot()).unwrap(), 300).unwrap();
         assert_eq!(&png[1..4], b"PNG");
     }
 
@@ -187,7 +175,7 @@ mod tests {
     fn axis_covers_values() {
         let (lo, hi, ticks) = layout::axis(&plot());
         assert_eq!(lo, 0.0);
-        assert!(hi >= 46.0 && hi <= 60.0, "{hi}");
+        assert!((46.0..=60.0).contains(&hi), "{hi}");
         assert_eq!(ticks.first(), Some(&0.0));
         assert_eq!(layout::nice_step(7.0), 10.0);
         assert_eq!(layout::nice_step(0.3), 0.5);
