@@ -144,16 +144,15 @@ pub fn assemble(loaded: &Loaded, outputs: &[AnalysisOutput]) -> BTreeMap<String,
             files.insert(format!("{}/{}", o.name, f.name), f.bytes.clone());
         }
     }
-    files.insert(
-        "index.md".into(),
-        report::index_markdown(
-            &loaded.project,
-            &loaded.evidence,
-            &loaded.diagnostics,
-            outputs,
-        )
-        .into_bytes(),
+    let md = report::index_markdown(
+        &loaded.project,
+        &loaded.evidence,
+        &loaded.diagnostics,
+        outputs,
     );
+    let html = report::index_html(&loaded.project.title, &md, &files);
+    files.insert("index.md".into(), md.into_bytes());
+    files.insert("index.html".into(), html.into_bytes());
     files
 }
 

@@ -67,9 +67,10 @@ fn second_run_is_byte_identical() {
     assert_eq!(first, snapshot(&dir.path().join("reports")));
     // Every figure as SVG, PNG and PDF: PDFs and PNGs too are byte-identical.
     assert!(first.iter().any(|(p, _)| p.ends_with(".pdf")));
+    assert!(first.iter().any(|(p, _)| p == "index.html"));
     assert_eq!(
         first.len(),
-        9,
+        10,
         "{:?}",
         first.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );

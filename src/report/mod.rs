@@ -1,6 +1,11 @@
-//! The human report, `reports/index.md`: every analysis with its figure and
+//! The human report, `reports/index.md` and the same as one self-contained
+//! page, `reports/index.html` ([`index_html`]): every analysis with its figure and
 //! table, the data-quality section (every validation warning) and the sources
 //! with DOI/PMID links. Presentation only; all user text is escaped.
+
+mod html;
+
+pub use html::{escape_html, index_html};
 
 use std::collections::BTreeSet;
 

@@ -1,0 +1,155 @@
+//! `reports/index.html`: the same report as `index.md`, as one
+//! self-contained page — figures inlined as SVG, the bundled font embedded
+//! (so the figures' text renders exactly as laid out), no scripts, nothing
+//! fetched from the network. Presentation only.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// Renders `markdown` (the text of `index.md`) as a standalone page.
+/// Images that point at a figure's PNG are replaced by that figure's SVG
+/// from `files` (paths under `reports/`); any raw HTML in the Markdown is
+/// shown as text, never interpreted.
+pub fn index_html(title: &str, markdown: &str, files: &BTreeMap<String, Vec<u8>>) -> String {
+    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES);
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut in_image = false;
+    let svg_for = |url: &str| {
+        url.strip_suffix(".png")
+            .and_then(|stem| files.get(&format!("{stem}.svg")))
+            .and_then(|b| std::str::from_utf8(b).ok())
+    };
+    for ev in parser {
+        match ev {
+            Event::Start(Tag::Image { ref dest_url, .. }) if svg_for(dest_url).is_some() => {
+                in_image = true;
+                let svg = svg_for(dest_url).unwrap_or_default();
+                events.push(Event::Html(CowStr::from(format!(
+                    "<figure>{}</figure>",
+                    strip_xml_declaration(svg)
+                ))));
+            }
+            Event::End(TagEnd::Image) if in_image => in_image = false,
+            // The image's alt text: the inline SVG carries its own title.
+            _ if in_image => {}
+            // Markdown from user data is escaped upstream; anything that
+            // still looks like HTML is shown, not run.
+            Event::Html(h) | Event::InlineHtml(h) => events.push(Event::Text(h)),
+            other => events.push(other),
+        }
+    }
+    let mut body = String::new();
+    html::push_html(&mut body, events.into_iter());
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{}{}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        escape_html(title),
+        font_faces(),
+        STYLE
+    )
+}
+
+/// Text as HTML: `&`, `<`, `>`, `"` escaped.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn strip_xml_declaration(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+const STYLE: &str = "body{margin:0;background:#fafafa;color:#222;font:15px/1.5 'DejaVu Sans',sans-serif}\n\
+main{max-width:1100px;margin:0 auto;padding:24px 32px;background:#fff}\n\
+h1{font-size:1.6em;margin-top:0}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:4px}\n\
+figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block}\n\
+table{border-collapse:collapse;font-size:.85em;margin:1em 0;display:block;overflow-x:auto}\n\
+th,td{border:1px solid #ddd;padding:4px 8px;vertical-align:top;text-align:left}th{background:#f3f5f8}\n\
+code{font-size:.9em}a{color:#0072B2}\n";
+
+/// The bundled fonts as `@font-face` rules with data URLs, so inline SVG
+/// text uses the font its layout was measured with.
+fn font_faces() -> String {
+    let face = |weight: &str, bytes: &[u8]| {
+        format!(
+            "@font-face{{font-family:'DejaVu Sans';font-weight:{weight};src:url(data:font/ttf;base64,{})format('truetype')}}\n",
+            base64(bytes)
+        )
+    };
+    face(
+        "normal",
+        include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+    ) + &face(
+        "bold",
+        include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"),
+    )
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * k)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn figures_are_inlined_and_html_is_never_run() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "a/km.svg".to_string(),
+            b"<?xml version=\"1.0\"?><svg width=\"10\" height=\"10\"></svg>".to_vec(),
+        );
+        let md = "# T\n\n![Curve](a/km.png)\n\nA <script>alert(1)</script> &lt;b&gt;\n\n| x | y |\n|---|---|\n| 1 | 2 |\n";
+        let page = index_html("T <1>", md, &files);
+        assert!(page.contains("<figure><svg width=\"10\""), "{page}");
+        assert!(!page.contains("<?xml"));
+        assert!(!page.contains("<script>"), "raw HTML must be escaped");
+        assert!(page.contains("&lt;script&gt;"));
+        assert!(page.contains("<table>"));
+        assert!(page.contains("<title>T &lt;1&gt;</title>"));
+        assert!(
+            !page.contains("http://") && !page.contains("https://"),
+            "nothing is fetched"
+        );
+    }
+}
