@@ -13,29 +13,11 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Copies survlit.toml and data/ of the repository into a temp dir.
 fn copy_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        Path::new(ROOT).join("survlit.toml"),
-        dir.path().join("survlit.toml"),
-    )
-    .unwrap();
-    std::fs::create_dir_all(dir.path().join("data")).unwrap();
-    for entry in std::fs::read_dir(Path::new(ROOT).join("data")).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_file() {
-            std::fs::copy(&p, dir.path().join("data").join(p.file_name().unwrap())).unwrap();
-        }
-    }
-    dir
+    common::copy_lms_project()
 }
 
 fn run(dir: &Path) {
-    Command::cargo_bin("survlit")
-        .unwrap()
-        .arg("run")
-        .arg(dir)
-        .assert()
-        .success();
+    common::run_project(dir);
 }
 
 #[test]

@@ -212,12 +212,42 @@ proptest! {
 /// still scale.
 #[test]
 fn box_cox_scales_even_when_lambda_is_flat() {
-    let v = [60.415285196763485, 73.67445994757308, 76.97142858345103, 82.14898664408777, 92.33960043784654];
-    let f = FiveNum { n: 5.0, min: Some(v[0]), q1: Some(v[1]), median: v[2], q3: Some(v[3]), max: Some(v[4]) };
-    let g = FiveNum { n: 5.0, min: Some(0.2 * v[0]), q1: Some(0.2 * v[1]), median: 0.2 * v[2], q3: Some(0.2 * v[3]), max: Some(0.2 * v[4]) };
+    let v = [
+        60.415285196763485,
+        73.67445994757308,
+        76.97142858345103,
+        82.14898664408777,
+        92.33960043784654,
+    ];
+    let f = FiveNum {
+        n: 5.0,
+        min: Some(v[0]),
+        q1: Some(v[1]),
+        median: v[2],
+        q3: Some(v[3]),
+        max: Some(v[4]),
+    };
+    let g = FiveNum {
+        n: 5.0,
+        min: Some(0.2 * v[0]),
+        q1: Some(0.2 * v[1]),
+        median: 0.2 * v[2],
+        q3: Some(0.2 * v[3]),
+        max: Some(0.2 * v[4]),
+    };
     let (a, b) = (bc_mean_sd(&f).unwrap(), bc_mean_sd(&g).unwrap());
-    assert!((b.mean - 0.2 * a.mean).abs() < 1e-5 * b.mean, "{} vs {}", b.mean, 0.2 * a.mean);
-    assert!((b.sd - 0.2 * a.sd).abs() < 1e-4 * b.sd, "{} vs {}", b.sd, 0.2 * a.sd);
+    assert!(
+        (b.mean - 0.2 * a.mean).abs() < 1e-5 * b.mean,
+        "{} vs {}",
+        b.mean,
+        0.2 * a.mean
+    );
+    assert!(
+        (b.sd - 0.2 * a.sd).abs() < 1e-4 * b.sd,
+        "{} vs {}",
+        b.sd,
+        0.2 * a.sd
+    );
 }
 
 #[test]

@@ -233,3 +233,31 @@ pub fn run_json(cmd: &str, args: &[&str]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// A copy of the bundled LMS project (survlit.toml and data/) in a temp dir.
+pub fn copy_lms_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(ROOT).join("survlit.toml"),
+        dir.path().join("survlit.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    for entry in std::fs::read_dir(Path::new(ROOT).join("data")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.path().join("data").join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+/// `survlit run DIR`, asserting success.
+pub fn run_project(dir: &Path) {
+    Command::cargo_bin("survlit")
+        .unwrap()
+        .arg("run")
+        .arg(dir)
+        .assert()
+        .success();
+}
