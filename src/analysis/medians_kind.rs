@@ -19,25 +19,21 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::domain::{Evidence, Figure, Statistic, StudySource, ValueStatus};
+use crate::domain::{Evidence, Figure, Statistic, StudySource};
 use crate::export::{escape_markdown, to_csv, Table};
-use crate::plot::{
-    render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale,
-};
+use crate::plot::render_compare_svg;
 use crate::project::AnalysisSpec;
-use crate::stats::effect::{median, wald_ci, Effect};
-use crate::stats::medians::boxcox::{bc_mean_sd, mln_mean_sd};
-use crate::stats::medians::fivenum::{self, ClosedForm};
+use crate::stats::medians::fivenum::ClosedForm;
 use crate::stats::medians::pool_med::pool_med;
-use crate::stats::medians::qe::{qe_fit, Convention};
-use crate::stats::medians::FiveNum;
 use crate::stats::pool::{rma, RmaParams, Tau2Method, TestKind};
 
-use super::columns::{self, Sourced};
+use super::columns;
 use super::evidence_table::selected;
 use super::format::{estimate_with_unit, n_text, num};
 use super::median_summaries::SkewedPolicy;
 use super::medians_contrast;
+use super::medians_routes::{route, route_mean, Conversion, Route};
+use super::medians_tables::{medians_plot, medians_table};
 use super::{export_err, figure_files, title, AnalysisError, AnalysisOutput, OutputFile};
 
 /// Options of `medians`.
@@ -70,7 +66,7 @@ struct Options {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Method {
+pub(super) enum Method {
     Wald,
     Mm,
     Wmm,
@@ -78,221 +74,16 @@ enum Method {
     Mean,
 }
 
-/// The route a figure's numbers allow.
-#[derive(Debug, Clone)]
-enum Route {
-    /// (a) or (b), or a (converted) mean: a value with an SE.
-    Se(Effect, String),
-    /// A continuous-outcome figure that cannot enter (why).
-    Listed(String),
-    /// (c) a median and n, nothing for an SE.
-    NOnly,
-    /// A median with neither n nor CI nor events.
-    ValueOnly,
-    /// (d) not reached (or not reported).
-    NoValue(String),
-}
-
-impl Route {
-    fn label(&self) -> String {
-        match self {
-            Route::Se(_, r) => r.clone(),
-            Route::Listed(s) => s.clone(),
-            Route::NOnly => "c: median and n only: median-of-medians methods only".into(),
-            Route::ValueOnly => "median without n, CI or events: listed only".into(),
-            Route::NoValue(s) => format!("d: {s}: not a number, never pooled"),
-        }
-    }
-}
-
-fn route(f: &Figure) -> Route {
-    if f.value_status != ValueStatus::Reported {
-        return Route::NoValue(f.value_status.to_string().replace('_', " "));
-    }
-    let Some(v) = f.value else {
-        return Route::NoValue("no value".into());
-    };
-    if let Some(c) =
-        f.ci.filter(|c| c.bounds.lower.is_some() || c.bounds.upper.is_some())
-    {
-        // A CI that cannot give an SE (median outside it) is reported, not
-        // silently replaced by a weaker route.
-        return match median::med(median::ReportedMedian {
-            median: Some(v),
-            lower: c.bounds.lower,
-            upper: c.bounds.upper,
-            level: c.level,
-        }) {
-            Ok(e) => Route::Se(
-                e,
-                "a: CI → Wald SE = (upper − lower)/(2z) (McGrath 2025)".into(),
-            ),
-            Err(e) => Route::Listed(format!("CI unusable: {e}; check the source")),
-        };
-    }
-    if let Some(d) = f.events {
-        if let Ok(e) = median::med_from_events(v, d) {
-            return Route::Se(
-                e,
-                "b: events, no CI → SE(log median) = 1/√d, exponential model (model-based)".into(),
-            );
-        }
-    }
-    if f.n.is_some() {
-        Route::NOnly
-    } else {
-        Route::ValueOnly
-    }
-}
-
-/// How a median with a spread becomes a mean and SD.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Conversion {
-    Closed(ClosedForm),
-    Qe,
-    Bc,
-    Mln,
-}
-
-impl Conversion {
-    fn text(self) -> &'static str {
-        match self {
-            Conversion::Closed(ClosedForm::LuoShi) => {
-                "Luo 2018 mean; Wan 2014 SD, Shi 2020 with five numbers"
-            }
-            Conversion::Closed(ClosedForm::LuoWan) => "Luo 2018 mean, Wan 2014 SD",
-            Conversion::Closed(ClosedForm::Hozo) => {
-                "Hozo 2005 (Wan 2014 for an IQR, Bland 2015 for five numbers)"
-            }
-            Conversion::Qe => "quantile estimation, McGrath 2020b",
-            Conversion::Bc => "Box-Cox, McGrath 2020b, expectation by integration",
-            Conversion::Mln => "MLN, Cai 2021, expectation by integration",
-        }
-    }
-}
-
-/// The route of a continuous-outcome figure when means are pooled: a mean
-/// with its SD and n, or a median with a range and/or IQR converted (and
-/// flagged), or why it cannot enter.
-fn route_mean(f: &Figure, conversion: Conversion, skewed: SkewedPolicy) -> Route {
-    if f.value_status != ValueStatus::Reported {
-        return Route::NoValue(f.value_status.to_string().replace('_', " "));
-    }
-    let Some(v) = f.value else {
-        return Route::NoValue("no value".into());
-    };
-    let Some(n) = f.n else {
-        return Route::Listed("no n: cannot be weighted".into());
-    };
-    let n = n as f64;
-    if f.statistic == Statistic::Mean {
-        return match f.sd {
-            Some(sd) if sd > 0.0 => Route::Se(
-                Effect {
-                    yi: v,
-                    vi: sd * sd / n,
-                    derivation: format!("yi = mean {v}; SE = SD/sqrt(n) = {sd}/sqrt({n})"),
-                    flags: Vec::new(),
-                    derived: false,
-                },
-                "mean and SD: SE = SD/√n".into(),
-            ),
-            _ => Route::Listed("mean without SD: no SE, listed only".into()),
-        };
-    }
-    let five = FiveNum {
-        n,
-        min: f.range.and_then(|r| r.lower),
-        q1: f.iqr.and_then(|r| r.lower),
-        median: v,
-        q3: f.iqr.and_then(|r| r.upper),
-        max: f.range.and_then(|r| r.upper),
-    };
-    let sc = match five.scenario() {
-        Ok(sc) => sc,
-        Err(e) => return Route::Listed(format!("median cannot be converted: {e}")),
-    };
-    let skew = fivenum::skew_test(&sc, v, n);
-    let lognormal = skew.skewed() && skewed == SkewedPolicy::LogNormal;
-    if skew.skewed() && skewed == SkewedPolicy::Exclude {
-        return Route::Listed(format!(
-            "median ({}) skewed by the Shi 2023 test ({:.3} ≥ {:.3}): not converted",
-            sc.label(),
-            skew.statistic,
-            skew.critical
-        ));
-    }
-    let converted = if lognormal {
-        fivenum::convert(&five, ClosedForm::LuoShi, fivenum::Scale::LogNormal)
-            .map(|c| (c.mean, c.sd, c.formulas))
-    } else {
-        match conversion {
-            Conversion::Closed(cf) => fivenum::convert(&five, cf, fivenum::Scale::Normal)
-                .map(|c| (c.mean, c.sd, c.formulas)),
-            Conversion::Qe => qe_fit(&five, Convention::MeanSd).map(|q| {
-                let (m, s) = q.mean_sd();
-                (
-                    m,
-                    s,
-                    format!("QE (McGrath 2020b), best fit {}", q.best.family.name()),
-                )
-            }),
-            Conversion::Bc => bc_mean_sd(&five).map(|b| {
-                (
-                    b.mean,
-                    b.sd,
-                    format!("BC (McGrath 2020b), lambda {:.4}", b.lambda),
-                )
-            }),
-            Conversion::Mln => mln_mean_sd(&five).map(|b| {
-                (
-                    b.mean,
-                    b.sd,
-                    format!("MLN (Cai 2021), lambda {:.4}", b.lambda),
-                )
-            }),
-        }
-    };
-    match converted {
-        Ok((mean, sd, how)) => {
-            let spread = match sc.label() {
-                "S1" => "range",
-                "S2" => "IQR",
-                _ => "range and IQR",
-            };
-            let mut flags = vec![format!(
-                "converted from the median with {spread} ({how}): mean {}, SD {}",
-                num(mean, 2),
-                num(sd, 2)
-            )];
-            if skew.skewed() && !lognormal {
-                flags.push(format!(
-                    "skewed by the Shi 2023 test ({:.3} ≥ {:.3}), converted as normal as asked",
-                    skew.statistic, skew.critical
-                ));
-            }
-            Route::Se(
-                Effect {
-                    yi: mean,
-                    vi: sd * sd / n,
-                    derivation: format!("{how}: mean {mean:.6}, SD {sd:.6}; SE = SD/sqrt({n})"),
-                    flags,
-                    derived: true,
-                },
-                format!("median with {spread} → mean/SD ({how}); converted, flagged"),
-            )
-        }
-        Err(e) => Route::Listed(format!("median cannot be converted: {e}")),
-    }
-}
-
 /// One figure's place in the analysis.
-struct Row<'a> {
-    figure: &'a Figure,
-    route: Route,
+pub(super) struct Row<'a> {
+    /// The figure.
+    pub(super) figure: &'a Figure,
+    /// The route its numbers allow.
+    pub(super) route: Route,
     /// Why it is not pooled (None: pooled).
-    status: Option<String>,
-    weight: Option<f64>,
+    pub(super) status: Option<String>,
+    /// Weight in percent, when pooled.
+    pub(super) weight: Option<f64>,
 }
 
 fn key(f: &Figure) -> String {
@@ -760,7 +551,7 @@ pub(super) fn run(
     })
 }
 
-fn method_name(m: Method) -> &'static str {
+pub(super) fn method_name(m: Method) -> &'static str {
     match m {
         Method::Wald => "inverse-variance (Wald SEs)",
         Method::Mm => "median of medians",
@@ -785,200 +576,5 @@ fn methods_text(m: Method, conversion_text: &str) -> String {
             if m == Method::Wmm { "median, weighted by sample size," } else { "median" },
             env!("CARGO_PKG_VERSION")
         ),
-    }
-}
-
-fn medians_table<'a>(rows: &[Row<'a>], source: &dyn Fn(&str) -> &'a StudySource) -> Table {
-    let sourced: Vec<Sourced<'_>> = rows
-        .iter()
-        .map(|r| Sourced {
-            study_id: &r.figure.study_id,
-            provenance: &r.figure.provenance,
-            study: source(&r.figure.study_id),
-            origin: &r.figure.origin,
-        })
-        .collect();
-    let mut t = Table::default();
-    columns::identity(&mut t, &sourced);
-    let text = |g: &dyn Fn(&Row<'_>) -> Option<String>| rows.iter().map(g).collect::<Vec<_>>();
-    let se = |r: &Row<'_>| match &r.route {
-        Route::Se(e, _) => Some(e.vi.sqrt()),
-        _ => None,
-    };
-    t.text("group", text(&|r| Some(r.figure.group.clone())))
-        .text("population", text(&|r| Some(r.figure.population.clone())))
-        .text(
-            "value_status",
-            text(&|r| Some(r.figure.value_status.to_string())),
-        )
-        .text("statistic", text(&|r| Some(r.figure.statistic.to_string())))
-        .number("value", rows.iter().map(|r| r.figure.value).collect())
-        .text("unit", text(&|r| Some(r.figure.unit.to_string())))
-        .number(
-            "pooled_value",
-            rows.iter()
-                .map(|r| match &r.route {
-                    Route::Se(e, _) => Some(e.yi),
-                    _ => None,
-                })
-                .collect(),
-        )
-        .integer("n", rows.iter().map(|r| r.figure.n).collect())
-        .integer("events", rows.iter().map(|r| r.figure.events).collect())
-        .number(
-            "ci_lower",
-            rows.iter()
-                .map(|r| r.figure.ci.and_then(|c| c.bounds.lower))
-                .collect(),
-        )
-        .number(
-            "ci_upper",
-            rows.iter()
-                .map(|r| r.figure.ci.and_then(|c| c.bounds.upper))
-                .collect(),
-        )
-        .text("route", text(&|r| Some(r.route.label())))
-        .number("se", rows.iter().map(se).collect())
-        .text(
-            "derivation",
-            text(&|r| match &r.route {
-                Route::Se(e, _) => Some(e.derivation.clone()),
-                _ => None,
-            }),
-        )
-        .text(
-            "status",
-            text(&|r| {
-                Some(
-                    if r.status.is_none() {
-                        "pooled or eligible"
-                    } else {
-                        "not pooled"
-                    }
-                    .to_string(),
-                )
-            }),
-        )
-        .text("reason", text(&|r| r.status.clone()))
-        .number("weight_percent", rows.iter().map(|r| r.weight).collect())
-        .text(
-            "cohort",
-            text(&|r| {
-                let c: Vec<&str> = r
-                    .figure
-                    .tags
-                    .iter()
-                    .filter(|t| t.starts_with("cohort_"))
-                    .map(String::as_str)
-                    .collect();
-                (!c.is_empty()).then(|| c.join(";"))
-            }),
-        );
-    columns::location(&mut t, &sourced);
-    columns::data_origin(&mut t, &sourced);
-    t
-}
-
-fn medians_plot<'a>(
-    heading: &str,
-    rows: &[Row<'a>],
-    pooled: Option<&(f64, f64, f64, String)>,
-    method: Method,
-    unit: &str,
-    source: &dyn Fn(&str) -> &'a StudySource,
-) -> ComparePlot {
-    let mut plot_rows: Vec<CompareRow> = rows
-        .iter()
-        .map(|r| {
-            let f = r.figure;
-            let interval = match &r.route {
-                Route::Se(e, _) => {
-                    let (a, b) = match f.ci.and_then(|c| Some((c.bounds.lower?, c.bounds.upper?))) {
-                        Some(ci) => ci,
-                        None => wald_ci(e.yi, e.vi, 0.95),
-                    };
-                    Some(PlotInterval {
-                        kind: IntervalKind::Ci,
-                        lower: Some(a),
-                        upper: Some(b),
-                    })
-                }
-                _ => None,
-            };
-            CompareRow {
-                summary: false,
-                pi: None,
-                label: source(&f.study_id).short_label(&f.study_id),
-                detail: if f.group == "all" {
-                    String::new()
-                } else {
-                    f.group.clone()
-                },
-                n_text: n_text(f),
-                // Means: the (converted) mean that enters; medians as reported.
-                value: match (&r.route, method) {
-                    (Route::Se(e, _), Method::Mean) => Some(e.yi),
-                    // A mean without SD is still a mean: shown, without a CI.
-                    (_, Method::Mean) if f.statistic == Statistic::Mean => f.value,
-                    (_, Method::Mean) => None,
-                    _ => f.value,
-                },
-                value_text: format!(
-                    "{}{}{}",
-                    estimate_with_unit(f),
-                    match (&r.route, method) {
-                        (Route::Se(e, _), Method::Mean) if e.derived => {
-                            format!(" → mean {}", num(e.yi, 1))
-                        }
-                        _ => String::new(),
-                    },
-                    match (&r.status, r.weight) {
-                        (None, Some(w)) => format!("  {}%", num(w, 1)),
-                        (Some(_), _) => "  not pooled".into(),
-                        _ => String::new(),
-                    }
-                ),
-                interval,
-            }
-        })
-        .collect();
-    if let Some((e, l, u, _)) = pooled {
-        plot_rows.push(CompareRow {
-            summary: true,
-            pi: None,
-            label: super::format::capitalise(method_name(method)),
-            detail: String::new(),
-            n_text: String::new(),
-            value: Some(*e),
-            value_text: format!("{} ({}–{})", num(*e, 1), num(*l, 1), num(*u, 1)),
-            interval: Some(PlotInterval {
-                kind: IntervalKind::Ci,
-                lower: Some(*l),
-                upper: Some(*u),
-            }),
-        });
-    }
-    ComparePlot {
-        title: heading.to_string(),
-        subtitle: Some(match (method, pooled.is_some()) {
-            (Method::Mean, _) => "Means with 95% CIs (medians converted to means where marked); diamond: pooled mean.".into(),
-            (_, true) => "Reported medians with 95% CIs (or model-based intervals); diamond: pooled estimate.".into(),
-            (_, false) => "Reported medians with 95% CIs where reported; not pooled (see the report).".into(),
-        }),
-        x_label: if method == Method::Mean {
-            format!("Mean ({unit})")
-        } else {
-            format!("Median survival ({unit})")
-        },
-        value_header: format!("As reported ({unit})"),
-        label_header: "Study · group".into(),
-        estimate_name: if method == Method::Mean { "mean" } else { "median" }.into(),
-        scale: Scale::Linear,
-        groups: vec![CompareGroup {
-            heading: None,
-            rows: plot_rows,
-        }],
-        reference: None,
-        footnote: pooled.map(|p| p.3.clone()),
     }
 }

@@ -22,6 +22,8 @@ mod km_tables;
 pub mod median_summaries;
 mod medians_contrast;
 mod medians_kind;
+mod medians_routes;
+mod medians_tables;
 pub mod patients;
 mod pool;
 mod pool_sensitivity;
