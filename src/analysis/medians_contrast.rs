@@ -209,24 +209,7 @@ pub(super) fn run<'a>(
             display(fit.ci_lb[0]),
             display(fit.ci_ub[0]),
         );
-        let het = format!(
-            "{} model ({}), {} inference; tau² = {}, I² = {}%, Q({}) = {}",
-            if c.tau2 == Tau2Method::FE {
-                "Equal-effects"
-            } else {
-                "Random-effects"
-            },
-            c.tau2,
-            if c.test == TestKind::Knha {
-                "Knapp–Hartung"
-            } else {
-                "z"
-            },
-            num(fit.tau2, 4),
-            num(fit.i2, 1),
-            fit.q_df,
-            num(fit.q, 2)
-        );
+        let het = super::pooling::model_line(&fit, 4);
         summary = format!(
             "k = {}: {} ({}–{}) {unit}",
             fit.k,

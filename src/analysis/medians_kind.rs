@@ -25,7 +25,7 @@ use crate::plot::render_compare_svg;
 use crate::project::AnalysisSpec;
 use crate::stats::medians::fivenum::ClosedForm;
 use crate::stats::medians::pool_med::pool_med;
-use crate::stats::pool::{rma, RmaParams, Tau2Method, TestKind};
+use crate::stats::pool::{rma, RmaParams};
 
 use super::columns;
 use super::evidence_table::selected;
@@ -349,23 +349,7 @@ pub(super) fn run(
                 for (j, &i) in used.iter().enumerate() {
                     rows[i].weight = Some(fit.weights[j]);
                 }
-                let het = format!(
-                    "{} model ({tau2}), {} inference; tau² = {}, I² = {}%, Q({}) = {}",
-                    if tau2 == Tau2Method::FE {
-                        "Equal-effects"
-                    } else {
-                        "Random-effects"
-                    },
-                    if test == TestKind::Knha {
-                        "Knapp–Hartung"
-                    } else {
-                        "z"
-                    },
-                    num(fit.tau2, 3),
-                    num(fit.i2, 1),
-                    fit.q_df,
-                    num(fit.q, 2)
-                );
+                let het = super::pooling::model_line(&fit, 3);
                 let mut t = Table::default();
                 t.text(
                     "method",

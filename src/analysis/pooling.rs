@@ -46,6 +46,31 @@ pub(super) fn model_options(
     Ok((tau2, test))
 }
 
+/// "Random-effects model (REML), z inference; tau² = …, I² = …%, Q(df) = …"
+/// for a fitted model, τ² to `tau2_decimals`.
+pub(super) fn model_line(fit: &RmaFit, tau2_decimals: usize) -> String {
+    use super::format::num;
+    use crate::stats::pool::{Tau2Method, TestKind};
+    format!(
+        "{} model ({}), {} inference; tau² = {}, I² = {}%, Q({}) = {}",
+        if fit.params.method == Tau2Method::FE {
+            "Equal-effects"
+        } else {
+            "Random-effects"
+        },
+        fit.params.method,
+        if fit.params.test == TestKind::Knha {
+            "Knapp–Hartung"
+        } else {
+            "z"
+        },
+        num(fit.tau2, tau2_decimals),
+        num(fit.i2, 1),
+        fit.q_df,
+        num(fit.q, 2)
+    )
+}
+
 /// What to fit.
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
