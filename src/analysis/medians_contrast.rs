@@ -13,7 +13,7 @@ use crate::plot::{
     render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale,
 };
 use crate::project::AnalysisSpec;
-use crate::stats::effect::{wald_ci, Effect};
+use crate::stats::effect::{median, wald_ci, Effect};
 use crate::stats::pool::{rma, RmaParams, Tau2Method, TestKind};
 
 use super::columns::{self, Sourced};
@@ -98,13 +98,15 @@ pub(super) fn run<'a>(
             ))
         } else if let (Some(fa), Some(fb)) = (p.first, p.second) {
             match (arm(fa), arm(fb)) {
-                (Ok(ea), Ok(eb)) => match combine(&ea, &eb, c.contrast) {
-                    Ok(e) => {
-                        p.effect = Some(e);
-                        None
+                (Ok(ea), Ok(eb)) => {
+                    match median::contrast(&ea, &eb, c.contrast == Contrast::Ratio) {
+                        Ok(e) => {
+                            p.effect = Some(e);
+                            None
+                        }
+                        Err(e) => Some(e.to_string()),
                     }
-                    Err(e) => Some(e),
-                },
+                }
                 (Err(e), _) => Some(format!("{}: {e}", c.groups[0])),
                 (_, Err(e)) => Some(format!("{}: {e}", c.groups[1])),
             }
@@ -440,35 +442,4 @@ pub(super) fn run<'a>(
         report,
         studies: columns::study_ids(pairs.iter().map(|p| p.study_id)),
     })
-}
-
-/// One study's contrast from its two arms' medians and variances.
-fn combine(a: &Effect, b: &Effect, contrast: Contrast) -> Result<Effect, String> {
-    let (m1, v1, m2, v2) = (a.yi, a.vi, b.yi, b.vi);
-    let mut flags: Vec<String> = a.flags.iter().chain(&b.flags).cloned().collect();
-    flags.dedup();
-    let derived = a.derived || b.derived;
-    match contrast {
-        Contrast::Difference => Ok(Effect {
-            yi: m1 - m2,
-            vi: v1 + v2,
-            derivation: format!("yi = {m1} - {m2}; vi = {v1:.6} + {v2:.6}"),
-            flags,
-            derived,
-        }),
-        Contrast::Ratio => {
-            if m1 <= 0.0 || m2 <= 0.0 {
-                return Err("a ratio of medians needs positive medians".into());
-            }
-            Ok(Effect {
-                yi: (m1 / m2).ln(),
-                vi: v1 / (m1 * m1) + v2 / (m2 * m2),
-                derivation: format!(
-                    "yi = ln({m1}/{m2}); vi = {v1:.6}/{m1}^2 + {v2:.6}/{m2}^2 (delta method)"
-                ),
-                flags,
-                derived,
-            })
-        }
-    }
 }

@@ -123,13 +123,13 @@ pub(super) fn route_mean(f: &Figure, conversion: Conversion, skewed: SkewedPolic
     if f.statistic == Statistic::Mean {
         return match f.sd {
             Some(sd) if sd > 0.0 => Route::Se(
-                Effect {
-                    yi: v,
-                    vi: sd * sd / n,
-                    derivation: format!("yi = mean {v}; SE = SD/sqrt(n) = {sd}/sqrt({n})"),
-                    flags: Vec::new(),
-                    derived: false,
-                },
+                median::mean_sd(
+                    v,
+                    sd,
+                    n,
+                    false,
+                    format!("yi = mean {v}; SE = SD/sqrt(n) = {sd}/sqrt({n})"),
+                ),
                 "mean and SD: SE = SD/√n".into(),
             ),
             _ => Route::Listed("mean without SD: no SE, listed only".into()),
@@ -208,11 +208,14 @@ pub(super) fn route_mean(f: &Figure, conversion: Conversion, skewed: SkewedPolic
             }
             Route::Se(
                 Effect {
-                    yi: mean,
-                    vi: sd * sd / n,
-                    derivation: format!("{how}: mean {mean:.6}, SD {sd:.6}; SE = SD/sqrt({n})"),
                     flags,
-                    derived: true,
+                    ..median::mean_sd(
+                        mean,
+                        sd,
+                        n,
+                        true,
+                        format!("{how}: mean {mean:.6}, SD {sd:.6}; SE = SD/sqrt({n})"),
+                    )
                 },
                 format!("median with {spread} → mean/SD ({how}); converted, flagged"),
             )

@@ -132,6 +132,52 @@ pub fn rom(a: ReportedMedian, b: ReportedMedian) -> Result<Effect, EffectError> 
     })
 }
 
+/// Group 1 against group 2 from each group's median (or mean) and its
+/// variance: the difference (yi = m₁ − m₂, vi = v₁ + v₂) or, with `ratio`,
+/// the log ratio by the delta method (vi = v₁/m₁² + v₂/m₂²). Flags and the
+/// derived mark carry over from both groups.
+pub fn contrast(a: &Effect, b: &Effect, ratio: bool) -> Result<Effect, EffectError> {
+    let (m1, v1, m2, v2) = (a.yi, a.vi, b.yi, b.vi);
+    let mut flags: Vec<String> = a.flags.iter().chain(&b.flags).cloned().collect();
+    flags.dedup();
+    let derived = a.derived || b.derived;
+    if !ratio {
+        return Ok(Effect {
+            yi: m1 - m2,
+            vi: v1 + v2,
+            derivation: format!("yi = {m1} - {m2}; vi = {v1:.6} + {v2:.6}"),
+            flags,
+            derived,
+        });
+    }
+    if m1 <= 0.0 || m2 <= 0.0 {
+        return Err(EffectError(
+            "a ratio of medians needs positive medians".into(),
+        ));
+    }
+    Ok(Effect {
+        yi: (m1 / m2).ln(),
+        vi: v1 / (m1 * m1) + v2 / (m2 * m2),
+        derivation: format!(
+            "yi = ln({m1}/{m2}); vi = {v1:.6}/{m1}^2 + {v2:.6}/{m2}^2 (delta method)"
+        ),
+        flags,
+        derived,
+    })
+}
+
+/// A mean with its SD and n: yi = mean, vi = SD²/n; `derived` when the mean
+/// and SD were converted from a median (flagged by the caller).
+pub fn mean_sd(mean: f64, sd: f64, n: f64, derived: bool, derivation: String) -> Effect {
+    Effect {
+        yi: mean,
+        vi: sd * sd / n,
+        derivation,
+        flags: Vec::new(),
+        derived,
+    }
+}
+
 /// MED from a median and the number of events `d` when no CI is reported:
 /// under an exponential model the log median has SE 1/√d, so by the delta
 /// method SE(median) = median/√d. Model-based, so flagged and marked
