@@ -15,6 +15,7 @@
 //! `avoid.mc = TRUE` route).
 
 use super::fivenum::{luo_mean, wan_sd};
+use super::optim::{brent_min, nelder_mead};
 use super::{FiveNum, MedianError, Scenario};
 use crate::stats::dist::pnorm;
 
@@ -248,121 +249,6 @@ fn gauss_legendre(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> f64 {
         }
     }
     total * 0.5 * h
-}
-
-/// Brent's minimisation of a function of one variable on [a, b], to
-/// near machine precision (R's `optimize` stops at ~1e-4 or 1e-3; the
-/// difference is far inside the Monte Carlo noise of estmeansd's answers).
-fn brent_min(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> f64 {
-    let golden = 0.5 * (3.0 - 5f64.sqrt());
-    let (mut a, mut b) = (a, b);
-    let mut x = a + golden * (b - a);
-    let (mut w, mut v) = (x, x);
-    let mut fx = f(x);
-    let (mut fw, mut fv) = (fx, fx);
-    let (mut d, mut e) = (0.0f64, 0.0f64);
-    for _ in 0..500 {
-        let m = 0.5 * (a + b);
-        let tol = 1e-10 * x.abs() + 1e-12;
-        if (x - m).abs() <= 2.0 * tol - 0.5 * (b - a) {
-            break;
-        }
-        let mut golden_step = true;
-        if e.abs() > tol {
-            // Parabola through x, w, v.
-            let r = (x - w) * (fx - fv);
-            let mut q = (x - v) * (fx - fw);
-            let mut p = (x - v) * q - (x - w) * r;
-            q = 2.0 * (q - r);
-            if q > 0.0 {
-                p = -p;
-            }
-            q = q.abs();
-            if p.abs() < (0.5 * q * e).abs() && p > q * (a - x) && p < q * (b - x) {
-                e = d;
-                d = p / q;
-                golden_step = false;
-            }
-        }
-        if golden_step {
-            e = if x < m { b - x } else { a - x };
-            d = golden * e;
-        }
-        let u = if d.abs() >= tol {
-            x + d
-        } else {
-            x + tol.copysign(d)
-        };
-        let fu = f(u);
-        if fu <= fx {
-            if u < x {
-                b = x;
-            } else {
-                a = x;
-            }
-            (v, fv, w, fw, x, fx) = (w, fw, x, fx, u, fu);
-        } else {
-            if u < x {
-                a = u;
-            } else {
-                b = u;
-            }
-            if fu <= fw || w == x {
-                (v, fv, w, fw) = (w, fw, u, fu);
-            } else if fu <= fv || v == x || v == w {
-                (v, fv) = (u, fu);
-            }
-        }
-    }
-    x
-}
-
-/// Nelder–Mead minimisation in two dimensions, run to a tight tolerance.
-fn nelder_mead(f: &dyn Fn([f64; 2]) -> f64, start: [f64; 2]) -> [f64; 2] {
-    let step = |v: f64| if v.abs() > 1e-3 { 0.1 * v.abs() } else { 1e-3 };
-    let mut s = [
-        start,
-        [start[0] + step(start[0]), start[1]],
-        [start[0], start[1] + step(start[1])],
-    ];
-    let mut fs = s.map(f);
-    for _ in 0..5000 {
-        let mut idx = [0, 1, 2];
-        idx.sort_by(|&a, &b| fs[a].total_cmp(&fs[b]));
-        s = idx.map(|i| s[i]);
-        fs = idx.map(|i| fs[i]);
-        let spread = (fs[2] - fs[0]).abs();
-        let size = (s[2][0] - s[0][0]).abs().max((s[2][1] - s[0][1]).abs());
-        if spread <= 1e-14 * (1.0 + fs[0].abs())
-            && size <= 1e-10 * (1.0 + s[0][0].abs().max(s[0][1].abs()))
-        {
-            break;
-        }
-        let c = [(s[0][0] + s[1][0]) / 2.0, (s[0][1] + s[1][1]) / 2.0];
-        let along = |t: f64| [c[0] + t * (s[2][0] - c[0]), c[1] + t * (s[2][1] - c[1])];
-        let r = along(-1.0);
-        let fr = f(r);
-        if fr < fs[0] {
-            let e = along(-2.0);
-            let fe = f(e);
-            (s[2], fs[2]) = if fe < fr { (e, fe) } else { (r, fr) };
-        } else if fr < fs[1] {
-            (s[2], fs[2]) = (r, fr);
-        } else {
-            let k = if fr < fs[2] { along(-0.5) } else { along(0.5) };
-            let fk = f(k);
-            if fk < fs[2].min(fr) {
-                (s[2], fs[2]) = (k, fk);
-            } else {
-                for i in 1..3 {
-                    s[i] = [(s[0][0] + s[i][0]) / 2.0, (s[0][1] + s[i][1]) / 2.0];
-                    fs[i] = f(s[i]);
-                }
-            }
-        }
-    }
-    let best = (0..3).min_by(|&a, &b| fs[a].total_cmp(&fs[b])).unwrap_or(0);
-    s[best]
 }
 
 #[cfg(test)]

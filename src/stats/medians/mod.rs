@@ -16,6 +16,7 @@
 
 pub mod boxcox;
 pub mod fivenum;
+mod optim;
 pub mod pool_med;
 pub mod qe;
 
