@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::RGBColor;
 
-use super::compare::{font, nice_step, text_w, tick_text};
+use super::text::{font, nice_step, text_w, tick_text};
 use super::{register_fonts, render_svg, PlotError, Theme};
 
 /// Okabe–Ito colours for the curves, in order.

@@ -1,10 +1,9 @@
 //! Layout of the comparison plot from text measurements: column positions,
 //! row heights, canvas size and the axis. Shared by the SVG and PNG renderings.
 
-use plotters::style::{FontDesc, FontStyle, IntoFont};
-
 use super::{ComparePlot, Scale};
-use crate::plot::{Theme, FONT_FAMILY};
+pub(crate) use crate::plot::text::{font, nice_step, text_w, tick_text};
+use crate::plot::Theme;
 
 pub(super) const M: f64 = 16.0;
 pub(super) const GAP: f64 = 14.0;
@@ -12,21 +11,6 @@ pub(super) const ROW: f64 = 22.0;
 /// Indent of rows under a group heading.
 pub(super) const INDENT: f64 = 10.0;
 const PLOT_W: f64 = 340.0;
-
-pub(crate) fn font(size: f64, bold: bool) -> FontDesc<'static> {
-    let style = if bold {
-        FontStyle::Bold
-    } else {
-        FontStyle::Normal
-    };
-    (FONT_FAMILY, size, style).into_font()
-}
-
-pub(crate) fn text_w(text: &str, size: f64, bold: bool) -> f64 {
-    font(size, bold)
-        .box_size(text)
-        .map_or(text.len() as f64 * size * 0.6, |(w, _)| f64::from(w))
-}
 
 /// Positions computed from text measurements; shared by SVG and PNG.
 pub(super) struct Layout {
@@ -181,21 +165,6 @@ pub(super) fn axis(p: &ComparePlot) -> (f64, f64, Vec<f64>) {
             (lo, hi, ticks)
         }
     }
-}
-
-/// 1, 2 or 5 times a power of ten, at least `raw`.
-pub(crate) fn nice_step(raw: f64) -> f64 {
-    let p = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * p)
-}
-
-pub(crate) fn tick_text(v: f64) -> String {
-    let s = format!("{v:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 #[cfg(test)]

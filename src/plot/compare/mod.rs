@@ -8,7 +8,6 @@ mod layout;
 use super::{register_fonts, render_svg, PlotError, Theme};
 use draw::draw;
 use layout::Layout;
-pub(crate) use layout::{font, nice_step, text_w, tick_text};
 
 /// Axis scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
