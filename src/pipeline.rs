@@ -114,7 +114,17 @@ pub struct RunOutcome {
 
 /// Runs every analysis and writes `reports/`.
 pub fn run(root: &Path) -> Result<RunOutcome, RunError> {
-    let loaded = load(root)?;
+    run_with(root, None)
+}
+
+/// [`run`], with the PNG resolution of every figure set (`survlit run --dpi`).
+pub fn run_with(root: &Path, dpi: Option<u32>) -> Result<RunOutcome, RunError> {
+    let mut loaded = load(root)?;
+    if let Some(dpi) = dpi {
+        for a in &mut loaded.project.analyses {
+            a.dpi = dpi;
+        }
+    }
     if error_count(&loaded.diagnostics) > 0 {
         return Err(RunError::Invalid {
             diagnostics: loaded.diagnostics,

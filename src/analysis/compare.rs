@@ -47,7 +47,7 @@ struct Options {
     x_label: Option<String>,
     /// Line under the title.
     subtitle: Option<String>,
-    /// PNG resolution (default 300 dpi).
+    /// PNG resolution (default: the project's, 300 dpi).
     dpi: Option<u32>,
 }
 
@@ -184,13 +184,20 @@ pub(super) fn run(
         },
         groups,
     };
-    let mut files = super::figure_files(
-        spec,
-        "compare",
-        render_compare_svg(&plot),
-        opts.dpi.unwrap_or(super::DEFAULT_DPI),
-    )?
-    .to_vec();
+    // An analysis' own `dpi` wins over the project's.
+    let spec_dpi;
+    let spec = match opts.dpi {
+        Some(dpi) => {
+            spec_dpi = {
+                let mut s = spec.clone();
+                s.dpi = dpi;
+                s
+            };
+            &spec_dpi
+        }
+        None => spec,
+    };
+    let mut files = super::figure_files(spec, "compare", render_compare_svg(&plot))?.to_vec();
     let data = plot_data(&ordered, &plot, &source);
     let csv = to_csv(&data).map_err(super::export_err(spec))?;
 

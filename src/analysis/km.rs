@@ -178,12 +178,7 @@ pub(super) fn run(
             patients.time.len()
         )),
     };
-    files.extend(figure_files(
-        spec,
-        "km",
-        render_km_svg(&plot),
-        super::DEFAULT_DPI,
-    )?);
+    files.extend(figure_files(spec, "km", render_km_svg(&plot))?);
 
     let nr = |v: Option<f64>| v.map_or_else(|| "not reached".to_string(), |x| num(x, 1));
     let mut header = vec![

@@ -385,12 +385,7 @@ pub(super) fn run<'a>(
         }),
         footnote,
     };
-    files.extend(figure_files(
-        spec,
-        "forest",
-        render_compare_svg(&plot),
-        super::DEFAULT_DPI,
-    )?);
+    files.extend(figure_files(spec, "forest", render_compare_svg(&plot))?);
 
     let md_rows: String = pairs
         .iter()

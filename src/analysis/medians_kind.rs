@@ -431,12 +431,7 @@ pub(super) fn run(
         });
     }
     let plot = medians_plot(&heading, &rows, pooled.as_ref(), method, &unit, &source);
-    files.extend(figure_files(
-        spec,
-        "medians",
-        render_compare_svg(&plot),
-        super::DEFAULT_DPI,
-    )?);
+    files.extend(figure_files(spec, "medians", render_compare_svg(&plot))?);
 
     let md_rows: String = rows
         .iter()

@@ -15,6 +15,7 @@ pub mod design;
 pub mod effects;
 mod evidence_table;
 mod figure_effects;
+pub mod forest;
 pub mod format;
 mod km;
 mod km_pooled;
@@ -26,6 +27,8 @@ mod medians_routes;
 mod medians_tables;
 pub mod patients;
 mod pool;
+mod pool_design;
+mod pool_figures;
 mod pool_sensitivity;
 mod pool_tables;
 pub mod pooling;
@@ -141,17 +144,14 @@ fn keep_requested(spec: &AnalysisSpec, out: &mut AnalysisOutput) -> Result<(), A
     Ok(())
 }
 
-/// PNG resolution unless an analysis asks for another (journals ask for 300).
-pub(crate) const DEFAULT_DPI: u32 = 300;
-
 /// A figure drawn once as SVG, written as `<stem>.svg`, `<stem>.png` (at
-/// `dpi`) and `<stem>.pdf`, all from that SVG.
+/// the analysis' `dpi`) and `<stem>.pdf`, all from that SVG.
 fn figure_files(
     spec: &AnalysisSpec,
     stem: &str,
     svg: Result<String, PlotError>,
-    dpi: u32,
 ) -> Result<[OutputFile; 3], AnalysisError> {
+    let dpi = spec.dpi;
     let plot_err = |source| AnalysisError::Plot {
         name: spec.name.clone(),
         source,

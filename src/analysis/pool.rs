@@ -8,21 +8,22 @@ use serde::Deserialize;
 
 use crate::domain::{Evidence, StudySource};
 use crate::export::{escape_markdown, to_csv};
-use crate::plot::{
-    render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale,
-};
+use crate::plot::Scale;
 use crate::project::AnalysisSpec;
-use crate::stats::pool::{confint, rma, RmaParams, Tau2Method, TestKind};
+use crate::stats::pool::{confint, rma, RmaParams, TestKind};
 
 use super::columns;
 use super::effects::Measure;
 use super::evidence_table::selected;
 use super::figure_effects::{self, Entered};
+use super::forest::{ForestAxis, ForestLook, ForestStudy, Width};
 use super::format::{n_text, num};
+use super::pool_design;
+use super::pool_figures::{self, PoolFigures};
 use super::pool_sensitivity;
 use super::pool_tables;
 use super::pooling::natural;
-use super::{export_err, figure_files, title, AnalysisError, AnalysisOutput, OutputFile};
+use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
 
 /// Options of `pool`.
 #[derive(Debug, Deserialize)]
@@ -43,6 +44,29 @@ struct Options {
     leave_one_out: Option<bool>,
     /// Fewest studies for the small-study tests (default 10).
     small_study_min_k: Option<usize>,
+    /// Forest plot preset: cochrane (default) or compact.
+    preset: Option<String>,
+    /// Forest plot columns left of the axis: study, year, n, events, estimate, weight.
+    columns_left: Option<Vec<String>>,
+    /// Forest plot columns right of the axis.
+    columns_right: Option<Vec<String>>,
+    /// Figure width: "single" (85 mm), "double" (175 mm) or mm.
+    width: Option<Width>,
+    /// Labels under the axis, left and right of the null.
+    favours: Option<Vec<String>>,
+    /// Forest plot axis limits (display scale).
+    xlim: Option<Vec<f64>>,
+    /// Subgroups by a field of the figures: population, group, n_unit or outcome.
+    subgroup: Option<String>,
+    /// separate (default; one tau² per subgroup) or common.
+    subgroup_tau2: Option<String>,
+    /// Cumulative meta-analysis, studies added by year, precision or n.
+    cumulative: Option<String>,
+    /// Meta-regression (and bubble plot) on year, n or time_point.
+    moderator: Option<String>,
+    /// Centre of the funnel plot's significance contours, display scale
+    /// (default 1 for hazard and median ratios, 0 for differences).
+    funnel_null: Option<f64>,
 }
 
 pub(super) fn run(
@@ -175,116 +199,6 @@ pub(super) fn run(
     let pi = fit
         .pi
         .map(|(a, b)| (display(a).min(display(b)), display(a).max(display(b))));
-    let mut rows_plot: Vec<CompareRow> = entered
-        .iter()
-        .zip(&fit.weights)
-        .map(|(e, w)| {
-            let f = e.figure;
-            let (lo, hi) = crate::stats::effect::wald_ci(e.effect.yi, e.effect.vi, level);
-            let (a, b) = (display(lo), display(hi));
-            let val = display(e.effect.yi);
-            CompareRow {
-                summary: false,
-                pi: None,
-                label: source(&f.study_id).short_label(&f.study_id),
-                detail: if f.group == "all" {
-                    String::new()
-                } else {
-                    f.group.clone()
-                },
-                n_text: n_text(f),
-                value: Some(val),
-                value_text: format!(
-                    "{} [{}, {}]  {}%",
-                    fmt(val),
-                    fmt(a.min(b)),
-                    fmt(a.max(b)),
-                    num(*w, 1)
-                ),
-                interval: Some(PlotInterval {
-                    kind: IntervalKind::Ci,
-                    lower: Some(a.min(b)),
-                    upper: Some(a.max(b)),
-                }),
-            }
-        })
-        .collect();
-    let model = if method == Tau2Method::FE {
-        "Equal-effects model".to_string()
-    } else {
-        format!("Random-effects model ({method})")
-    };
-    rows_plot.push(CompareRow {
-        summary: true,
-        pi,
-        label: model.clone(),
-        detail: String::new(),
-        n_text: String::new(),
-        value: Some(est),
-        value_text: format!("{} [{}, {}]  100%", fmt(est), fmt(lo), fmt(hi)),
-        interval: Some(PlotInterval {
-            kind: IntervalKind::Ci,
-            lower: Some(lo),
-            upper: Some(hi),
-        }),
-    });
-    let tau2_ci = ci.map_or(String::new(), |c| {
-        format!(" (95% CI {}–{})", num(c.tau2.0, 4), num(c.tau2.1, 4))
-    });
-    let het = format!(
-        "Heterogeneity: tau² = {}{tau2_ci}; I² = {}%; Q({}) = {}, p {}. {} {} inference{}.",
-        num(fit.tau2, 4),
-        num(fit.i2, 1),
-        fit.q_df,
-        num(fit.q, 2),
-        fmt_p(fit.q_pval),
-        model,
-        if test == TestKind::Knha {
-            "Knapp–Hartung"
-        } else {
-            "z"
-        },
-        if pi.is_some() {
-            "; dashed: prediction interval"
-        } else {
-            ""
-        }
-    );
-    let plot = ComparePlot {
-        title: heading.clone(),
-        subtitle: Some(format!(
-            "{} pooled on the {measure} scale; weights from the model.",
-            if matches!(measure, Measure::Proportion(_)) {
-                "Proportions"
-            } else if measure == Measure::HR {
-                "Hazard ratios"
-            } else {
-                "Median survival times"
-            }
-        )),
-        x_label: axis_label(&entered, measure, unit),
-        value_header: format!("Estimate [{}% CI]  weight", num(level * 100.0, 1)),
-        label_header: "Study · group".into(),
-        estimate_name: "estimate".into(),
-        scale: if measure == Measure::HR {
-            Scale::Log
-        } else {
-            Scale::Linear
-        },
-        groups: vec![CompareGroup {
-            heading: None,
-            rows: rows_plot,
-        }],
-        reference: (measure == Measure::HR).then_some(1.0),
-        footnote: Some(het.clone()),
-    };
-    files.extend(figure_files(
-        spec,
-        "forest",
-        render_compare_svg(&plot),
-        super::DEFAULT_DPI,
-    )?);
-
     let sens = if o.leave_one_out.unwrap_or(true) {
         Some(
             pool_sensitivity::sensitivity(
@@ -315,6 +229,147 @@ pub(super) fn run(
             bytes: to_csv(t).map_err(export_err(spec))?,
         });
     }
+    let model = super::forest::model_name(&fit);
+    let het = format!(
+        "Heterogeneity: tau² = {}{}; I² = {}%; Q({}) = {}, p {}. {} {} inference{}.",
+        num(fit.tau2, 4),
+        ci.as_ref().map_or(String::new(), |c| format!(
+            " (95% CI {}–{})",
+            num(c.tau2.0, 4),
+            num(c.tau2.1, 4)
+        )),
+        num(fit.i2, 1),
+        fit.q_df,
+        num(fit.q, 2),
+        fmt_p(fit.q_pval),
+        model,
+        if test == TestKind::Knha {
+            "Knapp–Hartung"
+        } else {
+            "z"
+        },
+        if pi.is_some() {
+            "; prediction interval shown"
+        } else {
+            ""
+        }
+    );
+    let look = ForestLook::parse(
+        o.preset.as_deref(),
+        o.columns_left.as_deref(),
+        o.columns_right.as_deref(),
+        o.width.as_ref(),
+        o.favours.as_deref(),
+        o.xlim.as_deref(),
+    )
+    .map_err(|e| bad(format!("options.{e}"), "see the pool options in the README"))?;
+    let design = pool_design::Design::new(
+        &entered,
+        &entered
+            .iter()
+            .map(|e| source(&e.figure.study_id).short_label(&e.figure.study_id))
+            .collect::<Vec<_>>(),
+        &entered
+            .iter()
+            .map(|e| source(&e.figure.study_id).year)
+            .collect::<Vec<_>>(),
+        o.subgroup.as_deref(),
+        o.cumulative.as_deref(),
+        o.moderator.as_deref(),
+    )
+    .map_err(|(m, fix)| bad(m, &fix))?;
+    let fitted = design
+        .fit(&y, &v, &labels, params, o.subgroup_tau2.as_deref())
+        .map_err(|(m, fix)| bad(m, &fix))?;
+    warnings.extend(fitted.warnings.iter().cloned());
+    let forest_studies: Vec<ForestStudy> = entered
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ForestStudy {
+            label: {
+                let name = source(&e.figure.study_id).short_label(&e.figure.study_id);
+                if e.figure.group == "all" {
+                    name
+                } else {
+                    format!("{name} · {}", e.figure.group)
+                }
+            },
+            year: source(&e.figure.study_id).year,
+            n: n_text(e.figure),
+            events: e.figure.events.map_or(String::new(), |x| x.to_string()),
+            yi: y[i],
+            vi: v[i],
+            subgroup: design.subgroup_of(i),
+        })
+        .collect();
+    let null = match o.funnel_null {
+        Some(n) => Some(
+            pool_design::analysis_scale_null(measure, n)
+                .map_err(|m| bad(m, "leave funnel_null out for proportions and medians"))?,
+        ),
+        None => pool_design::default_null(measure),
+    };
+    let written = pool_figures::write(
+        spec,
+        &PoolFigures {
+            title: &heading,
+            studies: &forest_studies,
+            fit: &fit,
+            tau2_ci: ci.as_ref().map(|c| c.tau2),
+            subgroups: fitted.subgroups.as_ref(),
+            loo: sens.as_ref().and_then(|s| s.refits.as_deref()),
+            cumulative: fitted.cumulative.as_ref().map(|(r, order, name)| {
+                (
+                    r.as_slice(),
+                    order
+                        .iter()
+                        .map(|&i| forest_studies[i].label.clone())
+                        .collect(),
+                    name.clone(),
+                )
+            }),
+            regression: fitted.regression.as_ref().map(|r| r.view(&design)),
+            display: &display,
+            axis: ForestAxis {
+                scale: if matches!(measure, Measure::HR | Measure::ROM) {
+                    Scale::Log
+                } else {
+                    Scale::Linear
+                },
+                null: match measure {
+                    Measure::HR | Measure::ROM => Some(1.0),
+                    Measure::DOM => Some(0.0),
+                    _ => None,
+                },
+                x_label: axis_label(&entered, measure, unit),
+                name: pool_design::estimate_name(measure),
+                domain: match measure {
+                    Measure::Proportion(_) => Some((0.0, 100.0)),
+                    Measure::MED => Some((0.0, f64::INFINITY)),
+                    _ => None,
+                },
+            },
+            look,
+            funnel_null: null,
+            analysis_scale: pool_design::analysis_scale_label(measure),
+            funnel_note: if fit.k
+                < o.small_study_min_k
+                    .unwrap_or(pool_sensitivity::SMALL_STUDY_MIN_K)
+            {
+                format!("With k = {}, asymmetry cannot be judged (tests need k ≥ 10; Sterne et al. 2011).", fit.k)
+            } else {
+                "Asymmetry tests are reported with the analysis.".into()
+            },
+        },
+    )?;
+    files.extend(written.files);
+    warnings.extend(written.warnings);
+    let notes: String = warnings
+        .iter()
+        .map(|w| format!("- {}\n", escape_markdown(w)))
+        .collect();
+    let figures_md = written.markdown;
+    let design_md = fitted.markdown(&display);
     let sensitivity_md = sens.map_or(String::new(), |s| s.markdown);
 
     let p = pool_tables::pooled_table(
@@ -344,7 +399,7 @@ pub(super) fn run(
         env!("CARGO_PKG_VERSION")
     );
     let report = format!(
-        "![{alt}]({name}/forest.png)\n\n**Pooled**: {} [{}, {}] {unit} (k = {}); {}\n\n{}\n\n{sensitivity_md}{}{}[pooled.csv]({name}/pooled.csv) · [effects.csv]({name}/effects.csv) · [SVG]({name}/forest.svg){loo_link}\n",
+        "{figures_md}**Pooled**: {} [{}, {}] {unit} (k = {}); {}\n\n{}\n\n{design_md}{sensitivity_md}{}{}[pooled.csv]({name}/pooled.csv) · [effects.csv]({name}/effects.csv) · [SVG]({name}/forest.svg){loo_link}\n",
         fmt(est),
         fmt(lo),
         fmt(hi),
@@ -353,7 +408,6 @@ pub(super) fn run(
         escape_markdown(&methods),
         if exclusions.is_empty() { String::new() } else { format!("Excluded:\n\n{exclusions}\n") },
         if notes.is_empty() { String::new() } else { format!("Notes:\n\n{notes}\n") },
-        alt = escape_markdown(&heading),
         name = spec.name,
         loo_link = if files.iter().any(|f| f.name == "leave_one_out.csv") {
             format!(" · [leave_one_out.csv]({}/leave_one_out.csv)", spec.name)

@@ -19,6 +19,8 @@ pub(super) const SMALL_STUDY_MIN_K: usize = 10;
 pub(super) struct Sensitivity {
     /// The leave-one-out table, when k ≥ 3.
     pub leave_one_out: Option<Table>,
+    /// The leave-one-out refits (refit i leaves out study i).
+    pub refits: Option<Vec<Refit>>,
     /// Markdown for the report.
     pub markdown: String,
 }
@@ -41,7 +43,7 @@ pub(super) fn sensitivity(
     let loo = if k >= 3 {
         let refits = leave_one_out(y, v, ids, params).map_err(|e| e.to_string())?;
         md.push_str(&loo_markdown(&refits, names, display));
-        Some(loo_table(&refits, sourced, display))
+        Some((loo_table(&refits, sourced, display), refits))
     } else {
         md.push_str(&format!(
             "Leave-one-out: not run (k = {k}; leaving one out of fewer than 3 studies leaves nothing to pool).\n\n"
@@ -55,8 +57,13 @@ pub(super) fn sensitivity(
     } else {
         md.push_str(&bias_markdown(&bias::all(y, v, params), display));
     }
+    let (leave_one_out, refits) = match loo {
+        Some((t, r)) => (Some(t), Some(r)),
+        None => (None, None),
+    };
     Ok(Sensitivity {
-        leave_one_out: loo,
+        leave_one_out,
+        refits,
         markdown: md,
     })
 }

@@ -237,7 +237,6 @@ pub(super) fn run(
             spec,
             &format!("qa_{}", i + 1),
             render_km_svg(&plot),
-            super::DEFAULT_DPI,
         )?);
     }
     files.insert(

@@ -47,6 +47,9 @@ pub enum Command {
         /// Print every warning, not only the count.
         #[arg(long, short)]
         verbose: bool,
+        /// PNG resolution of every figure (default: the project's [figures] dpi, else 300).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(72..=2400))]
+        dpi: Option<u32>,
     },
     /// Pool a table of study results (one row per study) as metafor does.
     Pool(pool::PoolArgs),
@@ -70,7 +73,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init { dir } => init::run(&dir),
         Command::Check { dir } => check::run(&dir),
-        Command::Run { dir, verbose } => run::run(&dir, verbose),
+        Command::Run { dir, verbose, dpi } => run::run(&dir, verbose, dpi),
         Command::Pool(args) => pool::run(&args),
         Command::Km(args) => survival::km(&args),
         Command::Logrank(args) => survival::logrank(&args),

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use crate::pipeline::{self, RunError};
 use crate::validate::{error_count, Severity};
 
-pub(super) fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
-    let outcome = match pipeline::run(dir) {
+pub(super) fn run(dir: &Path, verbose: bool, dpi: Option<u32>) -> anyhow::Result<ExitCode> {
+    let outcome = match pipeline::run_with(dir, dpi) {
         Ok(o) => o,
         Err(RunError::Invalid { diagnostics }) => {
             super::print_diagnostics(&diagnostics);

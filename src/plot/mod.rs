@@ -6,13 +6,17 @@
 //! differ. Text is measured, rasterised and embedded with the DejaVu Sans
 //! font bundled in the binary, so output is identical on every machine.
 
+mod bubble;
 pub mod check;
 mod compare;
 mod forest;
+mod frame;
+mod funnel;
 mod km;
 mod text;
 mod theme;
 
+pub use bubble::{render_bubble_svg, BubblePlot, BubblePoint};
 pub use compare::{
     render_compare_svg, CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale,
 };
@@ -20,6 +24,7 @@ pub use forest::{
     render_forest_svg, Align, ColumnKind, ForestColumn, ForestMark, ForestPlot, ForestRow, Preset,
     RowKind, DOUBLE_COLUMN_MM, SINGLE_COLUMN_MM,
 };
+pub use funnel::{render_funnel_svg, FunnelPlot, FunnelPoint};
 pub use km::{render_km_svg, time_ticks, KmCurve, KmPlot};
 pub use text::{mm_to_px, text_width};
 pub use theme::Theme;

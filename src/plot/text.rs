@@ -70,7 +70,24 @@ pub(crate) fn wrap(text: &str, size: f64, bold: bool, max_w: f64) -> Vec<String>
         if !line.is_empty() {
             lines.push(std::mem::take(&mut line));
         }
-        // The word alone: split it if it is still too long.
+        // The word alone: break it after a hyphen if that fits, else
+        // between characters.
+        let mut word = word.to_string();
+        while text_w(&word, size, bold) > max_w {
+            let cut = word
+                .char_indices()
+                .filter(|(_, c)| *c == '-')
+                .map(|(i, _)| i + 1)
+                .filter(|&i| i < word.len() && text_w(&word[..i], size, bold) <= max_w)
+                .last();
+            match cut {
+                Some(i) => {
+                    lines.push(word[..i].to_string());
+                    word = word[i..].to_string();
+                }
+                None => break,
+            }
+        }
         let mut piece = String::new();
         for ch in word.chars() {
             piece.push(ch);

@@ -136,6 +136,9 @@ pub struct AnalysisSpec {
     source: std::sync::Arc<str>,
     /// Output formats requested (empty = the kind's defaults).
     pub outputs: Vec<String>,
+    /// PNG resolution of this analysis' figures (`[figures] dpi`, or
+    /// `survlit run --dpi`; 300 by default).
+    pub dpi: u32,
 }
 
 /// A problem in survlit.toml.
@@ -224,8 +227,19 @@ struct ProjectToml {
     #[serde(default)]
     data: DataToml,
     #[serde(default)]
+    figures: FiguresToml,
+    #[serde(default)]
     analysis: Vec<toml::Spanned<AnalysisToml>>,
 }
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FiguresToml {
+    dpi: Option<u32>,
+}
+
+/// PNG resolution when neither the project nor the command line sets one.
+pub const DEFAULT_DPI: u32 = 300;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -280,6 +294,18 @@ pub fn parse(root: &Path, text: &str) -> Result<Project, ProjectError> {
         }
     })?;
     let data = data_files(doc.data);
+    let dpi = doc.figures.dpi.unwrap_or(DEFAULT_DPI);
+    if !(72..=2400).contains(&dpi) {
+        return Err(ProjectError {
+            file: PROJECT_FILE.into(),
+            line: text
+                .lines()
+                .position(|l| l.trim_start().starts_with("dpi"))
+                .map_or(1, |i| i + 1),
+            message: format!("[figures] dpi = {dpi} is outside 72–2400"),
+            fix: "journals ask for 300 (photos) to 600 or 1200 (line art) dpi".into(),
+        });
+    }
     let mut analyses: Vec<AnalysisSpec> = Vec::new();
     for spanned in doc.analysis {
         let line = line_of(text, spanned.span().start);
@@ -327,6 +353,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Project, ProjectError> {
             options_span,
             source: source.clone(),
             outputs: a.outputs,
+            dpi,
         });
     }
     Ok(Project {

@@ -73,7 +73,7 @@ pub(crate) struct Layout {
 const SHRINK: [f64; 3] = [1.0, 0.92, 0.85];
 
 /// Shares of the width the first (study) column may take before it wraps.
-const FIRST_CAP: [f64; 3] = [1.0 / 3.0, 0.27, 0.22];
+const FIRST_CAP: [f64; 4] = [0.4, 1.0 / 3.0, 0.27, 0.22];
 
 impl Layout {
     pub fn new(p: &ForestPlot) -> Layout {
@@ -172,10 +172,11 @@ fn attempt(
         .collect();
     let mut widths = Vec::with_capacity(ncols);
     for (i, (header, _)) in columns_hdr.iter().enumerate() {
+        // Numbers never wrap: only the first (study) column has a cap.
         let cap = if i == 0 {
             width * first_cap
         } else {
-            width / 4.0
+            f64::INFINITY
         };
         // Headers wrap at spaces: their longest word sets a floor.
         let header_w = header

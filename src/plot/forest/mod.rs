@@ -71,7 +71,7 @@ impl Preset {
                 title_pt: 8.0,
                 width_mm: SINGLE_COLUMN_MM,
                 stripes: true,
-                min_plot_share: 0.3,
+                min_plot_share: 0.25,
             },
         }
     }

@@ -18,6 +18,7 @@
 pub mod bias;
 pub mod confint;
 pub mod influence;
+pub mod predict;
 mod projection;
 pub mod sensitivity;
 pub mod subgroups;

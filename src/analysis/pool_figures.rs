@@ -1,0 +1,298 @@
+//! The `pool` kind's figures, from fitted models: the forest plot (with
+//! subgroups when asked), the cumulative and leave-one-out forest plots,
+//! the contour-enhanced funnel plot and, with a moderator, the bubble plot
+//! of the meta-regression. Each is written as SVG, PNG and PDF.
+
+use crate::plot::{
+    render_bubble_svg, render_forest_svg, render_funnel_svg, BubblePlot, BubblePoint, FunnelPlot,
+    FunnelPoint, Scale, SINGLE_COLUMN_MM,
+};
+use crate::project::AnalysisSpec;
+use crate::stats::pool::predict::Prediction;
+use crate::stats::pool::sensitivity::Refit;
+use crate::stats::pool::subgroups::Subgroups;
+use crate::stats::pool::RmaFit;
+
+use super::forest::{
+    pooled_forest, refit_forest, ForestAxis, ForestFit, ForestLook, ForestStudy, Variant,
+};
+use super::format::num;
+use super::{figure_files, AnalysisError, OutputFile};
+
+/// A meta-regression on one moderator, and its fitted line.
+pub(super) struct Regression<'a> {
+    /// The moderator's name ("sample size").
+    pub label: String,
+    /// Its value per study (in the order of the studies).
+    pub x: Vec<f64>,
+    /// The mixed-effects model.
+    pub fit: &'a RmaFit,
+    /// Predictions along the moderator's range: (x, prediction).
+    pub line: Vec<(f64, Prediction)>,
+}
+
+/// What the figures show.
+pub(super) struct PoolFigures<'a> {
+    pub title: &'a str,
+    pub studies: &'a [ForestStudy],
+    pub fit: &'a RmaFit,
+    pub tau2_ci: Option<(f64, f64)>,
+    pub subgroups: Option<&'a Subgroups>,
+    pub loo: Option<&'a [Refit]>,
+    /// Cumulative refits, the label of each added study, and the order's name.
+    pub cumulative: Option<(&'a [Refit], Vec<String>, String)>,
+    pub regression: Option<Regression<'a>>,
+    pub display: &'a dyn Fn(f64) -> f64,
+    pub axis: ForestAxis,
+    pub look: ForestLook,
+    /// Centre of the funnel's significance contours (analysis scale), when
+    /// the measure has a null.
+    pub funnel_null: Option<f64>,
+    /// Axis label of the analysis scale ("log hazard ratio").
+    pub analysis_scale: String,
+    pub funnel_note: String,
+}
+
+/// Files, the report's figure section and layout warnings.
+pub(super) struct Written {
+    pub files: Vec<OutputFile>,
+    pub markdown: String,
+    pub warnings: Vec<String>,
+}
+
+fn add(
+    spec: &AnalysisSpec,
+    out: &mut Written,
+    stem: &str,
+    caption: &str,
+    svg: Result<String, crate::plot::PlotError>,
+) -> Result<(), AnalysisError> {
+    let [svg, png, pdf] = figure_files(spec, stem, svg)?;
+    if let Ok(text) = std::str::from_utf8(&svg.bytes) {
+        out.warnings.extend(
+            crate::plot::check::layout_problems(text)
+                .into_iter()
+                .map(|p| format!("{stem} figure: {p}")),
+        );
+    }
+    out.markdown.push_str(&format!(
+        "![{}]({}/{stem}.png)\n\n*{}* ([SVG]({}/{stem}.svg) · [PDF]({}/{stem}.pdf))\n\n",
+        crate::export::escape_markdown(caption),
+        spec.name,
+        crate::export::escape_markdown(caption),
+        spec.name,
+        spec.name
+    ));
+    out.files.extend([svg, png, pdf]);
+    Ok(())
+}
+
+pub(super) fn write(spec: &AnalysisSpec, f: &PoolFigures<'_>) -> Result<Written, AnalysisError> {
+    let mut out = Written {
+        files: Vec::new(),
+        markdown: String::new(),
+        warnings: Vec::new(),
+    };
+    let fit_view = ForestFit {
+        fit: f.fit,
+        tau2_ci: f.tau2_ci,
+        subgroups: f.subgroups,
+        display: f.display,
+    };
+    let forest = pooled_forest(
+        f.title,
+        Some(if f.subgroups.is_some() {
+            "Studies by subgroup; squares sized by weight in the overall model.".to_string()
+        } else {
+            "Squares sized by weight in the model.".to_string()
+        }),
+        f.studies,
+        &fit_view,
+        &f.axis,
+        &f.look,
+    );
+    add(
+        spec,
+        &mut out,
+        "forest",
+        "Forest plot",
+        render_forest_svg(&forest),
+    )?;
+    if let Some((refits, names, order)) = &f.cumulative {
+        let p = refit_forest(
+            &format!("Cumulative meta-analysis: {}", f.title),
+            Some(format!("Studies added one at a time, {order}.")),
+            Variant::Cumulative,
+            refits,
+            names,
+            f.fit,
+            f.display,
+            &f.axis,
+            &f.look,
+        );
+        add(
+            spec,
+            &mut out,
+            "cumulative",
+            &format!("Cumulative meta-analysis ({order})"),
+            render_forest_svg(&p),
+        )?;
+    }
+    if let Some(refits) = f.loo {
+        // Refit i leaves out study i.
+        let names: Vec<String> = f.studies.iter().map(|s| s.label.clone()).collect();
+        let p = refit_forest(
+            &format!("Leave-one-out: {}", f.title),
+            Some("The model refitted without each study in turn.".into()),
+            Variant::LeaveOneOut,
+            refits,
+            &names,
+            f.fit,
+            f.display,
+            &f.axis,
+            &f.look,
+        );
+        add(
+            spec,
+            &mut out,
+            "leave_one_out",
+            "Leave-one-out forest plot",
+            render_forest_svg(&p),
+        )?;
+    }
+    if f.fit.k >= 3 {
+        let funnel = funnel_plot(f);
+        add(
+            spec,
+            &mut out,
+            "funnel",
+            if f.funnel_null.is_some() {
+                "Contour-enhanced funnel plot"
+            } else {
+                "Funnel plot"
+            },
+            render_funnel_svg(&funnel),
+        )?;
+    }
+    if let Some(r) = &f.regression {
+        add(
+            spec,
+            &mut out,
+            "bubble",
+            &format!("Meta-regression on {}", r.label),
+            render_bubble_svg(&bubble_plot(f, r)),
+        )?;
+    }
+    Ok(out)
+}
+
+fn funnel_plot(f: &PoolFigures<'_>) -> FunnelPlot {
+    let contours = match f.funnel_null {
+        Some(_) => vec![
+            (
+                crate::stats::dist::qnorm(0.95),
+                "0.05 ≤ p < 0.10".to_string(),
+            ),
+            (
+                crate::stats::dist::qnorm(0.975),
+                "0.01 ≤ p < 0.05".to_string(),
+            ),
+            (crate::stats::dist::qnorm(0.995), "p < 0.01".to_string()),
+        ],
+        None => Vec::new(),
+    };
+    FunnelPlot {
+        title: format!(
+            "{}: {}",
+            if f.funnel_null.is_some() {
+                "Contour-enhanced funnel plot"
+            } else {
+                "Funnel plot"
+            },
+            f.title
+        ),
+        subtitle: Some(match f.funnel_null {
+            Some(n) => format!(
+                "Shading: two-sided significance of each study against the null ({} on the analysis scale).",
+                num(n, 3)
+            ),
+            None => "No null value for this measure, so no significance contours; the lines are the pooled estimate's pseudo 95% CI.".into(),
+        }),
+        x_label: f.analysis_scale.clone(),
+        points: f
+            .studies
+            .iter()
+            .map(|s| FunnelPoint {
+                yi: s.yi,
+                sei: s.vi.sqrt(),
+            })
+            .collect(),
+        center: f.fit.beta[0],
+        null: f.funnel_null.unwrap_or(f.fit.beta[0]),
+        inner_label: if f.funnel_null.is_some() {
+            "p ≥ 0.10".into()
+        } else {
+            "inside the pseudo 95% CI".into()
+        },
+        contours,
+        pseudo_ci_z: crate::stats::dist::qnorm(0.975),
+        xticks: None,
+        width_mm: SINGLE_COLUMN_MM,
+        footnotes: vec![f.funnel_note.clone()],
+    }
+}
+
+fn bubble_plot(f: &PoolFigures<'_>, r: &Regression<'_>) -> BubblePlot {
+    // Ratios stay on their log scale (the bubble plot's axis is linear).
+    let log = f.axis.scale == Scale::Log;
+    let identity = |y: f64| y;
+    let d: &dyn Fn(f64) -> f64 = if log { &identity } else { f.display };
+    let (qm, df, p) = r.fit.qm.unwrap_or((f64::NAN, 0, f64::NAN));
+    BubblePlot {
+        title: format!("Meta-regression on {}: {}", r.label, f.title),
+        subtitle: Some(format!(
+            "Mixed-effects model ({}); bubble area ∝ weight; band: {}% CI of the fitted line.",
+            r.fit.params.method,
+            num(r.fit.params.level * 100.0, 1)
+        )),
+        x_label: super::format::capitalise(&r.label),
+        y_label: if log {
+            f.analysis_scale.clone()
+        } else {
+            f.axis.x_label.clone()
+        },
+        points: r
+            .x
+            .iter()
+            .zip(f.studies)
+            .zip(&r.fit.weights)
+            .map(|((x, s), w)| BubblePoint {
+                x: *x,
+                y: d(s.yi),
+                weight: *w,
+            })
+            .collect(),
+        line: r
+            .line
+            .iter()
+            .map(|(x, p)| {
+                let (a, b) = (d(p.ci_lb), d(p.ci_ub));
+                (*x, d(p.pred), a.min(b), a.max(b))
+            })
+            .collect(),
+        reference: if log { Some(0.0) } else { f.axis.null },
+        domain: if log { None } else { f.axis.domain },
+        width_mm: SINGLE_COLUMN_MM,
+        footnotes: vec![format!(
+            "Test of the moderator: {}({df}{}) = {}, p = {}; residual tau² = {}, k = {}.",
+            if r.fit.df.is_some() { "F" } else { "QM" },
+            r.fit
+                .df
+                .map_or(String::new(), |d| format!(", {}", num(d, 0))),
+            num(qm, 2),
+            num(p, 4),
+            num(r.fit.tau2, 4),
+            r.fit.k
+        )],
+    }
+}
