@@ -138,13 +138,39 @@ pub(super) fn run(
     let table = markdown_table(&header, &md_rows);
     let md = format!("# {heading}\n\nOne row per patient. Times in months. Full provenance is in `cases.csv`.\n\n{table}");
     let studies = columns::study_ids(rows.iter().map(|c| c.study_id.as_str()));
+    let mut files = vec![
+        OutputFile {
+            name: "cases.csv".into(),
+            bytes: csv,
+        },
+        OutputFile {
+            name: "cases.md".into(),
+            bytes: md.into_bytes(),
+        },
+    ];
+    let swimmer = super::swimmer::swimmer(&heading, &rows, &|c| source(c).short_label(&c.study_id));
+    let figure = match &swimmer {
+        Some(p) => {
+            files.extend(super::figure_files(
+                spec,
+                "swimmer",
+                crate::plot::render_swimmer_svg(p),
+            )?);
+            format!(
+                "![{}]({}/swimmer.png)\n\n",
+                crate::export::escape_markdown(&p.title),
+                spec.name
+            )
+        }
+        None => String::new(),
+    };
     let deaths = rows.iter().filter(|c| c.event == Some(true)).count();
     let with_fu = rows
         .iter()
         .filter(|c| c.follow_up.is_some() && c.event.is_some())
         .count();
     let report = format!(
-        "{} patients from {} studies; {deaths} deaths; {with_fu} with both follow-up and vital status (usable for survival analysis). [cases.md]({name}/cases.md) · [cases.csv]({name}/cases.csv)\n\n{table}",
+        "{figure}{} patients from {} studies; {deaths} deaths; {with_fu} with both follow-up and vital status (usable for survival analysis). [cases.md]({name}/cases.md) · [cases.csv]({name}/cases.csv)\n\n{table}",
         rows.len(),
         studies.len(),
         name = spec.name
@@ -153,18 +179,16 @@ pub(super) fn run(
         name: spec.name.clone(),
         kind: spec.kind,
         title: heading,
-        files: vec![
-            OutputFile {
-                name: "cases.csv".into(),
-                bytes: csv,
-            },
-            OutputFile {
-                name: "cases.md".into(),
-                bytes: md.into_bytes(),
-            },
-        ],
+        files,
         summary: format!("{} patients from {} studies", rows.len(), studies.len()),
         report,
         studies,
+        methods: super::Methods::new(
+            format!(
+                "Patients described in case reports and case series are listed as extracted, one row per patient, each with its source location and quotation; follow-up times are converted to months. The swimmer plot draws each patient with a follow-up time as a bar to the last follow-up, ending in the status reported. Nothing is estimated. {}",
+                super::methods::software("")
+            ),
+            &[],
+        ),
     })
 }

@@ -256,6 +256,13 @@ pub(super) fn run(
         summary: format!("{} figures from {} studies", rows.len(), studies.len()),
         report,
         studies,
+        methods: super::Methods::new(
+            format!(
+                "Reported estimates are drawn side by side with the interval each source gives (confidence interval, interquartile range or range, each drawn differently; an unreached bound as an arrow). Nothing is pooled or converted. {}",
+                super::methods::software("")
+            ),
+            &[],
+        ),
     })
 }
 

@@ -177,16 +177,13 @@ pub(super) fn run(
                 .collect();
             (
                 format!(
-                    "{}\nn = {n}, events = {events}; likelihood-ratio χ² = {} on {} df (p = {}); concordance {}. Proportional hazards (scaled Schoenfeld residuals, cox.zph): {}.\n\nMethods: Cox proportional hazards ({} ties){}; HR relative to the first level in sorted order (survlit {}, validated against R survival 3.5).\n\n",
+                    "{}\nn = {n}, events = {events}; likelihood-ratio χ² = {} on {} df (p = {}); concordance {}. Proportional hazards (scaled Schoenfeld residuals, cox.zph): {}.\n\n",
                     markdown_table(&["Term", "HR (95% CI)", "p"], &rows_md),
                     num(c.fit.lr_chisq, 2),
                     c.fit.p(),
                     num(c.lr_pval, 4),
                     num(c.fit.concordance, 3),
                     ph.join("; "),
-                    ties,
-                    if stratify { ", stratified by study" } else { "" },
-                    env!("CARGO_PKG_VERSION")
                 ),
                 format!("n = {n}, {events} events; {} term(s)", c.terms.len()),
             )
@@ -212,6 +209,19 @@ pub(super) fn run(
             format!("[cox.csv]({}/cox.csv)\n", spec.name)
         }
     );
+    let methods = super::Methods::new(
+        format!(
+            "Patient rows were compared with a Cox proportional-hazards model ({ties} method for tied times){}; hazard ratios are relative to the first level in sorted order, with Wald 95% CIs and the likelihood-ratio test; proportional hazards were checked with the scaled Schoenfeld residuals (cox.zph, identity time transform). {}",
+            if stratify { ", stratified by study so that each study keeps its own baseline hazard" } else { "" },
+            super::methods::software("R survival 3.5 (coxph, cox.zph)")
+        ),
+        &[
+            super::Ref::Cox1972,
+            super::Ref::Efron1977,
+            super::Ref::GrambschTherneau1994,
+            super::Ref::TherneauSurvival,
+        ],
+    );
     Ok(AnalysisOutput {
         name: spec.name.clone(),
         kind: spec.kind,
@@ -219,6 +229,7 @@ pub(super) fn run(
         files,
         summary,
         report,
+        methods,
         studies: columns::study_ids(
             rows.iter()
                 .map(|c| c.study_id.as_str())

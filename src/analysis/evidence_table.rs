@@ -123,6 +123,13 @@ pub(super) fn run(
         summary: format!("{} figures from {} studies", rows.len(), studies.len()),
         report,
         studies,
+        methods: super::Methods::new(
+            format!(
+                "Reported figures are tabulated as extracted, in canonical units (months, proportions shown in percent), with their citation, DOI/PMID, location in the source and the quoted sentence. Nothing is estimated. {}",
+                super::methods::software("")
+            ),
+            &[],
+        ),
     })
 }
 

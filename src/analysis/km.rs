@@ -38,6 +38,8 @@ struct Options {
     /// Where patients come from: "cases" (default) and/or "reconstructed"
     /// (every selected digitised arm, rebuilt as the `reconstruct` kind does).
     sources: Option<Vec<String>>,
+    /// Censored and events rows under the numbers at risk (KMunicate; default true).
+    kmunicate: Option<bool>,
 }
 
 pub(super) fn run(
@@ -115,6 +117,13 @@ pub(super) fn run(
             summary: format!("not estimated (n = {})", patients.time.len()),
             report,
             studies: columns::study_ids(rows.iter().map(|c| c.study_id.as_str())),
+            methods: super::Methods::new(
+                format!(
+                    "Kaplan–Meier estimation needs at least {min_n} patients with a follow-up time and a known vital status; none was estimated. {}",
+                    super::methods::software("")
+                ),
+                &[],
+            ),
         });
     }
     let curves =
@@ -168,11 +177,13 @@ pub(super) fn run(
     let plot = KmPlot {
         title: heading.clone(),
         subtitle: Some(format!(
-            "Kaplan–Meier estimate with 95% CI ({conf}); ticks mark censored patients"
+            "Kaplan–Meier estimate with 95% CI ({conf}); ticks mark censored patients; dashed: median where reached"
         )),
         x_label: "Months from the time origin each report uses".into(),
         curves: curves.iter().map(|c| plot_curve(c, &ticks)).collect(),
         ticks,
+        kmunicate: o.kmunicate.unwrap_or(true),
+        width_mm: crate::plot::DOUBLE_COLUMN_MM,
         footnote: Some(format!(
             "n = {}; see patients.csv for who entered and from which origin.",
             patients.time.len()
@@ -225,14 +236,10 @@ pub(super) fn run(
         .collect();
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let report = format!(
-        "![{alt}]({name}/km.png)\n\n{}\n{}\n\n{comparison}{}\n\n{}{}[patients.csv]({name}/patients.csv) · [km.csv]({name}/km.csv) · [SVG]({name}/km.svg)\n",
+        "![{alt}]({name}/km.png)\n\n{}\n{}\n\n{comparison}{}\n\n{}[patients.csv]({name}/patients.csv) · [km.csv]({name}/km.csv) · [SVG]({name}/km.svg)\n",
         markdown_table(&header_refs, &md_rows),
         "S(t) in percent.",
         caveats.iter().map(|c| escape_markdown(c)).collect::<Vec<_>>().join(" "),
-        format!(
-            "Methods: Kaplan–Meier estimate with Greenwood variance and {conf} CIs; median by R's rule (survfit), \"not reached\" when the curve stays above 0.5 (survlit {}, validated against R survival 3.5).\n\n",
-            env!("CARGO_PKG_VERSION")
-        ),
         if exclusions.is_empty() { String::new() } else { format!("Left out:\n\n{exclusions}\n") },
         alt = escape_markdown(&heading),
         name = spec.name
@@ -249,6 +256,20 @@ pub(super) fn run(
         })
         .collect::<Vec<_>>()
         .join("; ");
+    let methods = super::Methods::new(
+        format!(
+            "Survival of the patient rows was estimated by the Kaplan–Meier method with Greenwood's variance and {conf}-transformed pointwise 95% CIs; the median and its CI follow R's survfit (Brookmeyer–Crowley inversion; \"not reached\" when the curve or bound stays above 0.5). The figure marks censoring times, draws the median where it is reached, and tabulates the numbers at risk, censored and with events under the time axis (KMunicate style).{} {}",
+            if comparison.is_empty() { "" } else { " Groups were compared with the log-rank test." },
+            super::methods::software("R survival 3.5 (survfit, survdiff)")
+        ),
+        &[
+            super::Ref::KaplanMeier1958,
+            super::Ref::Greenwood1926,
+            super::Ref::BrookmeyerCrowley1982,
+            super::Ref::Morris2019,
+            super::Ref::TherneauSurvival,
+        ],
+    );
     Ok(AnalysisOutput {
         name: spec.name.clone(),
         kind: spec.kind,
@@ -257,6 +278,7 @@ pub(super) fn run(
         summary,
         report,
         studies: columns::study_ids(rows.iter().map(|c| c.study_id.as_str())),
+        methods,
     })
 }
 
@@ -289,12 +311,24 @@ pub(super) fn plot_curve(c: &CurveSummary, ticks: &[f64]) -> KmCurve {
             band.push((last.time, last.ci_lb, last.ci_ub));
         }
     }
+    // Cumulative counts by each tick (the KMunicate rows).
+    let by = |t: f64, f: fn(&crate::stats::survival::km::KmStep) -> usize| {
+        c.fit
+            .steps
+            .iter()
+            .filter(|s| s.time <= t)
+            .map(f)
+            .sum::<usize>()
+    };
     KmCurve {
         label: format!("{} (n = {})", c.label, c.fit.n),
         steps,
         band: Some(band),
         censored,
         at_risk: ticks.iter().map(|t| c.fit.surv_at(*t).n_risk).collect(),
+        censored_by: ticks.iter().map(|t| by(*t, |s| s.n_censor)).collect(),
+        events_by: ticks.iter().map(|t| by(*t, |s| s.n_event)).collect(),
+        median: c.median.estimate,
         points: Vec::new(),
     }
 }

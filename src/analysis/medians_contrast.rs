@@ -146,6 +146,10 @@ pub(super) fn run<'a>(
         pairs.len()
     );
     let mut footnote = None;
+    let mut methods_text = format!(
+        "Each arm's median survival SE would come from its reported CI (Wald interval) or its events; fewer than two studies had both arms, so nothing was pooled. {}",
+        super::methods::software("")
+    );
     let mut pooled_row = None;
     if used.len() >= 2 {
         let y: Vec<f64> = used
@@ -220,7 +224,7 @@ pub(super) fn run<'a>(
             num(u, 3)
         );
         result = format!(
-            "**Pooled** {} vs {} (k = {}): {} ({}–{}), {unit}; {}.\n\nMethods: each arm's median SE came from its CI assuming a Wald interval (McGrath et al. 2025) or, without a CI, from its events under an exponential model (flagged); the {} per study was pooled with inverse-variance weights. survlit {}.\n",
+            "**Pooled** {} vs {} (k = {}): {} ({}–{}), {unit}; {}.\n",
             escape_markdown(c.groups[0]),
             escape_markdown(c.groups[1]),
             fit.k,
@@ -228,8 +232,12 @@ pub(super) fn run<'a>(
             num(l, 3),
             num(u, 3),
             escape_markdown(&het),
+        );
+        methods_text = format!(
+            "Each arm's median survival SE came from its reported CI assuming a Wald interval (McGrath et al. 2025) or, without a CI, from its number of events under an exponential model (flagged); the {} per study was pooled with inverse-variance weights in {}. {}",
             if c.contrast == Contrast::Ratio { "log ratio of medians (delta method)" } else { "difference of medians" },
-            env!("CARGO_PKG_VERSION")
+            super::methods::model_words(&fit),
+            super::methods::software("metamedian's metamedian_survival and metafor 3.8")
         );
         footnote = Some(het);
         pooled_row = Some((e, l, u));
@@ -436,5 +444,16 @@ pub(super) fn run<'a>(
         summary,
         report,
         studies: columns::study_ids(pairs.iter().map(|p| p.study_id)),
+        methods: super::Methods::new(
+            methods_text,
+            &[
+                super::Ref::McGrath2025,
+                super::Ref::BrookmeyerCrowley1982,
+                super::Ref::Viechtbauer2005,
+                super::Ref::KnappHartung2003,
+                super::Ref::HigginsThompson2002,
+                super::Ref::Viechtbauer2010,
+            ],
+        ),
     })
 }

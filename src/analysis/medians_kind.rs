@@ -479,14 +479,13 @@ pub(super) fn run(
         .collect();
     let result = match (&pooled, &not_pooled) {
         (Some((e, l, u, het)), _) => format!(
-            "**Pooled** ({}, k = {}): {} {unit} ({}–{}); {}.\n\nMethods: {}\n",
+            "**Pooled** ({}, k = {}): {} {unit} ({}–{}); {}.\n",
             method_name(method),
             used.len(),
             num(*e, 1),
             num(*l, 1),
             num(*u, 1),
             escape_markdown(het),
-            escape_markdown(&methods_text(method, conversion.text()))
         ),
         (None, Some(why)) => format!("**{}**\n", escape_markdown(why)),
         (None, None) => String::new(),
@@ -527,6 +526,7 @@ pub(super) fn run(
         summary,
         report,
         studies: columns::study_ids(rows.iter().map(|r| r.figure.study_id.as_str())),
+        methods: methods(method, conversion.text(), pooled.is_some()),
     })
 }
 
@@ -539,21 +539,59 @@ pub(super) fn method_name(m: Method) -> &'static str {
     }
 }
 
+/// The methods paragraph: each figure's route, then what was pooled and how.
+fn methods(m: Method, conversion_text: &str, pooled: bool) -> super::Methods {
+    use super::Ref;
+    let routes = if m == Method::Mean {
+        "Means were taken as reported; medians with a spread were converted as below."
+    } else {
+        "Each reported median was assigned the route its numbers allow: with a CI, an SE from the CI assuming a Wald interval; with events only, an SE under an exponential model (flagged); with n only, median-of-medians methods only; not reached, never a number. Figures from reports that pool the same published cases (a shared cohort tag) were not pooled together."
+    };
+    let text = if pooled {
+        format!(
+            "{routes} {} {}",
+            super::format::capitalise(&methods_text(m, conversion_text)),
+            super::methods::software("metafor 3.8, metamedian and estmeansd")
+        )
+    } else {
+        format!(
+            "{routes} Fewer than two independent, comparable figures remained, so nothing was pooled. {}",
+            super::methods::software("")
+        )
+    };
+    let mut refs = vec![Ref::McGrath2025, Ref::BrookmeyerCrowley1982];
+    match m {
+        Method::Mm | Method::Wmm => refs.push(Ref::McGrath2019),
+        Method::Mean => {
+            for (name, r) in [
+                ("Luo", Ref::Luo2018),
+                ("Shi", Ref::Shi2020),
+                ("Wan", Ref::Wan2014),
+                ("Hozo", Ref::Hozo2005),
+                ("McGrath", Ref::McGrath2020),
+            ] {
+                if conversion_text.contains(name) {
+                    refs.push(r);
+                }
+            }
+            refs.push(Ref::Shi2023);
+            refs.push(Ref::Viechtbauer2005);
+        }
+        Method::Wald => refs.push(Ref::Viechtbauer2005),
+    }
+    super::Methods::new(text, &refs)
+}
+
 fn methods_text(m: Method, conversion_text: &str) -> String {
     match m {
-        Method::Wald => format!(
-            "median survival times were pooled on the median scale with inverse-variance weights; each SE came from the reported CI assuming a Wald interval (McGrath et al. 2025) or, without a CI, from the number of events under an exponential model (flagged). survlit {}.",
-            env!("CARGO_PKG_VERSION")
-        ),
+        Method::Wald => "median survival times were pooled on the median scale with inverse-variance weights; each SE came from the reported CI assuming a Wald interval (McGrath et al. 2025) or, without a CI, from the number of events under an exponential model (flagged).".to_string(),
         Method::Mean => format!(
-            "means were pooled with inverse-variance weights (SE = SD/√n); medians reported with a range and/or IQR were converted to a mean and SD first ({}), after the skewness test of Shi et al. 2023; converted values are flagged. survlit {}.",
+            "means were pooled with inverse-variance weights (SE = SD/√n); medians reported with a range and/or IQR were converted to a mean and SD first ({}), after the skewness test of Shi et al. 2023; converted values are flagged.",
             conversion_text,
-            env!("CARGO_PKG_VERSION")
         ),
         Method::Mm | Method::Wmm => format!(
-            "the {} of the reported medians, with a 95% CI from inverting the sign test (McGrath et al. 2019). survlit {}.",
+            "the {} of the reported medians, with a 95% CI from inverting the sign test (McGrath et al. 2019).",
             if m == Method::Wmm { "median, weighted by sample size," } else { "median" },
-            env!("CARGO_PKG_VERSION")
         ),
     }
 }

@@ -25,6 +25,7 @@ mod medians_contrast;
 mod medians_kind;
 mod medians_routes;
 mod medians_tables;
+pub mod methods;
 pub mod patients;
 mod pool;
 mod pool_design;
@@ -35,8 +36,11 @@ pub mod pooling;
 mod reconstruct_kind;
 pub mod reconstruction;
 pub mod survival_fits;
+mod swimmer;
 
 use crate::domain::Evidence;
+pub use methods::{Methods, Ref};
+
 use crate::export::ExportError;
 use crate::plot::PlotError;
 use crate::project::{AnalysisKind, AnalysisSpec, ProjectError};
@@ -67,6 +71,8 @@ pub struct AnalysisOutput {
     pub report: String,
     /// Study ids the analysis used (for the report's sources list).
     pub studies: Vec<String>,
+    /// The methods paragraph, its references and the analysis' warnings.
+    pub methods: Methods,
 }
 
 /// An analysis could not run.

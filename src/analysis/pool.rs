@@ -182,6 +182,14 @@ pub(super) fn run(
             summary: format!("not pooled (k = {})", entered.len()),
             report,
             studies,
+            methods: super::Methods::new(
+                format!(
+                    "Figures were to be converted to the {measure} scale and pooled by inverse variance; fewer than two had the numbers needed, so nothing was pooled. {}",
+                    super::methods::software("")
+                ),
+                &[],
+            )
+            .warn(warnings.iter().cloned()),
         });
     };
 
@@ -389,23 +397,36 @@ pub(super) fn run(
         },
     );
 
-    let methods = format!(
-        "Methods: {} figures were converted to the {measure} scale (per-study derivations in effects.csv) and pooled with a {} using {} inference at the {}% level{}; heterogeneity by Q, I² and the Q-profile CI for tau² (survlit {}, validated against metafor 3.8).",
-        entered.len(),
-        model.to_lowercase(),
-        if test == TestKind::Knha { "Knapp–Hartung t" } else { "normal (z)" },
-        num(level * 100.0, 1),
-        if pi.is_some() { ", with a prediction interval" } else { "" },
-        env!("CARGO_PKG_VERSION")
-    );
+    let methods = pool_methods(
+        measure,
+        &entered,
+        &fit,
+        &PoolExtras {
+            excluded: excluded.len(),
+            exclude_derived: o.exclude_derived,
+            subgroup: o.subgroup.as_deref(),
+            subgroup_common: fitted.subgroups.as_ref().is_some_and(|s| s.common_tau2),
+            cumulative: fitted.cumulative.as_ref().map(|c| c.2.as_str()),
+            leave_one_out: files.iter().any(|f| f.name == "leave_one_out.csv"),
+            moderator: o.moderator.as_deref().map(|m| match m {
+                "n" => "sample size (n)",
+                "year" => "year of publication",
+                _ => "time point",
+            }),
+            bias_tests: fit.k
+                >= o.small_study_min_k
+                    .unwrap_or(pool_sensitivity::SMALL_STUDY_MIN_K),
+            contours: null.is_some(),
+        },
+    )
+    .warn(warnings.iter().cloned());
     let report = format!(
-        "{figures_md}**Pooled**: {} [{}, {}] {unit} (k = {}); {}\n\n{}\n\n{design_md}{sensitivity_md}{}{}[pooled.csv]({name}/pooled.csv) · [effects.csv]({name}/effects.csv) · [SVG]({name}/forest.svg){loo_link}\n",
+        "{figures_md}**Pooled**: {} [{}, {}] {unit} (k = {}); {}\n\n{design_md}{sensitivity_md}{}{}[pooled.csv]({name}/pooled.csv) · [effects.csv]({name}/effects.csv) · [SVG]({name}/forest.svg){loo_link}\n",
         fmt(est),
         fmt(lo),
         fmt(hi),
         fit.k,
         escape_markdown(&het),
-        escape_markdown(&methods),
         if exclusions.is_empty() { String::new() } else { format!("Excluded:\n\n{exclusions}\n") },
         if notes.is_empty() { String::new() } else { format!("Notes:\n\n{notes}\n") },
         name = spec.name,
@@ -429,6 +450,7 @@ pub(super) fn run(
         ),
         report,
         studies,
+        methods,
     })
 }
 
@@ -475,4 +497,116 @@ fn fmt_p(p: f64) -> String {
     } else {
         format!("= {p:.4}")
     }
+}
+
+/// What the pool kind did beyond the overall model.
+struct PoolExtras<'a> {
+    excluded: usize,
+    exclude_derived: bool,
+    subgroup: Option<&'a str>,
+    subgroup_common: bool,
+    cumulative: Option<&'a str>,
+    leave_one_out: bool,
+    moderator: Option<&'a str>,
+    bias_tests: bool,
+    contours: bool,
+}
+
+/// The methods paragraph of a pooled analysis.
+fn pool_methods(
+    measure: Measure,
+    entered: &[Entered<'_>],
+    fit: &crate::stats::pool::RmaFit,
+    x: &PoolExtras<'_>,
+) -> super::Methods {
+    use super::Ref;
+    let derived = entered.iter().filter(|e| e.effect.derived).count();
+    let mut refs = super::methods::model_refs(fit);
+    let mut s = String::new();
+    s.push_str(&match measure {
+        Measure::HR => {
+            refs.extend([Ref::Parmar1998, Ref::Tierney2007]);
+            "Hazard ratios were analysed on the log scale, with SEs from the reported CI (the printed rounding checked) or, without a CI, from an exact two-sided p-value (Parmar 1998; Tierney 2007).".to_string()
+        }
+        Measure::Proportion(s) => {
+            if matches!(s, crate::stats::effect::proportion::Scale::PFT) {
+                refs.push(Ref::MillerFreemanTukey1978);
+            }
+            format!("Proportions were analysed on the {measure} scale ({}), with SEs from the reported CI or, without one, from counts (events = proportion × n; for a Kaplan–Meier or actuarial proportion this ignores censoring and is flagged).", super::pool_design::analysis_scale_label(measure).to_lowercase())
+        }
+        Measure::MED => {
+            refs.push(Ref::McGrath2025);
+            "Median survival times were pooled on the median scale with SEs from their reported CIs assuming a Wald interval (McGrath 2025).".to_string()
+        }
+        _ => format!("Effects were analysed on the {measure} scale."),
+    });
+    s.push_str(&format!(
+        " {} of {} figures entered{}{}; per-study derivations are in effects.csv.",
+        entered.len(),
+        entered.len() + x.excluded,
+        if x.excluded > 0 {
+            " (the others are listed with the reason)"
+        } else {
+            ""
+        },
+        match (x.exclude_derived, derived) {
+            (true, _) => ", leaving out every effect whose SE was approximated",
+            (false, 0) => "",
+            (false, _) => ", including effects whose SE was approximated (flagged)",
+        }
+    ));
+    s.push_str(&format!(
+        " They were pooled with {}; heterogeneity is described by Cochran's Q, I² and tau² with its Q-profile CI",
+        super::methods::model_words(fit)
+    ));
+    refs.push(Ref::Viechtbauer2007);
+    if fit.pi.is_some() {
+        s.push_str(", and a prediction interval is shown");
+        refs.push(Ref::HigginsThompsonSpiegelhalter2009);
+    }
+    s.push('.');
+    if let Some(g) = x.subgroup {
+        s.push_str(&format!(
+            " Subgroups by {g} were pooled {}, and compared by the test for subgroup differences ({}).",
+            if x.subgroup_common { "with one tau² shared by all (a mixed-effects model on the subgroup factor)" } else { "each with its own tau²" },
+            if x.subgroup_common { "the omnibus test of the subgroup factor" } else { "Q-between: an equal-effects meta-analysis of the subgroup estimates" }
+        ));
+        refs.push(Ref::Borenstein2009);
+    }
+    if x.leave_one_out {
+        s.push_str(
+            " Sensitivity: the model was refitted without each study in turn (leave-one-out).",
+        );
+    }
+    if let Some(order) = x.cumulative {
+        s.push_str(&format!(
+            " A cumulative meta-analysis added the studies one at a time, {order}."
+        ));
+        refs.push(Ref::Lau1992);
+    }
+    if let Some(m) = x.moderator {
+        s.push_str(&format!(" An exploratory meta-regression on {m} used the same estimator (bubble plot with the fitted line and its CI)."));
+        refs.push(Ref::ThompsonHiggins2002);
+    }
+    s.push_str(if x.contours {
+        " The funnel plot is contour-enhanced: shading marks where a study would be significant at p < 0.10, 0.05 and 0.01."
+    } else {
+        " The funnel plot shows each study against its SE with the pooled estimate's pseudo 95% CI (no null value for this measure, so no significance contours)."
+    });
+    if x.contours {
+        refs.push(Ref::Peters2008);
+    }
+    if x.bias_tests {
+        s.push_str(" Small-study effects were tested with Egger's regression, Begg's rank correlation and trim-and-fill.");
+        refs.extend([Ref::Egger1997, Ref::BeggMazumdar1994, Ref::DuvalTweedie2000]);
+    } else {
+        s.push_str(" Funnel-asymmetry tests were not run (fewer than 10 studies).");
+        refs.push(Ref::Sterne2011);
+    }
+    s.push(' ');
+    s.push_str(&super::methods::software(
+        "metafor 3.8 (rma.uni, confint, leave1out, cumul, predict, regtest, ranktest, trimfill)",
+    ));
+    refs.push(Ref::Viechtbauer2010);
+    super::Methods::new(s, &refs)
 }

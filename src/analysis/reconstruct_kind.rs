@@ -227,6 +227,8 @@ pub(super) fn run(
             x_label: "Months".into(),
             curves: vec![curve],
             ticks,
+            kmunicate: false,
+            width_mm: crate::plot::SINGLE_COLUMN_MM,
             footnote: Some(format!(
                 "max |ΔS| = {}, RMS = {}",
                 num(r.qa.max_abs_diff, 3),
@@ -280,10 +282,13 @@ pub(super) fn run(
         )
         .collect();
     let report = format!(
-        "{}\n{figures}\nMethods: patient rows reconstructed from the digitised curves and printed numbers at risk by the algorithm of Guyot et al. (2012); events at the digitised times, censorings at the midpoints between them. QA: verdict \"pass\" when the reconstruction's KM is within {max_diff} of every digitised point, the numbers at risk within 10%, the median within {}% of the reported one and every reported landmark survival of that study and arm within {max_diff}.\n\n{}[ipd.csv]({}/ipd.csv)\n",
+        "{}\n{figures}\n{}[ipd.csv]({}/ipd.csv)\n",
         markdown_table(&header, &qa_rows),
-        num(100.0 * median_tol, 0),
-        if notes.is_empty() { String::new() } else { format!("Notes:\n\n{notes}\n") },
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!("Notes:\n\n{notes}\n")
+        },
         spec.name
     );
     let passed = verdicts.iter().filter(|v| *v == "pass").count();
@@ -295,6 +300,14 @@ pub(super) fn run(
         summary: format!("{} arm(s) reconstructed, {passed} pass QA", arms.len()),
         report,
         studies: columns::study_ids(arms.iter().map(|a| a.study_id.as_str())),
+        methods: super::Methods::new(
+            format!(
+                "Patient rows were reconstructed from the digitised curves and the printed numbers at risk by the algorithm of Guyot et al. (2012), with events at the digitised times and censorings at the midpoints between them. QA: an arm passes when the Kaplan–Meier curve of its reconstruction is within {max_diff} of every digitised point, its numbers at risk within 10%, its median within {}% of the reported one and every reported landmark survival of that study and arm within {max_diff}; the overlay figures show the digitised points over the reconstructed curve. {}",
+                num(100.0 * median_tol, 0),
+                super::methods::software("simulated patient data with known curves (tests/reconstruction_accuracy.rs)")
+            ),
+            &[super::Ref::Guyot2012, super::Ref::KaplanMeier1958],
+        ),
     })
 }
 

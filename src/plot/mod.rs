@@ -13,6 +13,7 @@ mod forest;
 mod frame;
 mod funnel;
 mod km;
+mod swimmer;
 mod text;
 mod theme;
 
@@ -26,6 +27,7 @@ pub use forest::{
 };
 pub use funnel::{render_funnel_svg, FunnelPlot, FunnelPoint};
 pub use km::{render_km_svg, time_ticks, KmCurve, KmPlot};
+pub use swimmer::{render_swimmer_svg, LaneEnd, SwimLane, SwimmerPlot};
 pub use text::{mm_to_px, text_width};
 pub use theme::Theme;
 

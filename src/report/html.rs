@@ -39,6 +39,23 @@ pub fn index_html(title: &str, markdown: &str, files: &BTreeMap<String, Vec<u8>>
             other => events.push(other),
         }
     }
+    // Headings get the ids GitHub would give them, so in-page links
+    // (Data quality → analysis) work in the HTML too.
+    for i in 0..events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let text: String = events[i + 1..]
+                .iter()
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                .filter_map(|e| match e {
+                    Event::Text(t) | Event::Code(t) => Some(t.to_string()),
+                    _ => None,
+                })
+                .collect();
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(super::anchor(&text)));
+            }
+        }
+    }
     let mut body = String::new();
     html::push_html(&mut body, events.into_iter());
     format!(

@@ -9,7 +9,7 @@ pub use html::{escape_html, index_html};
 
 use std::collections::BTreeSet;
 
-use crate::analysis::AnalysisOutput;
+use crate::analysis::{AnalysisOutput, Ref};
 use crate::domain::Evidence;
 use crate::export::escape_markdown;
 use crate::project::Project;
@@ -46,6 +46,8 @@ pub fn index_markdown(
         ));
     }
     md.push('\n');
+    // References are numbered in order of first use.
+    let mut cited: Vec<Ref> = Vec::new();
     for o in outputs {
         md.push_str(&format!(
             "## {}\n\n{}\n",
@@ -55,8 +57,32 @@ pub fn index_markdown(
         if !o.report.ends_with('\n') {
             md.push('\n');
         }
+        let numbers: Vec<String> = o
+            .methods
+            .refs
+            .iter()
+            .map(|r| {
+                let i = cited.iter().position(|c| c == r).unwrap_or_else(|| {
+                    cited.push(*r);
+                    cited.len() - 1
+                });
+                (i + 1).to_string()
+            })
+            .collect();
+        if !o.methods.text.is_empty() {
+            md.push_str(&format!(
+                "**Methods.** {}{}\n\n",
+                escape_markdown(&o.methods.text),
+                if numbers.is_empty() {
+                    String::new()
+                } else {
+                    format!(" \\[{}\\]", numbers.join(", "))
+                }
+            ));
+        }
     }
-    md.push_str(&data_quality(diagnostics));
+    md.push_str(&data_quality(diagnostics, outputs));
+    md.push_str(&references(&cited));
     let used: BTreeSet<&str> = outputs
         .iter()
         .flat_map(|o| o.studies.iter().map(String::as_str))
@@ -65,12 +91,44 @@ pub fn index_markdown(
     md
 }
 
-fn data_quality(diagnostics: &[Diagnostic]) -> String {
+/// The methods references, numbered as cited.
+fn references(cited: &[Ref]) -> String {
+    if cited.is_empty() {
+        return String::new();
+    }
+    let mut md = String::from("## Methods references\n\n");
+    for (i, r) in cited.iter().enumerate() {
+        md.push_str(&format!("{}. {}\n", i + 1, escape_markdown(r.citation())));
+    }
+    md.push('\n');
+    md
+}
+
+fn data_quality(diagnostics: &[Diagnostic], outputs: &[AnalysisOutput]) -> String {
     let warnings: Vec<&Diagnostic> = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .collect();
     let mut md = String::from("## Data quality\n\n");
+    let analysis: Vec<(&AnalysisOutput, &String)> = outputs
+        .iter()
+        .flat_map(|o| o.methods.warnings.iter().map(move |w| (o, w)))
+        .collect();
+    if !analysis.is_empty() {
+        md.push_str(&format!(
+            "The analyses raised {} warning(s):\n\n",
+            analysis.len()
+        ));
+        for (o, w) in analysis {
+            md.push_str(&format!(
+                "- [{}](#{}): {}\n",
+                o.name,
+                anchor(&o.title),
+                escape_markdown(w)
+            ));
+        }
+        md.push('\n');
+    }
     if warnings.is_empty() {
         md.push_str("Validation found no problems.\n\n");
         return md;
@@ -121,4 +179,21 @@ fn sources(evidence: &Evidence, used: &BTreeSet<&str>) -> String {
         md.push('\n');
     }
     md
+}
+
+/// The anchor a Markdown renderer (GitHub, pulldown-cmark with heading ids)
+/// gives a heading: lower case, spaces to hyphens, punctuation dropped.
+pub(crate) fn anchor(title: &str) -> String {
+    title
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() {
+                Some(c.to_ascii_lowercase())
+            } else if c == ' ' || c == '-' {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
 }
