@@ -413,6 +413,8 @@ pub fn pooled_forest(
         x_label: axis.x_label.clone(),
         favours: look.favours.clone(),
         footnotes,
+        zero_based: false,
+        legend: None,
     }
 }
 
@@ -425,19 +427,37 @@ pub enum Variant {
     LeaveOneOut,
 }
 
+/// The refits a variant shows, and how to display them.
+#[derive(Clone, Copy)]
+pub struct Refits<'a> {
+    /// Cumulative or leave-one-out.
+    pub variant: Variant,
+    /// The refits.
+    pub refits: &'a [Refit],
+    /// `names[i]` labels `refits[i]`.
+    pub names: &'a [String],
+    /// The model on all studies.
+    pub full: &'a RmaFit,
+    /// Analysis scale → display scale.
+    pub display: &'a dyn Fn(f64) -> f64,
+}
+
 /// The cumulative or leave-one-out forest plot: one row per refit, with
 /// the full model's diamond at the foot. `names[i]` labels `refits[i]`.
 pub fn refit_forest(
     title: &str,
     subtitle: Option<String>,
-    variant: Variant,
-    refits: &[Refit],
-    names: &[String],
-    full: &RmaFit,
-    display: &dyn Fn(f64) -> f64,
+    r: &Refits<'_>,
     axis: &ForestAxis,
     look: &ForestLook,
 ) -> ForestPlot {
+    let Refits {
+        variant,
+        refits,
+        names,
+        full,
+        display,
+    } = *r;
     let level = full.params.level;
     let est_header = format!("{} [{}% CI]", axis.name, num(level * 100.0, 1));
     let c = |h: &str, a| ForestColumn {
@@ -534,5 +554,7 @@ pub fn refit_forest(
                 "Wald CIs"
             }
         )],
+        zero_based: false,
+        legend: None,
     }
 }

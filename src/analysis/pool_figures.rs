@@ -14,7 +14,7 @@ use crate::stats::pool::subgroups::Subgroups;
 use crate::stats::pool::RmaFit;
 
 use super::forest::{
-    pooled_forest, refit_forest, ForestAxis, ForestFit, ForestLook, ForestStudy, Variant,
+    pooled_forest, refit_forest, ForestAxis, ForestFit, ForestLook, ForestStudy, Refits, Variant,
 };
 use super::format::num;
 use super::{figure_files, AnalysisError, OutputFile};
@@ -122,11 +122,13 @@ pub(super) fn write(spec: &AnalysisSpec, f: &PoolFigures<'_>) -> Result<Written,
         let p = refit_forest(
             &format!("Cumulative meta-analysis: {}", f.title),
             Some(format!("Studies added one at a time, {order}.")),
-            Variant::Cumulative,
-            refits,
-            names,
-            f.fit,
-            f.display,
+            &Refits {
+                variant: Variant::Cumulative,
+                refits,
+                names,
+                full: f.fit,
+                display: f.display,
+            },
             &f.axis,
             &f.look,
         );
@@ -144,11 +146,13 @@ pub(super) fn write(spec: &AnalysisSpec, f: &PoolFigures<'_>) -> Result<Written,
         let p = refit_forest(
             &format!("Leave-one-out: {}", f.title),
             Some("The model refitted without each study in turn.".into()),
-            Variant::LeaveOneOut,
-            refits,
-            &names,
-            f.fit,
-            f.display,
+            &Refits {
+                variant: Variant::LeaveOneOut,
+                refits,
+                names: &names,
+                full: f.fit,
+                display: f.display,
+            },
             &f.axis,
             &f.look,
         );

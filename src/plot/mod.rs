@@ -9,7 +9,7 @@
 mod bubble;
 pub mod check;
 mod compare;
-mod forest;
+pub(crate) mod forest;
 mod frame;
 mod funnel;
 mod km;

@@ -78,8 +78,7 @@ pub(crate) fn wrap(text: &str, size: f64, bold: bool, max_w: f64) -> Vec<String>
                 .char_indices()
                 .filter(|(_, c)| *c == '-')
                 .map(|(i, _)| i + 1)
-                .filter(|&i| i < word.len() && text_w(&word[..i], size, bold) <= max_w)
-                .last();
+                .rfind(|&i| i < word.len() && text_w(&word[..i], size, bold) <= max_w);
             match cut {
                 Some(i) => {
                     lines.push(word[..i].to_string());

@@ -1,13 +1,13 @@
 //! The comparison plot: reported estimates (medians, means, proportions or
 //! ratios) across studies, one row each, with their CI, IQR or range, grouped
-//! under headings. Columns: label · n · axis · estimate text.
+//! under headings. Columns: label · n · axis · estimate text. It is drawn by
+//! the forest plot's layout ([`super::render_forest_svg`]), so it has the
+//! same journal width, type sizes, wrapping and overlap guarantees.
 
-mod draw;
-mod layout;
-
-use super::{register_fonts, render_svg, PlotError, Theme};
-use draw::draw;
-use layout::Layout;
+use super::{
+    render_forest_svg, Align, ForestColumn, ForestMark, ForestPlot, ForestRow, PlotError, Preset,
+    RowKind,
+};
 
 /// Axis scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,12 +97,100 @@ pub struct ComparePlot {
 
 /// Renders the plot as SVG text.
 pub fn render_compare_svg(p: &ComparePlot) -> Result<String, PlotError> {
-    register_fonts();
-    let t = Theme { scale: 1.0 };
-    let l = Layout::new(p, &t);
-    render_svg((l.width, l.height), |root| {
-        draw(root, p, &t, &l).map_err(|e| e.to_string())
-    })
+    render_forest_svg(&to_forest(p))
+}
+
+/// The comparison as forest-plot rows: headings, one row per figure
+/// (circle and its interval), pooled rows as diamonds with their
+/// prediction interval on a row of its own.
+fn to_forest(p: &ComparePlot) -> ForestPlot {
+    let column = |header: &str, align| ForestColumn {
+        header: header.into(),
+        align,
+    };
+    let mut rows = Vec::new();
+    for g in &p.groups {
+        if let Some(h) = &g.heading {
+            rows.push(ForestRow {
+                kind: RowKind::Heading,
+                cells: vec![h.clone()],
+                mark: ForestMark::None,
+                bold: true,
+            });
+        }
+        for r in &g.rows {
+            let label = if r.detail.is_empty() {
+                r.label.clone()
+            } else {
+                format!("{} · {}", r.label, r.detail)
+            };
+            let mark = match (r.summary, r.value, r.interval) {
+                (
+                    true,
+                    Some(v),
+                    Some(PlotInterval {
+                        lower: Some(a),
+                        upper: Some(b),
+                        ..
+                    }),
+                ) => ForestMark::Summary {
+                    estimate: v,
+                    ci: (a, b),
+                },
+                (_, value, interval) => ForestMark::Interval {
+                    estimate: value,
+                    lower: interval.and_then(|i| i.lower),
+                    upper: interval.and_then(|i| i.upper),
+                    kind: interval.map_or(IntervalKind::Ci, |i| i.kind),
+                },
+            };
+            rows.push(ForestRow {
+                kind: RowKind::Data,
+                cells: vec![label, r.n_text.clone(), r.value_text.clone()],
+                mark,
+                bold: r.summary,
+            });
+            if let Some((a, b)) = r.pi {
+                rows.push(ForestRow {
+                    kind: RowKind::Data,
+                    cells: vec![
+                        "Prediction interval".into(),
+                        String::new(),
+                        format!(
+                            "[{}, {}]",
+                            super::text::tick_text(a),
+                            super::text::tick_text(b)
+                        ),
+                    ],
+                    mark: ForestMark::Prediction { pi: (a, b) },
+                    bold: false,
+                });
+            }
+        }
+    }
+    ForestPlot {
+        title: p.title.clone(),
+        subtitle: p.subtitle.clone(),
+        preset: Preset::Cochrane,
+        width_mm: None,
+        left: vec![
+            column(&p.label_header, Align::Left),
+            column("n", Align::Right),
+        ],
+        right: vec![column(&p.value_header, Align::Right)],
+        plot_header: String::new(),
+        rows,
+        scale: p.scale,
+        reference: p.reference,
+        overall_line: None,
+        xlim: None,
+        domain: None,
+        x_label: p.x_label.clone(),
+        favours: None,
+        footnotes: p.footnote.iter().cloned().collect(),
+        zero_based: p.scale == Scale::Linear,
+        legend: Some(p.estimate_name.clone()),
+    }
 }
 
 #[cfg(test)]
@@ -171,12 +259,24 @@ mod tests {
     }
 
     #[test]
-    fn axis_covers_values() {
-        let (lo, hi, ticks) = layout::axis(&plot());
+    fn axis_starts_at_zero_and_covers_values() {
+        let (lo, hi) = crate::plot::forest::limits(&to_forest(&plot()));
         assert_eq!(lo, 0.0);
         assert!((46.0..=60.0).contains(&hi), "{hi}");
-        assert_eq!(ticks.first(), Some(&0.0));
-        assert_eq!(layout::nice_step(7.0), 10.0);
-        assert_eq!(layout::nice_step(0.3), 0.5);
+    }
+
+    /// No overlaps, and the open bound is an arrow (a polygon).
+    #[test]
+    fn no_overlaps_and_open_bounds_are_arrows() {
+        let svg = render_compare_svg(&plot()).unwrap();
+        assert!(
+            crate::plot::check::layout_problems(&svg).is_empty(),
+            "{:?}",
+            crate::plot::check::layout_problems(&svg)
+        );
+        assert!(
+            svg.matches("<polygon").count() >= 2,
+            "arrow in the plot and the legend"
+        );
     }
 }

@@ -1,12 +1,12 @@
 //! Drawing of the forest plot from its layout.
 
 use plotters::coord::Shift;
-use plotters::element::{DashedPathElement, PathElement, Polygon, Rectangle, Text};
+use plotters::element::{Circle, DashedPathElement, PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::layout::{Layout, RowBox};
-use super::{Align, ForestMark, ForestPlot, RowKind};
+use super::layout::{legend_entry_w, Layout, LegendMark, RowBox};
+use super::{Align, ForestMark, ForestPlot, IntervalKind, RowKind};
 use crate::plot::text::{font, tick_text, PLOTTERS_PER_SVG_PX};
 use crate::plot::Theme;
 
@@ -192,6 +192,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             }
         }
     }
+    draw_legend(root, l)?;
     for (i, line) in l.footnotes.iter().enumerate() {
         root.draw(&Text::new(
             line.clone(),
@@ -303,6 +304,114 @@ fn interval<DB: DrawingBackend>(
     Ok(())
 }
 
+fn interval_color(kind: IntervalKind) -> RGBColor {
+    match kind {
+        IntervalKind::Ci => Theme::MARK,
+        IntervalKind::Iqr | IntervalKind::Range => Theme::SPREAD,
+    }
+}
+
+/// The body of an interval between two x positions: a line (CI), a box
+/// (IQR) or a dashed line (range).
+fn interval_body<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    kind: IntervalKind,
+    (x0, x1): (i32, i32),
+    y: i32,
+    half: i32,
+) -> DrawResult<DB> {
+    let style = interval_color(kind).stroke_width(if kind == IntervalKind::Ci { 2 } else { 1 });
+    match kind {
+        IntervalKind::Ci => root.draw(&PathElement::new(vec![(x0, y), (x1, y)], style)),
+        IntervalKind::Range => {
+            root.draw(&DashedPathElement::new(vec![(x0, y), (x1, y)], 4, 3, style))
+        }
+        IntervalKind::Iqr => root.draw(&Rectangle::new([(x0, y - half), (x1, y + half)], style)),
+    }
+}
+
+fn arrowhead<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (tip, y): (f64, f64),
+    dir: f64,
+    size: f64,
+    color: RGBColor,
+) -> DrawResult<DB> {
+    let back = tip - dir * size * 1.6;
+    root.draw(&Polygon::new(
+        vec![
+            (px(tip), px(y)),
+            (px(back), px(y - size)),
+            (px(back), px(y + size)),
+        ],
+        color.filled(),
+    ))
+}
+
+/// A reported interval; an open or clipped bound ends in an arrow at the
+/// axis edge, a reached one (CI, range) in a cap.
+fn reported<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &ForestPlot,
+    l: &Layout,
+    (lower, upper): (Option<f64>, Option<f64>),
+    kind: IntervalKind,
+    y: f64,
+) -> DrawResult<DB> {
+    if lower.is_none() && upper.is_none() {
+        return Ok(());
+    }
+    let x0 = lower.map_or(l.plot_x0, |v| l.x(v, p.scale));
+    let x1 = upper.map_or(l.plot_x1, |v| l.x(v, p.scale));
+    let half = px(l.line_h * 0.22);
+    interval_body(root, kind, (px(x0), px(x1)), px(y), half)?;
+    let color = interval_color(kind);
+    for (bound, x, dir) in [(lower, x0, -1.0), (upper, x1, 1.0)] {
+        let open = bound.is_none_or(|v| l.side(v, p.scale) != 0);
+        if open {
+            arrowhead(root, (x, y), dir, l.line_h * 0.22, color)?;
+        } else if kind != IntervalKind::Iqr {
+            root.draw(&PathElement::new(
+                vec![(px(x), px(y) - half), (px(x), px(y) + half)],
+                color.stroke_width(1),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// The legend of the marks (reported estimates and their intervals).
+fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, l: &Layout) -> DrawResult<DB> {
+    let sh = l.small / PLOTTERS_PER_SVG_PX * 1.3;
+    for (i, items) in l.legend.iter().enumerate() {
+        let y = l.legend_y + i as f64 * sh + sh / 2.0;
+        let mut x = l.margin;
+        for (m, label) in items {
+            let (a, b) = (x + l.small * 0.2, x + l.small * 2.2);
+            match m {
+                LegendMark::Estimate => root.draw(&Circle::new(
+                    (px((a + b) / 2.0), px(y)),
+                    px(l.line_h * 0.2).max(2),
+                    Theme::MARK.filled(),
+                ))?,
+                LegendMark::Interval(k) => {
+                    interval_body(root, *k, (px(a), px(b)), px(y), px(l.line_h * 0.22))?
+                }
+                LegendMark::Open => arrowhead(root, (b, y), 1.0, l.line_h * 0.22, Theme::MARK)?,
+            }
+            root.draw(&Text::new(
+                label.clone(),
+                (px(x + l.small * 2.6), px(y)),
+                font(l.small, false)
+                    .color(&Theme::INK)
+                    .pos(pos(Align::Left)),
+            ))?;
+            x += legend_entry_w(label, l.small);
+        }
+    }
+    Ok(())
+}
+
 fn draw_mark<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     p: &ForestPlot,
@@ -357,6 +466,22 @@ fn draw_mark<DB: DrawingBackend>(
             ))?;
             if l.side(ci.0, p.scale) != 0 || l.side(ci.1, p.scale) != 0 {
                 interval(root, p, l, ci, y, Theme::INK, 1)?;
+            }
+            Ok(())
+        }
+        ForestMark::Interval {
+            estimate,
+            lower,
+            upper,
+            kind,
+        } => {
+            reported(root, p, l, (lower, upper), kind, y)?;
+            if let Some(e) = estimate.filter(|e| l.side(*e, p.scale) == 0) {
+                root.draw(&Circle::new(
+                    (px(l.x(e, p.scale)), px(y)),
+                    px(lh * 0.2).max(2),
+                    Theme::MARK.filled(),
+                ))?;
             }
             Ok(())
         }

@@ -66,6 +66,54 @@ pub(crate) struct Layout {
     pub footnotes_y: f64,
     pub stripes: bool,
     pub max_weight: f64,
+    /// Legend of the marks: lines of (sample, label).
+    pub legend: Vec<Vec<(LegendMark, String)>>,
+    pub legend_y: f64,
+}
+
+/// A legend sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum LegendMark {
+    Estimate,
+    Interval(crate::plot::IntervalKind),
+    Open,
+}
+
+/// Width of a legend entry.
+pub(crate) fn legend_entry_w(label: &str, small: f64) -> f64 {
+    small * 2.6 + text_w(label, small, false) + small * 1.4
+}
+
+fn legend_items(p: &ForestPlot) -> Vec<(LegendMark, String)> {
+    use crate::plot::IntervalKind;
+    let Some(name) = &p.legend else {
+        return Vec::new();
+    };
+    let intervals = || {
+        p.rows.iter().filter_map(|r| match r.mark {
+            // A row with neither bound has no interval to show.
+            ForestMark::Interval {
+                lower, upper, kind, ..
+            } if lower.is_some() || upper.is_some() => {
+                Some((kind, lower.is_none() || upper.is_none()))
+            }
+            _ => None,
+        })
+    };
+    let mut items = vec![(LegendMark::Estimate, name.clone())];
+    for (k, label) in [
+        (IntervalKind::Ci, "confidence interval"),
+        (IntervalKind::Iqr, "interquartile range"),
+        (IntervalKind::Range, "range (min–max)"),
+    ] {
+        if intervals().any(|(kind, _)| kind == k) {
+            items.push((LegendMark::Interval(k), label.to_string()));
+        }
+    }
+    if intervals().any(|(_, open)| open) {
+        items.push((LegendMark::Open, "bound not reached".into()));
+    }
+    items
 }
 
 /// Text shrinks at most to this share of the preset's size before the
@@ -334,6 +382,21 @@ fn attempt(
     if let Some((a, b)) = &favours {
         y += a.len().max(b.len()) as f64 * line_height(small);
     }
+    let mut legend: Vec<Vec<(LegendMark, String)>> = Vec::new();
+    let mut used = 0.0;
+    for (m, label) in legend_items(p) {
+        let w = legend_entry_w(&label, small);
+        if legend.is_empty() || used + w > inner {
+            legend.push(Vec::new());
+            used = 0.0;
+        }
+        used += w;
+        if let Some(l) = legend.last_mut() {
+            l.push((m, label));
+        }
+    }
+    let legend_y = y + line_height(small) * 0.2;
+    y = legend_y + legend.len() as f64 * line_height(small);
     y += line_h * 0.5;
     let footnotes: Vec<String> = p
         .footnotes
@@ -382,6 +445,8 @@ fn attempt(
         footnotes_y,
         stripes: p.preset.style().stripes,
         max_weight,
+        legend,
+        legend_y,
     })
 }
 
@@ -406,6 +471,13 @@ pub(crate) fn limits(p: &ForestPlot) -> (f64, f64) {
             }
             ForestMark::Summary { estimate, ci } => core.extend([estimate, ci.0, ci.1]),
             ForestMark::Prediction { pi } => outer.extend([pi.0, pi.1]),
+            // Reported figures are shown whole: every number is on the axis.
+            ForestMark::Interval {
+                estimate,
+                lower,
+                upper,
+                ..
+            } => core.extend([estimate, lower, upper].into_iter().flatten()),
             ForestMark::None => {}
         }
     }
@@ -418,6 +490,9 @@ pub(crate) fn limits(p: &ForestPlot) -> (f64, f64) {
         });
     if !a.is_finite() {
         (a, b) = if log { (-1.0, 1.0) } else { (0.0, 1.0) };
+    }
+    if p.zero_based && !log {
+        a = a.min(0.0);
     }
     let w = (b - a).max(if log { 0.5 } else { b.abs().max(1.0) * 0.2 });
     for v in outer.into_iter().filter(ok).map(to) {

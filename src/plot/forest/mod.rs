@@ -12,7 +12,9 @@
 mod draw;
 mod layout;
 
-use super::{register_fonts, render_svg, PlotError, Scale};
+use super::{register_fonts, render_svg, IntervalKind, PlotError, Scale};
+#[cfg(test)]
+pub(crate) use layout::limits;
 pub(crate) use layout::Layout;
 
 /// Single journal column, in mm.
@@ -176,6 +178,19 @@ pub enum ForestMark {
         /// The interval.
         pi: (f64, f64),
     },
+    /// A reported estimate (circle) with the interval its source gives: a
+    /// CI (line with caps), an IQR (box) or a range (dashed line); a missing
+    /// bound ("not reached") runs to the axis edge as an arrow.
+    Interval {
+        /// Estimate; `None` draws no circle.
+        estimate: Option<f64>,
+        /// Lower bound.
+        lower: Option<f64>,
+        /// Upper bound.
+        upper: Option<f64>,
+        /// What the interval is.
+        kind: IntervalKind,
+    },
 }
 
 /// A row's role.
@@ -239,6 +254,11 @@ pub struct ForestPlot {
     pub favours: Option<(String, String)>,
     /// Lines under the plot (heterogeneity, tests).
     pub footnotes: Vec<String>,
+    /// The linear axis starts at 0 (times, percentages).
+    pub zero_based: bool,
+    /// Name of the estimate in a legend of the marks ("median"); the legend
+    /// is drawn when set and lists only the kinds of interval shown.
+    pub legend: Option<String>,
 }
 
 /// Renders the plot as SVG text.

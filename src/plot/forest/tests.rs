@@ -131,6 +131,8 @@ fn plot(k: usize, preset: Preset) -> ForestPlot {
             "Heterogeneity: tau² = 0.0456 (95% CI 0.0000–0.2100); I² = 38.2%; Q(99) = 160.2, p = 0.0001".into(),
             "Test for subgroup differences: Q(1) = 0.12, p = 0.73".into(),
         ],
+        zero_based: false,
+        legend: None,
     }
 }
 
