@@ -397,8 +397,9 @@ pub fn pooled_forest(
         width_mm: look.width_mm,
         left: columns(&look.left, axis, level),
         right: columns(&look.right, axis, level),
-        // The compact layout names the measure once, over its numbers.
-        plot_header: if look.preset == Preset::Compact && look.right.contains(&ColumnKind::Estimate)
+        // The measure is named once, over its numbers, when they are shown.
+        plot_header: if look.right.contains(&ColumnKind::Estimate)
+            || look.left.contains(&ColumnKind::Estimate)
         {
             String::new()
         } else {

@@ -123,17 +123,24 @@ const SHRINK: [f64; 3] = [1.0, 0.92, 0.85];
 /// Shares of the width the first (study) column may take before it wraps.
 const FIRST_CAP: [f64; 4] = [0.4, 1.0 / 3.0, 0.27, 0.22];
 
+/// Share of the width a column of words other than the first may take
+/// before it wraps.
+const TEXT_CAP: f64 = 0.12;
+
 impl Layout {
     pub fn new(p: &ForestPlot) -> Layout {
         let style = p.preset.style();
         let width = mm_to_px(p.width_mm.unwrap_or(style.width_mm));
         let mut need: f64 = width;
         // First the study column wraps more, then the text shrinks.
+        // Then text columns (sample sizes with units) wrap too.
         for shrink in SHRINK {
-            for first_cap in FIRST_CAP {
-                match attempt(p, &style, width, shrink, first_cap) {
-                    Ok(l) => return l,
-                    Err(w) => need = if need > width { need.min(w) } else { w },
+            for text_cap in [f64::INFINITY, TEXT_CAP] {
+                for first_cap in FIRST_CAP {
+                    match attempt(p, &style, width, shrink, (first_cap, text_cap)) {
+                        Ok(l) => return l,
+                        Err(w) => need = if need > width { need.min(w) } else { w },
+                    }
                 }
             }
         }
@@ -146,7 +153,7 @@ impl Layout {
                 &style,
                 w,
                 SHRINK[SHRINK.len() - 1],
-                FIRST_CAP[FIRST_CAP.len() - 1],
+                (FIRST_CAP[FIRST_CAP.len() - 1], TEXT_CAP),
             ) {
                 Ok(l) => return l,
                 Err(more) => w = more.max(w + 1.0),
@@ -200,7 +207,7 @@ fn attempt(
     style: &Style,
     width: f64,
     shrink: f64,
-    first_cap: f64,
+    (first_cap, text_cap): (f64, f64),
 ) -> Result<Layout, f64> {
     let body = pt(style.body_pt) * shrink;
     let small = body * 0.92;
@@ -220,9 +227,15 @@ fn attempt(
         .collect();
     let mut widths = Vec::with_capacity(ncols);
     for (i, (header, _)) in columns_hdr.iter().enumerate() {
-        // Numbers never wrap: only the first (study) column has a cap.
+        // Numbers never wrap; the study column and, when needed, other
+        // columns holding words ("40 treatment sites") do.
+        let words = data_rows()
+            .filter_map(|r| r.cells.get(i))
+            .any(|c| c.contains(' ') && c.chars().any(char::is_alphabetic));
         let cap = if i == 0 {
             width * first_cap
+        } else if words {
+            width * text_cap
         } else {
             f64::INFINITY
         };

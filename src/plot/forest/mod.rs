@@ -66,7 +66,7 @@ impl Preset {
                 title_pt: 9.5,
                 width_mm: DOUBLE_COLUMN_MM,
                 stripes: false,
-                min_plot_share: 0.3,
+                min_plot_share: 0.22,
             },
             Preset::Compact => Style {
                 body_pt: 7.0,
