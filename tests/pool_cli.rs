@@ -321,3 +321,97 @@ fn exclude_derived_drops_back_calculated_effects() {
         .unwrap()
         .contains("from two-sided p = 0.01"));
 }
+
+/// `--plots DIR` writes every figure as SVG, PNG and PDF: the forest with
+/// subgroups shows metafor's subgroup estimates and Q-between; the funnel
+/// is contour-enhanced around the null; one numeric moderator gives the
+/// bubble plot; cumulative and leave-one-out forests when those ran.
+#[test]
+fn plots_are_written_and_show_metafor_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("by_alloc");
+    Command::cargo_bin("survlit")
+        .unwrap()
+        .args([
+            "pool",
+            &bcg(),
+            "--measure",
+            "GEN",
+            "--by",
+            "alloc",
+            "--plots",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(contains("forest.{svg,png,pdf}"));
+    let forest = std::fs::read_to_string(out.join("forest.svg")).unwrap();
+    let rows = reference("bcg_subgroups.csv");
+    let q: f64 = rows[0][5].parse().unwrap();
+    let qp: f64 = rows[0][6].parse().unwrap();
+    assert!(
+        forest.contains(&format!("Q(2) = {q:.2}, p = {qp:.4}")),
+        "Q-between {q:.2} missing"
+    );
+    for r in &rows {
+        let est: f64 = r[2].parse().unwrap();
+        assert!(
+            forest.contains(&format!("{est:.2} [")),
+            "subgroup {} {est:.2} missing",
+            &r[0]
+        );
+        assert!(forest.contains(&format!("Subtotal (k\u{a0}=\u{a0}{})", &r[1])));
+    }
+    // Nothing to show in Events/Total for this table: the columns are gone.
+    assert!(!forest.contains("Events"));
+    let funnel = std::fs::read_to_string(out.join("funnel.svg")).unwrap();
+    assert!(funnel.contains("p &lt; 0.01") && funnel.contains("0.05 ≤ p &lt; 0.10"));
+    for ext in ["svg", "png", "pdf"] {
+        assert!(out.join(format!("funnel.{ext}")).exists());
+    }
+    assert!(!out.join("bubble.svg").exists());
+
+    let out = dir.path().join("ablat");
+    Command::cargo_bin("survlit")
+        .unwrap()
+        .args([
+            "pool",
+            &bcg(),
+            "--measure",
+            "GEN",
+            "--mods",
+            "ablat",
+            "--leave-one-out",
+            "--cumulative",
+            "year",
+            "--preset",
+            "compact",
+            "--dpi",
+            "150",
+            "--plots",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    for stem in ["forest", "bubble", "leave_one_out", "cumulative", "funnel"] {
+        let svg = std::fs::read_to_string(out.join(format!("{stem}.svg"))).unwrap();
+        assert!(
+            survlit::plot::check::layout_problems(&svg).is_empty(),
+            "{stem}"
+        );
+    }
+    let bubble = std::fs::read_to_string(out.join("bubble.svg")).unwrap();
+    // metafor: QM = 16.36 on 1 df for ablat (REML, z).
+    let m = reference("bcg_mods.csv");
+    let qm: f64 = m.iter().find(|r| &r[0] == "ablat" && &r[1] == "z").unwrap()[13]
+        .parse()
+        .unwrap();
+    assert!(bubble.contains(&format!("QM(1) = {qm:.2}")), "QM {qm:.2}");
+    // The compact preset is one column wide.
+    let forest = std::fs::read_to_string(out.join("forest.svg")).unwrap();
+    assert!(
+        forest.starts_with("<svg width=\"322\""),
+        "{}",
+        &forest[..60]
+    );
+}

@@ -221,6 +221,18 @@ pub fn pooled_forest(
 ) -> ForestPlot {
     let fit = f.fit;
     let level = fit.params.level;
+    // Columns with nothing to show for any study are left out.
+    let has = |k: &ColumnKind| match k {
+        ColumnKind::Events => studies.iter().any(|s| !s.events.is_empty()),
+        ColumnKind::N => studies.iter().any(|s| !s.n.is_empty()),
+        ColumnKind::Year => studies.iter().any(|s| s.year.is_some()),
+        _ => true,
+    };
+    let look = &ForestLook {
+        left: look.left.iter().copied().filter(has).collect(),
+        right: look.right.iter().copied().filter(has).collect(),
+        ..look.clone()
+    };
     let total_w: f64 = fit.weights.iter().sum();
     let pct = |w: f64| {
         if total_w > 0.0 {

@@ -29,7 +29,7 @@ pub mod methods;
 pub mod patients;
 mod pool;
 mod pool_design;
-mod pool_figures;
+pub mod pool_figures;
 mod pool_sensitivity;
 mod pool_tables;
 pub mod pooling;

@@ -335,7 +335,7 @@ pub(super) fn analysis_scale_null(measure: Measure, n: f64) -> Result<f64, Strin
 /// The default null of the funnel's contours (analysis scale).
 pub(super) fn default_null(measure: Measure) -> Option<f64> {
     match measure {
-        Measure::HR | Measure::ROM | Measure::DOM => Some(0.0),
+        Measure::HR | Measure::ROM | Measure::DOM | Measure::GEN => Some(0.0),
         _ => None,
     }
 }

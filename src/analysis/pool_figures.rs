@@ -20,7 +20,7 @@ use super::format::num;
 use super::{figure_files, AnalysisError, OutputFile};
 
 /// A meta-regression on one moderator, and its fitted line.
-pub(super) struct Regression<'a> {
+pub struct Regression<'a> {
     /// The moderator's name ("sample size").
     pub label: String,
     /// Its value per study (in the order of the studies).
@@ -32,24 +32,35 @@ pub(super) struct Regression<'a> {
 }
 
 /// What the figures show.
-pub(super) struct PoolFigures<'a> {
+pub struct PoolFigures<'a> {
+    /// Title of the analysis.
     pub title: &'a str,
+    /// Studies in model order.
     pub studies: &'a [ForestStudy],
+    /// The model without moderators.
     pub fit: &'a RmaFit,
+    /// Q-profile CI of tau².
     pub tau2_ci: Option<(f64, f64)>,
+    /// Subgroup fits.
     pub subgroups: Option<&'a Subgroups>,
+    /// Leave-one-out refits (refit i leaves out study i).
     pub loo: Option<&'a [Refit]>,
     /// Cumulative refits, the label of each added study, and the order's name.
     pub cumulative: Option<(&'a [Refit], Vec<String>, String)>,
+    /// Meta-regression on one moderator.
     pub regression: Option<Regression<'a>>,
+    /// Analysis scale → display scale.
     pub display: &'a dyn Fn(f64) -> f64,
+    /// The measure's axis.
     pub axis: ForestAxis,
+    /// Layout options.
     pub look: ForestLook,
     /// Centre of the funnel's significance contours (analysis scale), when
     /// the measure has a null.
     pub funnel_null: Option<f64>,
     /// Axis label of the analysis scale ("log hazard ratio").
     pub analysis_scale: String,
+    /// Line under the funnel plot.
     pub funnel_note: String,
 }
 
@@ -60,14 +71,19 @@ pub(super) struct Written {
     pub warnings: Vec<String>,
 }
 
-fn add(
-    spec: &AnalysisSpec,
-    out: &mut Written,
-    stem: &str,
-    caption: &str,
-    svg: Result<String, crate::plot::PlotError>,
-) -> Result<(), AnalysisError> {
-    let [svg, png, pdf] = figure_files(spec, stem, svg)?;
+/// One figure, drawn as SVG.
+pub struct Drawn {
+    /// File stem ("forest").
+    pub stem: String,
+    /// Caption for the report.
+    pub caption: String,
+    /// The SVG.
+    pub svg: Result<String, crate::plot::PlotError>,
+}
+
+fn add(spec: &AnalysisSpec, out: &mut Written, d: Drawn) -> Result<(), AnalysisError> {
+    let (stem, caption) = (d.stem.as_str(), d.caption.as_str());
+    let [svg, png, pdf] = figure_files(spec, stem, d.svg)?;
     if let Ok(text) = std::str::from_utf8(&svg.bytes) {
         out.warnings.extend(
             crate::plot::check::layout_problems(text)
@@ -93,6 +109,15 @@ pub(super) fn write(spec: &AnalysisSpec, f: &PoolFigures<'_>) -> Result<Written,
         markdown: String::new(),
         warnings: Vec::new(),
     };
+    for d in draw(f) {
+        add(spec, &mut out, d)?;
+    }
+    Ok(out)
+}
+
+/// Every figure of a pooled analysis, drawn.
+pub fn draw(f: &PoolFigures<'_>) -> Vec<Drawn> {
+    let mut out: Vec<Drawn> = Vec::new();
     let fit_view = ForestFit {
         fit: f.fit,
         tau2_ci: f.tau2_ci,
@@ -111,13 +136,12 @@ pub(super) fn write(spec: &AnalysisSpec, f: &PoolFigures<'_>) -> Result<Written,
         &f.axis,
         &f.look,
     );
-    add(
-        spec,
+    push(
         &mut out,
         "forest",
         "Forest plot",
         render_forest_svg(&forest),
-    )?;
+    );
     if let Some((refits, names, order)) = &f.cumulative {
         let p = refit_forest(
             &format!("Cumulative meta-analysis: {}", f.title),
@@ -132,13 +156,12 @@ pub(super) fn write(spec: &AnalysisSpec, f: &PoolFigures<'_>) -> Result<Written,
             &f.axis,
             &f.look,
         );
-        add(
-            spec,
+        push(
             &mut out,
             "cumulative",
             &format!("Cumulative meta-analysis ({order})"),
             render_forest_svg(&p),
-        )?;
+        );
     }
     if let Some(refits) = f.loo {
         // Refit i leaves out study i.
@@ -156,18 +179,16 @@ pub(super) fn write(spec: &AnalysisSpec, f: &PoolFigures<'_>) -> Result<Written,
             &f.axis,
             &f.look,
         );
-        add(
-            spec,
+        push(
             &mut out,
             "leave_one_out",
             "Leave-one-out forest plot",
             render_forest_svg(&p),
-        )?;
+        );
     }
     if f.fit.k >= 3 {
         let funnel = funnel_plot(f);
-        add(
-            spec,
+        push(
             &mut out,
             "funnel",
             if f.funnel_null.is_some() {
@@ -176,18 +197,17 @@ pub(super) fn write(spec: &AnalysisSpec, f: &PoolFigures<'_>) -> Result<Written,
                 "Funnel plot"
             },
             render_funnel_svg(&funnel),
-        )?;
+        );
     }
     if let Some(r) = &f.regression {
-        add(
-            spec,
+        push(
             &mut out,
             "bubble",
             &format!("Meta-regression on {}", r.label),
             render_bubble_svg(&bubble_plot(f, r)),
-        )?;
+        );
     }
-    Ok(out)
+    out
 }
 
 fn funnel_plot(f: &PoolFigures<'_>) -> FunnelPlot {
@@ -299,4 +319,17 @@ fn bubble_plot(f: &PoolFigures<'_>, r: &Regression<'_>) -> BubblePlot {
             r.fit.k
         )],
     }
+}
+
+fn push(
+    out: &mut Vec<Drawn>,
+    stem: &str,
+    caption: &str,
+    svg: Result<String, crate::plot::PlotError>,
+) {
+    out.push(Drawn {
+        stem: stem.into(),
+        caption: caption.into(),
+        svg,
+    });
 }

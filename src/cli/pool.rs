@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::analysis::effects::{Measure, Roles};
-use crate::analysis::pooling::{pool_table, PoolOptions};
+use crate::analysis::forest::{ForestLook, Width};
+use crate::analysis::pooling::{figures, pool_table, PoolOptions};
 use crate::export::pool_json::{to_text, write_json, PoolReport};
 use crate::ingest::read_table;
+use crate::plot::{svg_to_pdf, svg_to_png};
 use crate::stats::pool::{RmaParams, Tau2Method, TestKind};
 
 /// Arguments of `survlit pool`.
@@ -62,6 +64,20 @@ pub struct PoolArgs {
     /// Print one JSON object (keys follow metafor).
     #[arg(long)]
     pub json: bool,
+    /// Write the figures (forest, funnel, and with the options that produce
+    /// them cumulative, leave-one-out and bubble plots) as SVG, PNG and PDF
+    /// into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
+    /// Forest plot layout: cochrane or compact.
+    #[arg(long, default_value = "cochrane", value_parser = ["cochrane", "compact"])]
+    pub preset: String,
+    /// Figure width: single (85 mm), double (175 mm) or a number of mm.
+    #[arg(long)]
+    pub width: Option<String>,
+    /// PNG resolution.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(72..=2400))]
+    pub dpi: u32,
 }
 
 pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
@@ -154,6 +170,48 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         influence: outcome.influence.as_deref(),
         warnings: outcome.warnings.clone(),
     };
+    if let Some(dir) = &a.plots {
+        let width = match a.width.as_deref() {
+            None => None,
+            Some(w) => Some(match w.parse::<f64>() {
+                Ok(mm) => Width::Mm(mm),
+                Err(_) => Width::Named(w.to_string()),
+            }),
+        };
+        let look = match ForestLook::parse(Some(&a.preset), None, None, width.as_ref(), None, None)
+        {
+            Ok(l) => l,
+            Err(e) => return usage(format!("--{e}")),
+        };
+        let title = format!(
+            "{} pooled from {}",
+            crate::analysis::format::capitalise(&measure_words(measure)),
+            a.file
+                .file_name()
+                .map_or(display.clone(), |f| f.to_string_lossy().into_owned())
+        );
+        let drawn = match figures(&title, &table, &opts, &outcome, &look) {
+            Ok(d) => d,
+            Err(errors) => return usage(errors.join("; ")),
+        };
+        std::fs::create_dir_all(dir)?;
+        let mut err = std::io::stderr().lock();
+        for d in drawn {
+            let svg = d.svg?;
+            std::fs::write(
+                dir.join(format!("{}.png", d.stem)),
+                svg_to_png(&svg, a.dpi)?,
+            )?;
+            std::fs::write(dir.join(format!("{}.pdf", d.stem)), svg_to_pdf(&svg)?)?;
+            std::fs::write(dir.join(format!("{}.svg", d.stem)), svg)?;
+            writeln!(
+                err,
+                "wrote {}: {}.{{svg,png,pdf}}",
+                d.caption,
+                dir.join(&d.stem).display()
+            )?;
+        }
+    }
     let mut out = std::io::stdout().lock();
     if a.json {
         let mut buf = std::io::BufWriter::with_capacity(1 << 16, &mut out);
@@ -169,4 +227,16 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
     std::mem::forget(outcome);
     std::mem::forget(table);
     Ok(ExitCode::SUCCESS)
+}
+
+/// "hazard ratios", "proportions", "effects".
+fn measure_words(m: Measure) -> String {
+    match m {
+        Measure::HR => "hazard ratios".into(),
+        Measure::Proportion(_) => "proportions".into(),
+        Measure::MED => "median survival times".into(),
+        Measure::DOM => "differences of medians".into(),
+        Measure::ROM => "ratios of medians".into(),
+        Measure::GEN => "effects".into(),
+    }
 }
