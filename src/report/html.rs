@@ -27,7 +27,7 @@ pub fn index_html(title: &str, markdown: &str, files: &BTreeMap<String, Vec<u8>>
                 let svg = svg_for(dest_url).unwrap_or_default();
                 events.push(Event::Html(CowStr::from(format!(
                     "<figure>{}</figure>",
-                    strip_xml_declaration(svg)
+                    screen_sized(strip_xml_declaration(svg))
                 ))));
             }
             Event::End(TagEnd::Image) if in_image => in_image = false,
@@ -81,6 +81,28 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// Figures are laid out at their printed size (96 units per inch), which
+/// reads small on a screen: the page shows them 1.6 times larger, never
+/// wider than the text column. The drawing itself is unchanged.
+fn screen_sized(svg: &str) -> String {
+    let head_end = svg.find('>').unwrap_or(0);
+    let head = &svg[..head_end];
+    let width = head
+        .find("width=\"")
+        .and_then(|i| {
+            let rest = &head[i + 7..];
+            rest[..rest.find('"')?].parse::<f64>().ok()
+        });
+    match width {
+        Some(w) if head.starts_with("<svg") => format!(
+            "<svg style=\"width:min(100%,{}px);height:auto\"{}",
+            (w * 1.6).round(),
+            &svg[4..]
+        ),
+        _ => svg.to_string(),
+    }
+}
+
 fn strip_xml_declaration(svg: &str) -> &str {
     match svg.find("<svg") {
         Some(i) => &svg[i..],
@@ -91,7 +113,7 @@ fn strip_xml_declaration(svg: &str) -> &str {
 const STYLE: &str = "body{margin:0;background:#fafafa;color:#222;font:15px/1.5 'DejaVu Sans',sans-serif}\n\
 main{max-width:1100px;margin:0 auto;padding:24px 32px;background:#fff}\n\
 h1{font-size:1.6em;margin-top:0}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:4px}\n\
-figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block}\n\
+figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block;border:1px solid #eee}\n\
 table{border-collapse:collapse;font-size:.85em;margin:1em 0;display:block;overflow-x:auto}\n\
 th,td{border:1px solid #ddd;padding:4px 8px;vertical-align:top;text-align:left}th{background:#f3f5f8}\n\
 code{font-size:.9em}a{color:#0072B2}\n";
