@@ -6,7 +6,6 @@ mod common;
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use common::snapshot;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");

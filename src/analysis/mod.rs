@@ -30,6 +30,7 @@ pub mod patients;
 mod pool;
 mod pool_design;
 pub mod pool_figures;
+mod pool_methods;
 mod pool_sensitivity;
 mod pool_tables;
 pub mod pooling;

@@ -87,12 +87,10 @@ pub fn escape_html(text: &str) -> String {
 fn screen_sized(svg: &str) -> String {
     let head_end = svg.find('>').unwrap_or(0);
     let head = &svg[..head_end];
-    let width = head
-        .find("width=\"")
-        .and_then(|i| {
-            let rest = &head[i + 7..];
-            rest[..rest.find('"')?].parse::<f64>().ok()
-        });
+    let width = head.find("width=\"").and_then(|i| {
+        let rest = &head[i + 7..];
+        rest[..rest.find('"')?].parse::<f64>().ok()
+    });
     match width {
         Some(w) if head.starts_with("<svg") => format!(
             "<svg style=\"width:min(100%,{}px);height:auto\"{}",
@@ -180,7 +178,11 @@ mod tests {
         );
         let md = "# T\n\n![Curve](a/km.png)\n\nA <script>alert(1)</script> &lt;b&gt;\n\n| x | y |\n|---|---|\n| 1 | 2 |\n";
         let page = index_html("T <1>", md, &files);
-        assert!(page.contains("<figure><svg width=\"10\""), "{page}");
+        // Shown 1.6× its printed size on screen, never wider than the text.
+        assert!(
+            page.contains("<figure><svg style=\"width:min(100%,16px);height:auto\" width=\"10\""),
+            "{page}"
+        );
         assert!(!page.contains("<?xml"));
         assert!(!page.contains("<script>"), "raw HTML must be escaped");
         assert!(page.contains("&lt;script&gt;"));

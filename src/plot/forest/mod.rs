@@ -9,6 +9,7 @@
 //! shrinks (to 85 %) before the figure widens. Rows grow with their text,
 //! so no two texts overlap at any number of studies.
 
+mod axis;
 mod draw;
 mod layout;
 
