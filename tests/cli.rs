@@ -68,10 +68,11 @@ fn second_run_is_byte_identical() {
     // Every figure as SVG, PNG and PDF: PDFs and PNGs too are byte-identical.
     assert!(first.iter().any(|(p, _)| p.ends_with(".pdf")));
     assert!(first.iter().any(|(p, _)| p == "index.html"));
-    // cases (csv, md, swimmer ×3), evidence (2), os-medians (4), index ×2.
+    // cases (csv, md, swimmer ×3), evidence (2), os-medians (4), index ×2,
+    // manifest.json.
     assert_eq!(
         first.len(),
-        13,
+        14,
         "{:?}",
         first.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );

@@ -4,7 +4,9 @@
 //! can paste it. The report numbers the references in order of first use.
 
 /// A methods reference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[non_exhaustive]
 pub enum Ref {
     /// DerSimonian & Laird 1986.
@@ -123,7 +125,7 @@ impl Ref {
 }
 
 /// What an analysis did, for the report.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Methods {
     /// The paragraph, plain text.
     pub text: String,

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::pipeline::{self, RunError};
+use crate::pipeline::{self, RunError, RunStatus};
 use crate::validate::{error_count, Severity};
 
 pub(super) fn run(dir: &Path, verbose: bool, dpi: Option<u32>) -> anyhow::Result<ExitCode> {
@@ -31,18 +31,45 @@ pub(super) fn run(dir: &Path, verbose: bool, dpi: Option<u32>) -> anyhow::Result
     let mut out = std::io::stdout().lock();
     writeln!(out, "survlit run: {}", outcome.loaded.project.title)?;
     writeln!(out, "  data: {} figures, {} cases, {} curve points, {} at-risk rows from {} studies; {} warning(s)", e.figures.len(), e.cases.len(), e.curves.len(), e.at_risk.len(), e.studies.len(), warnings.len())?;
+    let rerun = |name: &str| match &outcome.status {
+        RunStatus::Unchanged => false,
+        RunStatus::Written { rerun, .. } => rerun.iter().any(|r| r == name),
+    };
     for o in &outcome.outputs {
         let files: Vec<&str> = o.files.iter().map(|f| f.name.as_str()).collect();
         writeln!(
             out,
-            "  {} ({}): {} -> {}/{}/{{{}}}",
+            "  {} ({}{}): {} -> {}/{}/{{{}}}",
             o.name,
             o.kind.name(),
+            if rerun(&o.name) { "" } else { ", unchanged" },
             o.summary,
             pipeline::REPORTS_DIR,
             o.name,
             files.join(",")
         )?;
+    }
+    match &outcome.status {
+        RunStatus::Unchanged => writeln!(
+            out,
+            "  nothing changed since the last run: {}/ was left as it was",
+            pipeline::REPORTS_DIR
+        )?,
+        RunStatus::Written {
+            rerun,
+            reused,
+            removed,
+        } => writeln!(
+            out,
+            "  {} analysis(es) rerun, {} unchanged{}",
+            rerun.len(),
+            reused.len(),
+            if removed.is_empty() {
+                String::new()
+            } else {
+                format!(", {} removed ({})", removed.len(), removed.join(", "))
+            }
+        )?,
     }
     writeln!(
         out,

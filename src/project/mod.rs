@@ -78,7 +78,7 @@ impl TableFile {
 
 /// Analysis kinds. New kinds (pool, km, reconstruct, medians) are new
 /// variants with their own module in [`crate::analysis`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AnalysisKind {
     /// Matching figures as one tidy table with provenance (CSV + Markdown).
@@ -156,6 +156,21 @@ pub struct ProjectError {
 }
 
 impl AnalysisSpec {
+    /// Everything in the entry that can change what the analysis writes
+    /// (for deciding whether a rerun is needed).
+    pub fn fingerprint(&self) -> String {
+        format!(
+            "{}|{}|{:?}|{:?}|{:?}|{:?}|{}",
+            self.name,
+            self.kind.name(),
+            self.title,
+            self.select,
+            self.options,
+            self.outputs,
+            self.dpi
+        )
+    }
+
     /// Deserialises the kind's options; unknown option keys are errors naming
     /// their line.
     pub fn options<T: serde::de::DeserializeOwned>(&self) -> Result<T, ProjectError> {

@@ -3,8 +3,12 @@
 //!
 //! Nothing is written unless every table validates and every analysis runs:
 //! outputs are assembled in memory, written to a temporary folder beside
-//! `reports/`, and swapped in with renames, so a failed run leaves the previous
-//! reports untouched and no partial report behind.
+//! `reports/`, and swapped in atomically ([`write`]), so a failed or killed
+//! run leaves the previous reports whole. Analyses whose inputs did not
+//! change are not rerun ([`incremental`]).
+
+pub mod incremental;
+mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -101,15 +105,34 @@ pub fn load(root: &Path) -> Result<Loaded, RunError> {
     })
 }
 
+/// What a run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunStatus {
+    /// Nothing changed since the last run; nothing was written.
+    Unchanged,
+    /// `reports/` was rewritten.
+    Written {
+        /// Analyses that ran (new or with changed inputs).
+        rerun: Vec<String>,
+        /// Analyses taken unchanged from the previous run.
+        reused: Vec<String>,
+        /// Analyses of the previous run that are no longer in the project.
+        removed: Vec<String>,
+    },
+}
+
 /// The result of a successful run.
 #[derive(Debug)]
 pub struct RunOutcome {
     /// Project and evidence.
     pub loaded: Loaded,
-    /// Each analysis' outputs, in project order.
+    /// Each analysis' outputs, in project order (file contents are empty
+    /// when the run was [`RunStatus::Unchanged`]).
     pub outputs: Vec<AnalysisOutput>,
     /// The reports folder written.
     pub reports_dir: PathBuf,
+    /// What was rerun.
+    pub status: RunStatus,
 }
 
 /// Runs every analysis and writes `reports/`.
@@ -130,19 +153,90 @@ pub fn run_with(root: &Path, dpi: Option<u32>) -> Result<RunOutcome, RunError> {
             diagnostics: loaded.diagnostics,
         });
     }
-    let outputs = loaded
+    let reports_dir = root.join(REPORTS_DIR);
+    let keys: Vec<String> = loaded
         .project
         .analyses
         .iter()
-        .map(|spec| analysis::run(spec, &loaded.evidence))
-        .collect::<Result<Vec<_>, _>>()?;
-    let files = assemble(&loaded, &outputs);
-    let reports_dir = root.join(REPORTS_DIR);
-    write_reports(root, &files)?;
+        .map(|spec| incremental::analysis_key(spec, &loaded.evidence))
+        .collect();
+    let project_key = incremental::project_key(&loaded);
+    let previous = incremental::read(&reports_dir);
+    let old = |name: &str, key: &str| {
+        previous
+            .as_ref()
+            .and_then(|m| m.analyses.iter().find(|e| e.name == name && e.key == key))
+    };
+    // Nothing changed: same project inputs, same analyses in the same order
+    // with the same inputs. Nothing is written.
+    if let Some(m) = &previous {
+        let same = m.project == project_key
+            && m.analyses.len() == keys.len()
+            && m.analyses
+                .iter()
+                .zip(loaded.project.analyses.iter().zip(&keys))
+                .all(|(e, (spec, key))| e.name == spec.name && &e.key == key);
+        if same {
+            let outputs: Option<Vec<AnalysisOutput>> = m
+                .analyses
+                .iter()
+                .map(|e| e.output(&reports_dir, false))
+                .collect();
+            if let Some(outputs) = outputs {
+                return Ok(RunOutcome {
+                    loaded,
+                    outputs,
+                    reports_dir,
+                    status: RunStatus::Unchanged,
+                });
+            }
+        }
+    }
+    let (mut rerun, mut reused) = (Vec::new(), Vec::new());
+    let mut outputs = Vec::with_capacity(keys.len());
+    for (spec, key) in loaded.project.analyses.iter().zip(&keys) {
+        match old(&spec.name, key).and_then(|e| e.output(&reports_dir, true)) {
+            Some(o) => {
+                reused.push(spec.name.clone());
+                outputs.push(o);
+            }
+            None => {
+                rerun.push(spec.name.clone());
+                outputs.push(analysis::run(spec, &loaded.evidence)?);
+            }
+        }
+    }
+    let removed: Vec<String> = previous.as_ref().map_or(Vec::new(), |m| {
+        m.analyses
+            .iter()
+            .filter(|e| !loaded.project.analyses.iter().any(|s| s.name == e.name))
+            .map(|e| e.name.clone())
+            .collect()
+    });
+    let mut files = assemble(&loaded, &outputs);
+    let manifest = incremental::Manifest {
+        version: env!("CARGO_PKG_VERSION").into(),
+        project: project_key,
+        analyses: outputs
+            .iter()
+            .zip(&keys)
+            .map(|(o, k)| incremental::Entry::of(o, k))
+            .collect(),
+    };
+    files.insert(
+        incremental::MANIFEST.into(),
+        incremental::to_bytes(&manifest),
+    );
+    write::write_reports(root, &files)?;
     Ok(RunOutcome {
         loaded,
         outputs,
         reports_dir,
+        status: RunStatus::Written {
+            rerun,
+            reused,
+            removed,
+        },
     })
 }
 
@@ -164,34 +258,4 @@ pub fn assemble(loaded: &Loaded, outputs: &[AnalysisOutput]) -> BTreeMap<String,
     files.insert("index.md".into(), md.into_bytes());
     files.insert("index.html".into(), html.into_bytes());
     files
-}
-
-/// Writes all files into a fresh temporary folder, then swaps it in for `reports/`.
-fn write_reports(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), RunError> {
-    let pid = std::process::id();
-    let tmp = root.join(format!(".{REPORTS_DIR}.tmp-{pid}"));
-    let old = root.join(format!(".{REPORTS_DIR}.old-{pid}"));
-    let reports = root.join(REPORTS_DIR);
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| RunError::Write { path, source }
-    };
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
-    }
-    for (rel, bytes) in files {
-        let path = tmp.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::write(&path, bytes).map_err(io(&path))?;
-    }
-    if reports.exists() {
-        std::fs::rename(&reports, &old).map_err(io(&reports))?;
-    }
-    std::fs::rename(&tmp, &reports).map_err(io(&reports))?;
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    }
-    Ok(())
 }

@@ -1,0 +1,204 @@
+//! Incremental runs. Each analysis' inputs — its entry in survlit.toml, the
+//! rows it can read (figures it selects, and for patient-level kinds every
+//! figure, case, curve point and number at risk of its studies), the
+//! sources those rows cite, and the survlit version — are hashed (BLAKE3).
+//! `reports/manifest.json` records each analysis' hash with its report
+//! section and file names; on the next run an analysis whose hash is
+//! unchanged is not rerun, its files are taken from `reports/`, and a run in
+//! which nothing changed writes nothing at all.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{AnalysisOutput, Methods, OutputFile};
+use crate::domain::Evidence;
+use crate::project::{AnalysisKind, AnalysisSpec};
+
+use super::Loaded;
+
+/// File name of the manifest under `reports/`.
+pub const MANIFEST: &str = "manifest.json";
+
+/// What the last run wrote.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// survlit version that wrote it.
+    pub version: String,
+    /// Hash of the project-level inputs (title, data files, diagnostics).
+    pub project: String,
+    /// One entry per analysis, in project order.
+    pub analyses: Vec<Entry>,
+}
+
+/// One analysis as the last run left it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Entry {
+    /// Analysis name.
+    pub name: String,
+    /// Kind.
+    pub kind: AnalysisKind,
+    /// Hash of its inputs.
+    pub key: String,
+    /// Heading.
+    pub title: String,
+    /// Summary line.
+    pub summary: String,
+    /// Report section (Markdown).
+    pub report: String,
+    /// Studies used.
+    pub studies: Vec<String>,
+    /// Methods paragraph, references, warnings.
+    pub methods: Methods,
+    /// Files under `reports/<name>/`.
+    pub files: Vec<String>,
+}
+
+impl Entry {
+    /// The entry for a fresh output.
+    pub fn of(o: &AnalysisOutput, key: &str) -> Entry {
+        Entry {
+            name: o.name.clone(),
+            kind: o.kind,
+            key: key.to_string(),
+            title: o.title.clone(),
+            summary: o.summary.clone(),
+            report: o.report.clone(),
+            studies: o.studies.clone(),
+            methods: o.methods.clone(),
+            files: o.files.iter().map(|f| f.name.clone()).collect(),
+        }
+    }
+
+    /// The output again, its files read back from `reports/` (`None` when
+    /// one is missing, so the analysis is rerun). With `read` false the
+    /// files are listed but not read.
+    pub fn output(&self, reports: &Path, read: bool) -> Option<AnalysisOutput> {
+        let files = self
+            .files
+            .iter()
+            .map(|f| {
+                let bytes = if read {
+                    std::fs::read(reports.join(&self.name).join(f)).ok()?
+                } else {
+                    Vec::new()
+                };
+                Some(OutputFile {
+                    name: f.clone(),
+                    bytes,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(AnalysisOutput {
+            name: self.name.clone(),
+            kind: self.kind,
+            title: self.title.clone(),
+            files,
+            summary: self.summary.clone(),
+            report: self.report.clone(),
+            studies: self.studies.clone(),
+            methods: self.methods.clone(),
+        })
+    }
+}
+
+/// Reads `reports/manifest.json`; `None` when absent, unreadable or written
+/// by another survlit version (everything is rerun then).
+pub fn read(reports: &Path) -> Option<Manifest> {
+    let bytes = std::fs::read(reports.join(MANIFEST)).ok()?;
+    let m: Manifest = serde_json::from_slice(&bytes).ok()?;
+    (m.version == env!("CARGO_PKG_VERSION")).then_some(m)
+}
+
+/// The manifest as written (pretty JSON, stable order).
+pub fn to_bytes(m: &Manifest) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(m).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+fn hex(h: blake3::Hash) -> String {
+    h.to_hex().to_string()
+}
+
+/// Hash of the inputs of one analysis.
+pub fn analysis_key(spec: &AnalysisSpec, evidence: &Evidence) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(spec.fingerprint().as_bytes());
+    let s = &spec.select;
+    // Kinds that work on patients depend on every digitised curve of their
+    // studies, and reconstruction checks read those studies' reported
+    // figures (medians, landmark survival).
+    let per_study = matches!(
+        spec.kind,
+        AnalysisKind::Km | AnalysisKind::Cox | AnalysisKind::Reconstruct
+    );
+    let digitised: std::collections::BTreeSet<&str> = evidence
+        .curves
+        .iter()
+        .map(|p| p.study_id.as_str())
+        .collect();
+    // Patient-level kinds select cases and curves, not figures.
+    let selects_figures = !matches!(
+        spec.kind,
+        AnalysisKind::Km | AnalysisKind::Cox | AnalysisKind::CaseTable
+    );
+    let mut studies: Vec<&str> = Vec::new();
+    for f in &evidence.figures {
+        let checked =
+            per_study && digitised.contains(f.study_id.as_str()) && s.matches_study(&f.study_id);
+        if (selects_figures && s.matches_figure(f)) || checked {
+            h.update(format!("F{f:?}\n").as_bytes());
+            studies.push(&f.study_id);
+        }
+    }
+    for c in &evidence.cases {
+        if s.matches_case(c) {
+            h.update(format!("C{c:?}\n").as_bytes());
+            studies.push(&c.study_id);
+        }
+    }
+    if per_study {
+        for p in &evidence.curves {
+            if s.matches_study(&p.study_id) {
+                h.update(format!("P{p:?}\n").as_bytes());
+            }
+        }
+        for r in &evidence.at_risk {
+            if s.matches_study(&r.study_id) {
+                h.update(format!("R{r:?}\n").as_bytes());
+            }
+        }
+    }
+    studies.sort_unstable();
+    studies.dedup();
+    for id in studies {
+        if let Some(src) = evidence.studies.get(id) {
+            h.update(format!("S{id}{src:?}\n").as_bytes());
+        }
+    }
+    hex(h.finalize())
+}
+
+/// Hash of what the whole report depends on besides the analyses: the
+/// project title, the validation diagnostics and the version.
+pub fn project_key(loaded: &Loaded) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(loaded.project.title.as_bytes());
+    h.update(format!("{:?}", loaded.project.data).as_bytes());
+    h.update(format!("{:?}", loaded.diagnostics).as_bytes());
+    h.update(
+        format!(
+            "{} {} {} {} {}",
+            loaded.evidence.figures.len(),
+            loaded.evidence.cases.len(),
+            loaded.evidence.curves.len(),
+            loaded.evidence.at_risk.len(),
+            loaded.evidence.studies.len()
+        )
+        .as_bytes(),
+    );
+    hex(h.finalize())
+}

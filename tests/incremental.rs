@@ -1,0 +1,178 @@
+//! Incremental and atomic runs on the LMS project: a rerun with no change
+//! writes nothing; one edited figure reruns only the analyses that select
+//! it, and the result is byte-identical to a full run; a run killed with
+//! SIGKILL at any moment leaves `reports/` whole (the old or the new one,
+//! never a mixture).
+
+mod common;
+
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{copy_lms_project, snapshot};
+
+fn run(dir: &Path) -> String {
+    let out = Command::new(assert_cmd::cargo::cargo_bin("survlit"))
+        .arg("run")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let t = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &t);
+        } else {
+            std::fs::copy(&p, &t).unwrap();
+        }
+    }
+}
+
+#[test]
+fn unchanged_rerun_writes_nothing() {
+    let dir = copy_lms_project();
+    let first = run(dir.path());
+    assert!(
+        first.contains("14 analysis(es) rerun, 0 unchanged"),
+        "{first}"
+    );
+    let reports = dir.path().join("reports");
+    let inode = std::fs::metadata(&reports).unwrap().ino();
+    let before = snapshot(&reports);
+    let second = run(dir.path());
+    assert!(
+        second.contains("nothing changed since the last run"),
+        "{second}"
+    );
+    assert!(second.contains("(pool, unchanged)"), "{second}");
+    // Not even swapped: the same folder, the same bytes.
+    assert_eq!(std::fs::metadata(&reports).unwrap().ino(), inode);
+    assert_eq!(before, snapshot(&reports));
+}
+
+#[test]
+fn one_edited_row_reruns_only_its_analyses() {
+    let dir = copy_lms_project();
+    run(dir.path());
+    // Bishop 2017's 1-year local control: 81% -> 80%.
+    let figures = dir.path().join("data/figures.csv");
+    let text = std::fs::read_to_string(&figures).unwrap();
+    let line = text
+        .lines()
+        .find(|l| {
+            l.starts_with("bishop2017,") && l.contains(",local_control,") && l.contains(",81,")
+        })
+        .expect("Bishop local-control row")
+        .to_string();
+    std::fs::write(
+        &figures,
+        text.replace(&line, &line.replacen(",81,", ",80,", 1)),
+    )
+    .unwrap();
+    let out = run(dir.path());
+    for rerun in [
+        "sbrt-local-control (compare)",
+        "sbrt-local-control-pooled (pool)",
+        "sbrt-local-control-subgroups (pool)",
+        "evidence (evidence-table)",
+    ] {
+        assert!(out.contains(rerun), "{rerun} should rerun:\n{out}");
+    }
+    for same in [
+        "os-medians (compare, unchanged)",
+        "latency-pooled (medians, unchanged)",
+        "cases-km (km, unchanged)",
+        "seed-evidence (evidence-table, unchanged)",
+    ] {
+        assert!(out.contains(same), "{same} should be reused:\n{out}");
+    }
+    // The incremental result is exactly a full run's.
+    let incremental = snapshot(&dir.path().join("reports"));
+    std::fs::remove_dir_all(dir.path().join("reports")).unwrap();
+    let full = run(dir.path());
+    assert!(full.contains("0 unchanged"), "{full}");
+    assert!(
+        incremental == snapshot(&dir.path().join("reports")),
+        "incremental and full runs differ"
+    );
+}
+
+#[test]
+fn killed_run_leaves_reports_whole() {
+    let base = copy_lms_project();
+    run(base.path());
+    let old = snapshot(&base.path().join("reports"));
+    // The same project with a new title and no manifest: every analysis
+    // reruns (the longest run) and every file of the report differs.
+    let edit = |dir: &Path| {
+        let toml = dir.join("survlit.toml");
+        let t = std::fs::read_to_string(&toml).unwrap();
+        std::fs::write(&toml, t.replacen("title = \"", "title = \"Revised: ", 1)).unwrap();
+        let _ = std::fs::remove_file(dir.join("reports/manifest.json"));
+    };
+    let done = tempfile::tempdir().unwrap();
+    copy_dir(base.path(), done.path());
+    edit(done.path());
+    run(done.path());
+    let new = snapshot(&done.path().join("reports"));
+    assert_ne!(old, new);
+    let mut outcomes = (0, 0);
+    for (i, delay_ms) in [10u64, 400, 1500, 4000].into_iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(base.path(), dir.path());
+        edit(dir.path());
+        let old_here = {
+            let mut s = old.clone();
+            s.retain(|(p, _)| p != "manifest.json");
+            s
+        };
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("survlit"))
+            .arg("run")
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let now = snapshot(&dir.path().join("reports"));
+        if now == new {
+            outcomes.1 += 1;
+        } else {
+            assert!(
+                now == old_here,
+                "killed after {delay_ms} ms: reports/ is neither the old nor the new report"
+            );
+            outcomes.0 += 1;
+        }
+        if i > 0 {
+            continue;
+        }
+        // The next run cleans up and completes.
+        run(dir.path());
+        assert!(snapshot(&dir.path().join("reports")) == new);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".reports"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+    assert!(
+        outcomes.0 > 0,
+        "no run was killed before finishing: {outcomes:?}"
+    );
+}
