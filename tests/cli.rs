@@ -69,10 +69,10 @@ fn second_run_is_byte_identical() {
     assert!(first.iter().any(|(p, _)| p.ends_with(".pdf")));
     assert!(first.iter().any(|(p, _)| p == "index.html"));
     // cases (csv, md, swimmer ×3), evidence (2), os-medians (4), index ×2,
-    // manifest.json.
+    // manifest.json, CHANGES.md.
     assert_eq!(
         first.len(),
-        14,
+        15,
         "{:?}",
         first.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );

@@ -59,17 +59,28 @@ pub(super) fn run(dir: &Path, verbose: bool, dpi: Option<u32>) -> anyhow::Result
             rerun,
             reused,
             removed,
-        } => writeln!(
-            out,
-            "  {} analysis(es) rerun, {} unchanged{}",
-            rerun.len(),
-            reused.len(),
-            if removed.is_empty() {
-                String::new()
-            } else {
-                format!(", {} removed ({})", removed.len(), removed.join(", "))
+            changes,
+        } => {
+            writeln!(
+                out,
+                "  {} analysis(es) rerun, {} unchanged{}",
+                rerun.len(),
+                reused.len(),
+                if removed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} removed ({})", removed.len(), removed.join(", "))
+                }
+            )?;
+            for c in changes {
+                writeln!(out, "  {c}")?;
             }
-        )?,
+            writeln!(
+                out,
+                "  changes: {}",
+                outcome.reports_dir.join("CHANGES.md").display()
+            )?;
+        }
     }
     writeln!(
         out,

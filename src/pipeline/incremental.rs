@@ -29,6 +29,10 @@ pub struct Manifest {
     pub project: String,
     /// One entry per analysis, in project order.
     pub analyses: Vec<Entry>,
+    /// Every figure and case row the analyses read, by row id: its cells
+    /// by column (to say which field of which row changed).
+    #[serde(default)]
+    pub rows: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// One analysis as the last run left it.
@@ -52,11 +56,14 @@ pub struct Entry {
     pub methods: Methods,
     /// Files under `reports/<name>/`.
     pub files: Vec<String>,
+    /// Ids of the figure and case rows it read.
+    #[serde(default)]
+    pub rows: Vec<String>,
 }
 
 impl Entry {
     /// The entry for a fresh output.
-    pub fn of(o: &AnalysisOutput, key: &str) -> Entry {
+    pub fn of(o: &AnalysisOutput, key: &str, rows: Vec<String>) -> Entry {
         Entry {
             name: o.name.clone(),
             kind: o.kind,
@@ -67,6 +74,7 @@ impl Entry {
             studies: o.studies.clone(),
             methods: o.methods.clone(),
             files: o.files.iter().map(|f| f.name.clone()).collect(),
+            rows,
         }
     }
 
@@ -121,8 +129,49 @@ fn hex(h: blake3::Hash) -> String {
     h.to_hex().to_string()
 }
 
-/// Hash of the inputs of one analysis.
-pub fn analysis_key(spec: &AnalysisSpec, evidence: &Evidence) -> String {
+/// A row's id: its table and the fields that identify it, with a count
+/// when several rows share them ("figures:bishop2017/local_control/…").
+pub fn figure_id(f: &crate::domain::Figure) -> String {
+    format!(
+        "figures:{}/{}/{}/{}/{}/{}",
+        f.study_id,
+        f.outcome,
+        f.population,
+        f.group,
+        f.statistic,
+        f.time_point.map_or(String::new(), |t| format!("{t}"))
+    )
+}
+
+/// A case row's id.
+pub fn case_id(c: &crate::domain::Case) -> String {
+    format!("cases:{}/{}", c.study_id, c.case_id)
+}
+
+/// Ids made unique: the n-th repeat of an id gets "#n".
+pub fn unique_ids(ids: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    ids.map(|id| {
+        let n = seen.entry(id.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            id
+        } else {
+            format!("{id}#{n}")
+        }
+    })
+    .collect()
+}
+
+/// Hash of the inputs of one analysis, and the ids of the figure and case
+/// rows among them (`figure_ids`/`case_ids` give every row's id).
+pub fn analysis_inputs(
+    spec: &AnalysisSpec,
+    evidence: &Evidence,
+    figure_ids: &[String],
+    case_ids: &[String],
+) -> (String, Vec<String>) {
+    let mut rows = Vec::new();
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(spec.fingerprint().as_bytes());
@@ -145,18 +194,25 @@ pub fn analysis_key(spec: &AnalysisSpec, evidence: &Evidence) -> String {
         AnalysisKind::Km | AnalysisKind::Cox | AnalysisKind::CaseTable
     );
     let mut studies: Vec<&str> = Vec::new();
-    for f in &evidence.figures {
+    for (f, id) in evidence.figures.iter().zip(figure_ids) {
         let checked =
             per_study && digitised.contains(f.study_id.as_str()) && s.matches_study(&f.study_id);
         if (selects_figures && s.matches_figure(f)) || checked {
             h.update(format!("F{f:?}\n").as_bytes());
             studies.push(&f.study_id);
+            rows.push(id.clone());
         }
     }
-    for c in &evidence.cases {
-        if s.matches_case(c) {
+    // Only patient-level kinds read case rows.
+    let uses_cases = matches!(
+        spec.kind,
+        AnalysisKind::Km | AnalysisKind::Cox | AnalysisKind::CaseTable
+    );
+    for (c, id) in evidence.cases.iter().zip(case_ids) {
+        if uses_cases && s.matches_case(c) {
             h.update(format!("C{c:?}\n").as_bytes());
             studies.push(&c.study_id);
+            rows.push(id.clone());
         }
     }
     if per_study {
@@ -178,7 +234,7 @@ pub fn analysis_key(spec: &AnalysisSpec, evidence: &Evidence) -> String {
             h.update(format!("S{id}{src:?}\n").as_bytes());
         }
     }
-    hex(h.finalize())
+    (hex(h.finalize()), rows)
 }
 
 /// Hash of what the whole report depends on besides the analyses: the

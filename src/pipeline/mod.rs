@@ -7,6 +7,7 @@
 //! run leaves the previous reports whole. Analyses whose inputs did not
 //! change are not rerun ([`incremental`]).
 
+mod changes;
 pub mod incremental;
 mod write;
 
@@ -61,6 +62,8 @@ pub struct Loaded {
     pub evidence: Evidence,
     /// Every diagnostic, errors first.
     pub diagnostics: Vec<Diagnostic>,
+    /// The tables as read (for saying which cell of which row changed).
+    pub raw: RawTables,
 }
 
 /// Reads survlit.toml and every data table, and validates them.
@@ -102,6 +105,7 @@ pub fn load(root: &Path) -> Result<Loaded, RunError> {
         project,
         evidence,
         diagnostics,
+        raw,
     })
 }
 
@@ -118,6 +122,8 @@ pub enum RunStatus {
         reused: Vec<String>,
         /// Analyses of the previous run that are no longer in the project.
         removed: Vec<String>,
+        /// What changed, one line each (the gist of `reports/CHANGES.md`).
+        changes: Vec<String>,
     },
 }
 
@@ -154,12 +160,15 @@ pub fn run_with(root: &Path, dpi: Option<u32>) -> Result<RunOutcome, RunError> {
         });
     }
     let reports_dir = root.join(REPORTS_DIR);
-    let keys: Vec<String> = loaded
+    let figure_ids =
+        incremental::unique_ids(loaded.evidence.figures.iter().map(incremental::figure_id));
+    let case_ids = incremental::unique_ids(loaded.evidence.cases.iter().map(incremental::case_id));
+    let (keys, input_rows): (Vec<String>, Vec<Vec<String>>) = loaded
         .project
         .analyses
         .iter()
-        .map(|spec| incremental::analysis_key(spec, &loaded.evidence))
-        .collect();
+        .map(|spec| incremental::analysis_inputs(spec, &loaded.evidence, &figure_ids, &case_ids))
+        .unzip();
     let project_key = incremental::project_key(&loaded);
     let previous = incremental::read(&reports_dir);
     let old = |name: &str, key: &str| {
@@ -214,15 +223,21 @@ pub fn run_with(root: &Path, dpi: Option<u32>) -> Result<RunOutcome, RunError> {
             .collect()
     });
     let mut files = assemble(&loaded, &outputs);
+    let used: std::collections::BTreeSet<&String> = input_rows.iter().flatten().collect();
+    let mut rows = changes::row_cells(&loaded.raw, &loaded.evidence, &figure_ids, &case_ids);
+    rows.retain(|id, _| used.contains(id));
     let manifest = incremental::Manifest {
         version: env!("CARGO_PKG_VERSION").into(),
         project: project_key,
         analyses: outputs
             .iter()
-            .zip(&keys)
-            .map(|(o, k)| incremental::Entry::of(o, k))
+            .zip(keys.iter().zip(input_rows))
+            .map(|(o, (k, r))| incremental::Entry::of(o, k, r))
             .collect(),
+        rows,
     };
+    let (changes_md, change_lines) = changes::report(previous.as_ref(), &manifest);
+    files.insert("CHANGES.md".into(), changes_md.into_bytes());
     files.insert(
         incremental::MANIFEST.into(),
         incremental::to_bytes(&manifest),
@@ -236,6 +251,7 @@ pub fn run_with(root: &Path, dpi: Option<u32>) -> Result<RunOutcome, RunError> {
             rerun,
             reused,
             removed,
+            changes: change_lines,
         },
     })
 }
