@@ -280,3 +280,23 @@ fn spreadsheet_errors_name_sheet_row_and_column() {
         .code(1)
         .stderr(contains("no sheet named 'Figs' (sheets: figures, cases)"));
 }
+
+/// A citation that a spreadsheet would run as a formula is written to the
+/// CSV export as text (leading `'`); the Markdown shows it as written.
+#[test]
+fn formula_like_citation_is_neutralised_in_csv() {
+    let p = TestProject::with_tables(&[(
+        "figures",
+        &figures_csv(&[fig(&[(
+            "citation",
+            "=HYPERLINK(\"http://evil.example\";\"Smith 2020\")",
+        )])]),
+    )]);
+    p.survlit("run").assert().success();
+    let csv = std::fs::read_to_string(p.path("reports/evidence/evidence.csv")).unwrap();
+    assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"),
+        "{csv}"
+    );
+}

@@ -85,7 +85,12 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
         .columns
         .iter()
         .map(|(name, values)| match values {
-            Values::Text(v) => Column::new(name.as_str().into(), v.clone()),
+            Values::Text(v) => Column::new(
+                name.as_str().into(),
+                v.iter()
+                    .map(|x| x.as_deref().map(neutralise))
+                    .collect::<Vec<_>>(),
+            ),
             Values::Number(v) => Column::new(
                 name.as_str().into(),
                 v.iter().map(|x| x.map(tidy_float)).collect::<Vec<_>>(),
@@ -102,6 +107,18 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
     Ok(out)
 }
 
+/// A text cell that a spreadsheet would run as a formula (it starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so
+/// opening an export in Excel or LibreOffice shows the text instead of
+/// evaluating it (OWASP "CSV injection"). Number columns are never touched.
+pub fn neutralise(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// Rounds away binary noise from unit conversions (5.2 years × 12 =
 /// 62.400000000000006 months) by keeping 12 significant digits.
 pub fn tidy_float(v: f64) -> f64 {
@@ -115,6 +132,35 @@ pub fn tidy_float(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_like_text_is_neutralised_numbers_are_not() {
+        let mut t = Table::default();
+        t.text(
+            "citation",
+            vec![
+                Some("=HYPERLINK(\"http://x\")".into()),
+                Some("+1".into()),
+                Some("@SUM(A1)".into()),
+                Some("-2".into()),
+                Some("Smith 2020".into()),
+            ],
+        )
+        .number(
+            "value",
+            vec![Some(-2.5), Some(1.0), None, Some(0.0), Some(3.0)],
+        );
+        let csv = String::from_utf8(to_csv(&t).unwrap()).unwrap();
+        assert!(
+            csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",-2.5"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("'+1,1.0") && csv.contains("'@SUM(A1),") && csv.contains("'-2,0.0"),
+            "{csv}"
+        );
+        assert!(csv.contains("\nSmith 2020,3.0"), "{csv}");
+    }
 
     #[test]
     fn csv_round_trips_numbers_and_missing() {

@@ -20,6 +20,10 @@ use super::Loaded;
 /// File name of the manifest under `reports/`.
 pub const MANIFEST: &str = "manifest.json";
 
+/// The build that wrote a manifest: version and source fingerprint (any
+/// change to the code reruns everything).
+pub const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("SURVLIT_SOURCE_HASH"));
+
 /// What the last run wrote.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
@@ -115,7 +119,7 @@ impl Entry {
 pub fn read(reports: &Path) -> Option<Manifest> {
     let bytes = std::fs::read(reports.join(MANIFEST)).ok()?;
     let m: Manifest = serde_json::from_slice(&bytes).ok()?;
-    (m.version == env!("CARGO_PKG_VERSION")).then_some(m)
+    (m.version == BUILD).then_some(m)
 }
 
 /// The manifest as written (pretty JSON, stable order).
@@ -173,7 +177,7 @@ pub fn analysis_inputs(
 ) -> (String, Vec<String>) {
     let mut rows = Vec::new();
     let mut h = blake3::Hasher::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(BUILD.as_bytes());
     h.update(spec.fingerprint().as_bytes());
     let s = &spec.select;
     // Kinds that work on patients depend on every digitised curve of their
@@ -241,7 +245,7 @@ pub fn analysis_inputs(
 /// project title, the validation diagnostics and the version.
 pub fn project_key(loaded: &Loaded) -> String {
     let mut h = blake3::Hasher::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(BUILD.as_bytes());
     h.update(loaded.project.title.as_bytes());
     h.update(format!("{:?}", loaded.project.data).as_bytes());
     h.update(format!("{:?}", loaded.diagnostics).as_bytes());

@@ -227,7 +227,7 @@ pub fn run_with(root: &Path, dpi: Option<u32>) -> Result<RunOutcome, RunError> {
     let mut rows = changes::row_cells(&loaded.raw, &loaded.evidence, &figure_ids, &case_ids);
     rows.retain(|id, _| used.contains(id));
     let manifest = incremental::Manifest {
-        version: env!("CARGO_PKG_VERSION").into(),
+        version: incremental::BUILD.into(),
         project: project_key,
         analyses: outputs
             .iter()
