@@ -28,7 +28,7 @@ fn fresh_run_reproduces_committed_tables_and_report() {
     let text = |files: &[(String, Vec<u8>)]| -> Vec<(String, Vec<u8>)> {
         files
             .iter()
-            .filter(|(p, _)| p.ends_with(".csv") || p.ends_with(".md"))
+            .filter(|(p, _)| p.ends_with(".csv") || p.ends_with(".md") || p.ends_with(".json"))
             .cloned()
             .collect()
     };
