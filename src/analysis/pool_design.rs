@@ -5,7 +5,7 @@
 
 use crate::domain::Figure;
 use crate::stats::linalg::Matrix;
-use crate::stats::pool::predict::{predict, Prediction};
+use crate::stats::pool::predict::Prediction;
 use crate::stats::pool::sensitivity::{cumulative, Refit};
 use crate::stats::pool::subgroups::{self, Subgroups};
 use crate::stats::pool::{rma, RmaFit, RmaParams};
@@ -203,20 +203,7 @@ impl Design {
                     *m.at_mut(i, 1) = *xi;
                 }
                 let fit = rma(y, v, Some(&m), labels, params).map_err(stats)?;
-                let (lo, hi) = x
-                    .iter()
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                        (a.min(*v), b.max(*v))
-                    });
-                let grid: Vec<f64> = (0..=40)
-                    .map(|j| lo + (hi - lo) * f64::from(j) / 40.0)
-                    .collect();
-                let rows: Vec<Vec<f64>> = grid.iter().map(|g| vec![1.0, *g]).collect();
-                let line = grid
-                    .iter()
-                    .zip(predict(&fit, &rows))
-                    .filter_map(|(g, p)| p.map(|p| (*g, p)))
-                    .collect();
+                let line = super::pool_figures::regression_line(&fit, x);
                 Some(RegressionFit { fit, line })
             }
         };

@@ -31,6 +31,24 @@ pub struct Regression<'a> {
     pub line: Vec<(f64, Prediction)>,
 }
 
+/// The fitted line of a one-moderator meta-regression at 41 points across
+/// the moderator's range (the bubble plot's line and band).
+pub fn regression_line(fit: &RmaFit, x: &[f64]) -> Vec<(f64, Prediction)> {
+    let (lo, hi) = x
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
+    let grid: Vec<f64> = (0..=40)
+        .map(|j| lo + (hi - lo) * f64::from(j) / 40.0)
+        .collect();
+    let rows: Vec<Vec<f64>> = grid.iter().map(|g| vec![1.0, *g]).collect();
+    grid.iter()
+        .zip(crate::stats::pool::predict::predict(fit, &rows))
+        .filter_map(|(g, p)| p.map(|p| (*g, p)))
+        .collect()
+}
+
 /// What the figures show.
 pub struct PoolFigures<'a> {
     /// Title of the analysis.

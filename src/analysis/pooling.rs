@@ -364,24 +364,9 @@ pub fn figures(
             .collect(),
         _ => None,
     };
-    let line = |x: &[f64]| {
-        let (lo, hi) = x
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                (a.min(*v), b.max(*v))
-            });
-        let grid: Vec<f64> = (0..=40)
-            .map(|j| lo + (hi - lo) * f64::from(j) / 40.0)
-            .collect();
-        let rows: Vec<Vec<f64>> = grid.iter().map(|g| vec![1.0, *g]).collect();
-        grid.iter()
-            .zip(crate::stats::pool::predict::predict(&out.fit, &rows))
-            .filter_map(|(g, p)| p.map(|p| (*g, p)))
-            .collect::<Vec<_>>()
-    };
     let regression = moderator.map(|x| Regression {
         label: o.mods[0].clone(),
-        line: line(&x),
+        line: super::pool_figures::regression_line(&out.fit, &x),
         x,
         fit: &out.fit,
     });
