@@ -136,6 +136,61 @@ fn one_edited_row_reruns_only_its_analyses() {
 }
 
 #[test]
+fn removing_and_restoring_a_study_says_what_moved() {
+    let dir = copy_lms_project();
+    run(dir.path());
+    let figures = dir.path().join("data/figures.csv");
+    let original = std::fs::read_to_string(&figures).unwrap();
+    let without: String = original
+        .lines()
+        .filter(|l| !l.starts_with("serrato2025,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(original.lines().count() - without.lines().count(), 8);
+    std::fs::write(&figures, &without).unwrap();
+    // A study named in a selection but gone from the data is a warning,
+    // not an error: the living review runs without it.
+    let out = run(dir.path());
+    assert!(
+        out.contains("rerun os-medians: 17 figures from 9 studies -> 15 figures from 8 studies"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rerun os-medians-routes: 7 medians, not pooled -> 5 medians, not pooled"),
+        "{out}"
+    );
+    let changes = std::fs::read_to_string(dir.path().join("reports/CHANGES.md")).unwrap();
+    assert!(
+        changes.contains("removed: figures:serrato2025/overall\\_survival/spinal LMS, published cases/metastatic spinal LMS/median/"),
+        "{changes}"
+    );
+    let index = std::fs::read_to_string(dir.path().join("reports/index.md")).unwrap();
+    assert!(
+        index.contains("select.study: 'serrato2025' is not in the data"),
+        "the report's Data quality names the missing study"
+    );
+    std::fs::write(&figures, &original).unwrap();
+    let out = run(dir.path());
+    assert!(
+        out.contains("rerun os-medians: 15 figures from 8 studies -> 17 figures from 9 studies"),
+        "{out}"
+    );
+    let changes = std::fs::read_to_string(dir.path().join("reports/CHANGES.md")).unwrap();
+    assert!(changes.contains("added: figures:serrato2025/"), "{changes}");
+    // A typo of a present study is still an error.
+    let toml = dir.path().join("survlit.toml");
+    let spec = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, spec.replacen("\"serrato2025\"", "\"serato2025\"", 1)).unwrap();
+    let out = Command::new(assert_cmd::cargo::cargo_bin("survlit"))
+        .arg("run")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean 'serrato2025'?"));
+}
+
+#[test]
 fn killed_run_leaves_reports_whole() {
     let base = copy_lms_project();
     run(base.path());

@@ -103,7 +103,8 @@ pub enum AnalysisError {
 
 /// Runs one analysis on validated evidence.
 pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, AnalysisError> {
-    spec.select
+    let select_warnings = spec
+        .select
         .check(evidence)
         .map_err(|(m, f)| spec.error(m, f))?;
     let mut out = match spec.kind {
@@ -117,6 +118,7 @@ pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, A
         AnalysisKind::Medians => medians_kind::run(spec, evidence)?,
     };
     keep_requested(spec, &mut out)?;
+    out.methods.warnings.extend(select_warnings);
     Ok(out)
 }
 

@@ -87,11 +87,27 @@ pub(super) fn run(dir: &Path, verbose: bool, dpi: Option<u32>) -> anyhow::Result
         "  report: {}",
         outcome.reports_dir.join("index.md").display()
     )?;
+    let analysis_warnings: Vec<String> = outcome
+        .outputs
+        .iter()
+        .flat_map(|o| {
+            o.methods
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {w}", o.name))
+        })
+        .collect();
+    if !analysis_warnings.is_empty() {
+        writeln!(out, "  {} analysis warning(s)", analysis_warnings.len())?;
+    }
     if verbose {
         for w in warnings {
             writeln!(out, "{w}")?;
         }
-    } else if !warnings.is_empty() {
+        for w in &analysis_warnings {
+            writeln!(out, "warning: {w}")?;
+        }
+    } else if !warnings.is_empty() || !analysis_warnings.is_empty() {
         writeln!(
             out,
             "  warnings are listed under 'Data quality' in the report (or rerun with --verbose)"

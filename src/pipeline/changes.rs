@@ -197,6 +197,12 @@ pub fn report(old: Option<&Manifest>, new: &Manifest) -> (String, Vec<String>) {
         for r in rows.iter().take(5) {
             lines.push(format!("    {r}"));
         }
+        if rows.len() > 5 {
+            lines.push(format!(
+                "    … and {} more (CHANGES.md lists them all)",
+                rows.len() - 5
+            ));
+        }
     }
     (md, lines)
 }

@@ -127,8 +127,12 @@ impl Selection {
     }
 
     /// Checks every named value against the vocabularies and the data, so a
-    /// typo is an error instead of an empty analysis. Returns (message, fix).
-    pub fn check(&self, evidence: &Evidence) -> Result<(), (String, String)> {
+    /// typo is an error instead of an empty analysis. A study, population,
+    /// group or tag that is absent and close to no value in the data is taken
+    /// as removed from the data (a living review drops and restores sources):
+    /// the analysis runs without it and the returned warning says so. Returns
+    /// the warnings, or (message, fix) for an error.
+    pub fn check(&self, evidence: &Evidence) -> Result<Vec<String>, (String, String)> {
         for o in self.outcome.values() {
             if Outcome::parse(o).is_none() {
                 return Err(unknown::<Outcome>("outcome", o));
@@ -139,45 +143,63 @@ impl Selection {
                 return Err(unknown::<Statistic>("statistic", s));
             }
         }
+        let mut warnings = Vec::new();
         let studies: Vec<&str> = evidence.studies.keys().map(String::as_str).collect();
-        for id in self
+        let named_studies: Vec<&str> = self
             .study
             .values()
             .into_iter()
             .chain(self.exclude_study.values())
-        {
-            if !studies.contains(&id) {
-                return Err(not_in_data("study", id, studies.iter().copied()));
-            }
-        }
+            .collect();
+        present("study", &named_studies, &studies, &mut warnings)?;
         let populations: Vec<&str> = evidence
             .figures
             .iter()
             .map(|f| f.population.as_str())
             .collect();
-        for p in self.population.values() {
-            if !populations.iter().any(|q| q.eq_ignore_ascii_case(p)) {
-                return Err(not_in_data("population", p, dedup(populations.clone())));
-            }
-        }
+        present(
+            "population",
+            &self.population.values(),
+            &populations,
+            &mut warnings,
+        )?;
         let groups: Vec<&str> = evidence.figures.iter().map(|f| f.group.as_str()).collect();
-        for g in self.group.values() {
-            if !groups.iter().any(|q| q.eq_ignore_ascii_case(g)) {
-                return Err(not_in_data("group", g, dedup(groups.clone())));
-            }
-        }
+        present("group", &self.group.values(), &groups, &mut warnings)?;
         let tags: Vec<&str> = evidence
             .figures
             .iter()
             .flat_map(|f| f.tags.iter().map(String::as_str))
             .collect();
-        for t in self.tag.values() {
-            if !tags.iter().any(|q| q.eq_ignore_ascii_case(t)) {
-                return Err(not_in_data("tag", t, dedup(tags.clone())));
-            }
-        }
-        Ok(())
+        present("tag", &self.tag.values(), &tags, &mut warnings)?;
+        Ok(warnings)
     }
+}
+
+/// Each named value must be in the data (case-insensitively). An absent value
+/// close to a present one is a typo (an error naming the likely value); an
+/// absent value close to none was removed from the data (a warning).
+fn present(
+    key: &str,
+    named: &[&str],
+    in_data: &[&str],
+    warnings: &mut Vec<String>,
+) -> Result<(), (String, String)> {
+    for value in named {
+        if in_data.iter().any(|q| q.eq_ignore_ascii_case(value)) {
+            continue;
+        }
+        let lower: Vec<String> = in_data
+            .iter()
+            .map(|q| q.to_lowercase().replace([' ', '-'], "_"))
+            .collect();
+        if closest(value, lower.iter().map(String::as_str)).is_some() {
+            return Err(not_in_data(key, value, dedup(in_data.to_vec())));
+        }
+        warnings.push(format!(
+            "select.{key}: '{value}' is not in the data and resembles no value there, so it is taken as removed from the data; the analysis ran without it (restore the rows, or delete '{value}' from the selection)"
+        ));
+    }
+    Ok(())
 }
 
 fn dedup(mut v: Vec<&str>) -> impl Iterator<Item = &str> {
