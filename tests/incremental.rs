@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use assert_cmd::assert::OutputAssertExt;
 use common::{copy_lms_project, snapshot};
 
 fn run(dir: &Path) -> String {
@@ -45,7 +46,7 @@ fn unchanged_rerun_writes_nothing() {
     let dir = copy_lms_project();
     let first = run(dir.path());
     assert!(
-        first.contains("14 analysis(es) rerun, 0 unchanged"),
+        first.contains("15 analysis(es) rerun, 0 unchanged"),
         "{first}"
     );
     let reports = dir.path().join("reports");
@@ -188,6 +189,94 @@ fn removing_and_restoring_a_study_says_what_moved() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean 'serrato2025'?"));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn since_compares_with_the_reports_of_a_revision() {
+    let dir = copy_lms_project();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    run(root);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "v1"]);
+    // Two separate edits, each run and committed.
+    let figures = root.join("data/figures.csv");
+    let text = std::fs::read_to_string(&figures).unwrap();
+    let bishop = text
+        .lines()
+        .find(|l| {
+            l.starts_with("bishop2017,") && l.contains(",local_control,") && l.contains(",81,")
+        })
+        .unwrap()
+        .to_string();
+    let text = text.replace(&bishop, &bishop.replacen(",81,", ",80,", 1));
+    std::fs::write(&figures, &text).unwrap();
+    run(root);
+    git(root, &["commit", "-q", "-am", "v2"]);
+    let without_serrato: String = text
+        .lines()
+        .filter(|l| !l.starts_with("serrato2025,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&figures, without_serrato).unwrap();
+    let out = run(root);
+    // Against the previous run: only the Serrato removal.
+    let changes = std::fs::read_to_string(root.join("reports/CHANGES.md")).unwrap();
+    assert!(changes.starts_with("# Changes since the previous run"));
+    assert!(!changes.contains("value: '81' → '80'"), "{changes}");
+    assert!(
+        out.contains("rerun os-medians: 17 figures from 9 studies -> 15 figures from 8 studies"),
+        "{out}"
+    );
+    // Against v1: both edits.
+    let out = Command::new(assert_cmd::cargo::cargo_bin("survlit"))
+        .args(["run", "--since", "HEAD~1"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("compared with the reports at HEAD~1"),
+        "{stdout}"
+    );
+    let changes = std::fs::read_to_string(root.join("reports/CHANGES.md")).unwrap();
+    assert!(changes.starts_with("# Changes since HEAD~1"), "{changes}");
+    assert!(changes.contains("value: '81' → '80'"), "{changes}");
+    assert!(
+        changes.contains("removed: figures:serrato2025/"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("Result: 17 figures from 9 studies → **15 figures from 8 studies**"),
+        "{changes}"
+    );
+    // A revision git does not know is an error naming it.
+    Command::new(assert_cmd::cargo::cargo_bin("survlit"))
+        .args(["run", "--since", "nosuchrev"])
+        .arg(root)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--since nosuchrev:"));
 }
 
 #[test]

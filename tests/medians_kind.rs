@@ -9,8 +9,8 @@ use common::{csv_table, fig, reference_table, TestProject, FIG_HEADER, ROOT};
 
 /// A project with these figure rows (each with its tags) and one medians analysis.
 fn project(rows: &[(String, &str)], options: &str) -> TestProject {
-    // `tags` may carry the extra columns' cells first: "iqr_lower,iqr_upper,sd,tags".
-    let mut csv = format!("{FIG_HEADER},iqr_lower,iqr_upper,sd,tags\n");
+    // `cohort` may carry the extra columns' cells first: "iqr_lower,iqr_upper,sd,cohort".
+    let mut csv = format!("{FIG_HEADER},iqr_lower,iqr_upper,sd,cohort\n");
     for (r, extra) in rows {
         let extra = if extra.matches(',').count() == 3 {
             extra.to_string()
@@ -151,19 +151,16 @@ fn studies_that_share_patients_are_not_pooled_together() {
     let rows = vec![
         (
             med("review2022", "102", "60", "140", "30"),
-            "cohort_published_cases",
+            "published_cases",
         ),
-        (
-            med("review2025", "46", "20", "72", "67"),
-            "cohort_published_cases",
-        ),
+        (med("review2025", "46", "20", "72", "67"), "published_cases"),
         (med("series2020", "30", "20", "40", "25"), ""),
     ];
     let p = project(&rows, "{ method = \"wald\" }");
     p.survlit("run").assert().success();
     let md = report(&p);
     assert!(
-        md.contains("Not pooled") && md.contains("share cohort\\_published\\_cases"),
+        md.contains("Not pooled") && md.contains("share cohort 'published\\_cases'"),
         "{md}"
     );
     assert!(!p.path("reports/m/pooled.csv").exists());

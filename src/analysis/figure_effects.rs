@@ -121,21 +121,25 @@ fn effect(f: &Figure, measure: Measure) -> Result<Effect, String> {
     }
 }
 
-/// Figures that carry the same `cohort_*` tag are not independent.
+/// Figures of different studies that declare the same cohort are not independent.
 pub(super) fn shared_cohorts(entered: &[Entered<'_>]) -> Vec<String> {
-    let mut by_tag: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    let mut by_cohort: std::collections::BTreeMap<&str, Vec<&str>> =
+        std::collections::BTreeMap::new();
     for e in entered {
-        for t in e.figure.tags.iter().filter(|t| t.starts_with("cohort_")) {
-            by_tag.entry(t).or_default().push(&e.figure.study_id);
+        if let Some(c) = e.figure.cohort.as_deref() {
+            let ids = by_cohort.entry(c).or_default();
+            if !ids.contains(&e.figure.study_id.as_str()) {
+                ids.push(&e.figure.study_id);
+            }
         }
     }
-    by_tag
+    by_cohort
         .into_iter()
         .filter(|(_, ids)| ids.len() > 1)
-        .map(|(t, ids)| {
+        .map(|(c, ids)| {
             format!(
-                "{} share {t}: the same patients are counted more than once; exclude all but one",
-                ids.join(" and ")
+                "{} report the same cohort ('{c}'): the same patients are counted more than once; exclude all but one (overlap = \"exclude\")",
+                ids.join(", ")
             )
         })
         .collect()

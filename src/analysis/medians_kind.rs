@@ -7,7 +7,7 @@
 //! - (c) a median with n only → usable by median-of-medians methods only;
 //! - (d) "not reached" → never a number: listed, never pooled.
 //!
-//! Figures that share a `cohort_*` tag count the same patients: the kind
+//! Figures that declare the same `cohort` count the same patients: the kind
 //! refuses to pool them together and says which to drop. A pooled estimate
 //! is given only for what is left — inverse-variance on the median scale
 //! (`wald`, REML by default), or the (weighted) median of medians (`mm`,
@@ -249,11 +249,11 @@ pub(super) fn run(
     let unit = rows
         .first()
         .map_or_else(|| "months".to_string(), |r| r.figure.unit.to_string());
-    // Figures that count the same patients (a shared cohort_* tag).
+    // Figures that count the same patients (a shared cohort).
     let mut by_cohort: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
-        for t in r.figure.tags.iter().filter(|t| t.starts_with("cohort_")) {
-            by_cohort.entry(t).or_default().push(i);
+        if let Some(c) = r.figure.cohort.as_deref() {
+            by_cohort.entry(c).or_default().push(i);
         }
     }
     let label = |f: &Figure| {
@@ -288,7 +288,7 @@ pub(super) fn run(
             .map(|(id, groups)| format!("{} ({})", source(id).short_label(id), groups.join("; ")))
             .collect();
         overlap_notes.push(format!(
-            "{} draw on the same patients ({tag}): never pool figures of different studies in this group",
+            "{} draw on the same patients (cohort '{tag}'): never pool figures of different studies in this group",
             names.join(" and ")
         ));
         let pooled_here: Vec<usize> = idx
@@ -302,7 +302,7 @@ pub(super) fn run(
             .collect();
         if pooled_studies.len() > 1 {
             blocked.push(format!(
-                "{} would be pooled together but share {tag}; keep one (list the others in options.exclude)",
+                "{} would be pooled together but share cohort '{tag}'; keep one (list the others in options.exclude, or set overlap = \"exclude\")",
                 pooled_here.iter().map(|&i| label(rows[i].figure)).collect::<Vec<_>>().join(" and ")
             ));
         }
@@ -545,7 +545,7 @@ fn methods(m: Method, conversion_text: &str, pooled: bool) -> super::Methods {
     let routes = if m == Method::Mean {
         "Means were taken as reported; medians with a spread were converted as below."
     } else {
-        "Each reported median was assigned the route its numbers allow: with a CI, an SE from the CI assuming a Wald interval; with events only, an SE under an exponential model (flagged); with n only, median-of-medians methods only; not reached, never a number. Figures from reports that pool the same published cases (a shared cohort tag) were not pooled together."
+        "Each reported median was assigned the route its numbers allow: with a CI, an SE from the CI assuming a Wald interval; with events only, an SE under an exponential model (flagged); with n only, median-of-medians methods only; not reached, never a number. Figures from reports that pool the same published cases (a shared cohort) were not pooled together."
     };
     let text = if pooled {
         format!(

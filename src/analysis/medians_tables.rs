@@ -87,19 +87,7 @@ pub(super) fn medians_table<'a>(
         )
         .text("reason", text(&|r| r.status.clone()))
         .number("weight_percent", rows.iter().map(|r| r.weight).collect())
-        .text(
-            "cohort",
-            text(&|r| {
-                let c: Vec<&str> = r
-                    .figure
-                    .tags
-                    .iter()
-                    .filter(|t| t.starts_with("cohort_"))
-                    .map(String::as_str)
-                    .collect();
-                (!c.is_empty()).then(|| c.join(";"))
-            }),
-        );
+        .text("cohort", text(&|r| r.figure.cohort.clone()));
     columns::location(&mut t, &sourced);
     columns::data_origin(&mut t, &sourced);
     t

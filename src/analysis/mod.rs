@@ -7,6 +7,7 @@
 //! [`crate::export`]. It does no file I/O: it returns bytes.
 
 mod case_table;
+pub mod claims_audit;
 mod columns;
 mod compare;
 mod cox_kind;
@@ -26,6 +27,7 @@ mod medians_kind;
 mod medians_routes;
 mod medians_tables;
 pub mod methods;
+mod overlap;
 pub mod patients;
 mod pool;
 mod pool_design;
@@ -107,6 +109,8 @@ pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, A
         .select
         .check(evidence)
         .map_err(|(m, f)| spec.error(m, f))?;
+    let overlap = overlap::apply(spec, evidence);
+    let evidence = overlap.evidence.as_ref().unwrap_or(evidence);
     let mut out = match spec.kind {
         AnalysisKind::EvidenceTable => evidence_table::run(spec, evidence)?,
         AnalysisKind::CaseTable => case_table::run(spec, evidence)?,
@@ -116,9 +120,17 @@ pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, A
         AnalysisKind::Reconstruct => reconstruct_kind::run(spec, evidence)?,
         AnalysisKind::Cox => cox_kind::run(spec, evidence)?,
         AnalysisKind::Medians => medians_kind::run(spec, evidence)?,
+        AnalysisKind::ClaimsAudit => claims_audit::run(spec, evidence)?,
     };
     keep_requested(spec, &mut out)?;
     out.methods.warnings.extend(select_warnings);
+    out.methods.warnings.extend(overlap.warnings);
+    if !overlap.methods.is_empty() {
+        // Before the closing "Computed with survlit …" sentence.
+        let text = &mut out.methods.text;
+        let at = text.rfind(" Computed with survlit").unwrap_or(text.len());
+        text.insert_str(at, &format!(" {}", overlap.methods.join(" ")));
+    }
     Ok(out)
 }
 

@@ -23,12 +23,17 @@ pub(super) fn run(dir: &Path) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "check passed: {} figures, {} cases, {} curve points, {} at-risk rows from {} studies; {} analyses declared; {warnings} warning(s)",
+        "check passed: {} figures, {} cases, {} curve points, {} at-risk rows from {} studies{}; {} analyses declared; {warnings} warning(s)",
         e.figures.len(),
         e.cases.len(),
         e.curves.len(),
         e.at_risk.len(),
         e.studies.len(),
+        if e.claims.is_empty() {
+            String::new()
+        } else {
+            format!("; {} claims to audit", e.claims.len())
+        },
         loaded.project.analyses.len()
     )?;
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,8 @@
 //! The command line: the only place that knows clap, stdout/stderr and exit
-//! codes. Exit codes: 0 success, 1 data, project or analysis error, 2 usage.
+//! codes. Exit codes: 0 success, 1 data, project or analysis error (and, for
+//! `audit`, any claim not supported), 2 usage.
 
+mod audit;
 mod check;
 mod init;
 mod medians;
@@ -50,7 +52,14 @@ pub enum Command {
         /// PNG resolution of every figure (default: the project's [figures] dpi, else 300).
         #[arg(long, value_parser = clap::value_parser!(u32).range(72..=2400))]
         dpi: Option<u32>,
+        /// Say what changed since the reports committed at this git revision
+        /// (e.g. HEAD~3, a tag), in the terminal and in reports/CHANGES.md.
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
     },
+    /// Check the claims of a draft against the project's evidence table
+    /// (exit code 1 if any claim is not supported).
+    Audit(audit::AuditArgs),
     /// Pool a table of study results (one row per study) as metafor does.
     Pool(pool::PoolArgs),
     /// Kaplan-Meier curves of patient rows, as R's survfit.
@@ -73,7 +82,13 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init { dir } => init::run(&dir),
         Command::Check { dir } => check::run(&dir),
-        Command::Run { dir, verbose, dpi } => run::run(&dir, verbose, dpi),
+        Command::Run {
+            dir,
+            verbose,
+            dpi,
+            since,
+        } => run::run(&dir, verbose, crate::pipeline::RunOptions { dpi, since }),
+        Command::Audit(args) => audit::run(&args),
         Command::Pool(args) => pool::run(&args),
         Command::Km(args) => survival::km(&args),
         Command::Logrank(args) => survival::logrank(&args),

@@ -4,11 +4,11 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::pipeline::{self, RunError, RunStatus};
+use crate::pipeline::{self, RunError, RunOptions, RunStatus};
 use crate::validate::{error_count, Severity};
 
-pub(super) fn run(dir: &Path, verbose: bool, dpi: Option<u32>) -> anyhow::Result<ExitCode> {
-    let outcome = match pipeline::run_with(dir, dpi) {
+pub(super) fn run(dir: &Path, verbose: bool, opts: RunOptions) -> anyhow::Result<ExitCode> {
+    let outcome = match pipeline::run_opts(dir, &opts) {
         Ok(o) => o,
         Err(RunError::Invalid { diagnostics }) => {
             super::print_diagnostics(&diagnostics);

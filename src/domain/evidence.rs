@@ -159,6 +159,11 @@ pub struct Figure {
     pub derivation: Option<String>,
     /// Free tags for selecting rows in analyses.
     pub tags: Vec<String>,
+    /// The patients this figure counts, when other reports count them too
+    /// (the same cohort published twice, reviews pooling the same published
+    /// cases): figures of different studies with one cohort are not
+    /// independent.
+    pub cohort: Option<String>,
     /// Where the number came from.
     pub provenance: Provenance,
     /// Where the row was read.
@@ -249,6 +254,8 @@ pub struct Evidence {
     pub at_risk: Vec<AtRisk>,
     /// One entry per study: the provenance shared by its rows.
     pub studies: BTreeMap<StudyId, StudySource>,
+    /// Claims of a draft to audit against the figures.
+    pub claims: Vec<super::Claim>,
 }
 
 /// Bibliographic identity of a study, gathered from all its rows.

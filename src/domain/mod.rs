@@ -3,8 +3,10 @@
 //! Everything after validation works on these types; every record carries its
 //! [`Provenance`] so any number in `reports/` traces back to a source.
 
+mod claim;
 mod evidence;
 mod vocab;
 
+pub use claim::*;
 pub use evidence::*;
 pub use vocab::*;

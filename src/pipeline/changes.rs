@@ -48,6 +48,9 @@ pub fn row_cells(
     for (c, id) in evidence.cases.iter().zip(case_ids) {
         add(&raw.cases, c.origin.line, id);
     }
+    for c in &evidence.claims {
+        add(&raw.claims, c.origin.line, &super::incremental::claim_id(c));
+    }
     out
 }
 
@@ -104,18 +107,38 @@ fn row_changes(old: &Manifest, new: &Manifest, a: Option<&Entry>, b: &Entry) -> 
     out
 }
 
-/// CHANGES.md and the lines the CLI prints.
-pub fn report(old: Option<&Manifest>, new: &Manifest) -> (String, Vec<String>) {
-    let mut md = String::from("# Changes since the previous run\n\n");
+/// CHANGES.md and the lines the CLI prints: against the previous run, or
+/// (`since`) against the reports committed at a git revision.
+pub fn report(
+    old: Option<&Manifest>,
+    new: &Manifest,
+    since: Option<&str>,
+) -> (String, Vec<String>) {
+    let mut md = match since {
+        Some(rev) => format!("# Changes since {}\n\n", escape_markdown(rev)),
+        None => String::from("# Changes since the previous run\n\n"),
+    };
     let mut lines = Vec::new();
+    if let Some(rev) = since {
+        lines.push(format!("compared with the reports at {rev}"));
+    }
     let Some(old) = old else {
         md.push_str(&format!(
-            "First run (or the previous run's manifest is missing or from another survlit version): all {} analyses were run.\n",
+            "First run (or the previous run's manifest is missing): all {} analyses were run.\n",
             new.analyses.len()
         ));
         lines.push(format!("first run: {} analyses", new.analyses.len()));
         return (md, lines);
     };
+    // Another build reruns everything; only what moved is worth listing.
+    let other_build = old.version != new.version;
+    if other_build {
+        md.push_str(&format!(
+            "The survlit build differs ({} → {}), so every analysis was rerun; listed below are only the analyses whose result, report or input rows changed.\n\n",
+            old.version, new.version
+        ));
+        lines.push("survlit build changed: every analysis rerun".into());
+    }
     let find = |m: &'_ Manifest, name: &str| m.analyses.iter().find(|e| e.name == name).cloned();
     let added: Vec<&Entry> = new
         .analyses
@@ -133,10 +156,16 @@ pub fn report(old: Option<&Manifest>, new: &Manifest) -> (String, Vec<String>) {
         .filter_map(|e| {
             find(old, &e.name)
                 .filter(|o| o.key != e.key)
+                .filter(|o| {
+                    !other_build
+                        || o.summary != e.summary
+                        || o.report != e.report
+                        || !row_changes(old, new, Some(o), e).is_empty()
+                })
                 .map(|o| (o, e))
         })
         .collect();
-    if old.project != new.project {
+    if old.project != new.project && !other_build {
         md.push_str("Project settings, data files or validation results changed.\n\n");
         lines.push("project settings, data files or validation results changed".into());
     }

@@ -114,12 +114,13 @@ impl Entry {
     }
 }
 
-/// Reads `reports/manifest.json`; `None` when absent, unreadable or written
-/// by another survlit version (everything is rerun then).
+/// Reads `reports/manifest.json`; `None` when absent or unreadable. A
+/// manifest of another build is returned too: its keys (which include the
+/// build) match nothing, so everything is rerun, but it still says which
+/// rows and results changed.
 pub fn read(reports: &Path) -> Option<Manifest> {
     let bytes = std::fs::read(reports.join(MANIFEST)).ok()?;
-    let m: Manifest = serde_json::from_slice(&bytes).ok()?;
-    (m.version == BUILD).then_some(m)
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// The manifest as written (pretty JSON, stable order).
@@ -150,6 +151,11 @@ pub fn figure_id(f: &crate::domain::Figure) -> String {
 /// A case row's id.
 pub fn case_id(c: &crate::domain::Case) -> String {
     format!("cases:{}/{}", c.study_id, c.case_id)
+}
+
+/// A claim row's id (claim ids are unique, validation makes sure).
+pub fn claim_id(c: &crate::domain::Claim) -> String {
+    format!("claims:{}", c.claim_id)
 }
 
 /// Ids made unique: the n-th repeat of an id gets "#n".
@@ -229,6 +235,12 @@ pub fn analysis_inputs(
             if s.matches_study(&r.study_id) {
                 h.update(format!("R{r:?}\n").as_bytes());
             }
+        }
+    }
+    if spec.kind == AnalysisKind::ClaimsAudit {
+        for c in &evidence.claims {
+            h.update(format!("A{c:?}\n").as_bytes());
+            rows.push(claim_id(c));
         }
     }
     studies.sort_unstable();

@@ -9,6 +9,7 @@
 
 mod changes;
 pub mod incremental;
+mod since;
 mod write;
 
 use std::collections::BTreeMap;
@@ -43,6 +44,14 @@ pub enum RunError {
     /// An analysis failed.
     #[error(transparent)]
     Analysis(#[from] AnalysisError),
+    /// `--since REV`: the reports of that revision could not be read.
+    #[error("--since {rev}: {message}")]
+    Since {
+        /// The revision asked for.
+        rev: String,
+        /// What git or the manifest said.
+        message: String,
+    },
     /// Writing reports failed.
     #[error("writing {path}: {source}")]
     Write {
@@ -96,6 +105,7 @@ pub fn load(root: &Path) -> Result<Loaded, RunError> {
         cases: read(&d.cases)?,
         curves: read(&d.curves)?,
         at_risk: read(&d.at_risk)?,
+        claims: read(&d.claims)?,
     };
     if raw.figures.is_none() && raw.cases.is_none() {
         return Err(ProjectError { file: project::PROJECT_FILE.into(), line: 1, message: "the workbook has neither a 'figures' nor a 'cases' sheet".into(), fix: "name the sheets figures, cases, curves and at_risk, or name each table under [data]".into() }.into());
@@ -146,8 +156,34 @@ pub fn run(root: &Path) -> Result<RunOutcome, RunError> {
     run_with(root, None)
 }
 
+/// How `survlit run` was asked to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// PNG resolution of every figure (`--dpi`), overriding the project's.
+    pub dpi: Option<u32>,
+    /// Say what changed since the reports committed at this git revision
+    /// (`--since REV`) instead of since the previous run.
+    pub since: Option<String>,
+}
+
 /// [`run`], with the PNG resolution of every figure set (`survlit run --dpi`).
 pub fn run_with(root: &Path, dpi: Option<u32>) -> Result<RunOutcome, RunError> {
+    run_opts(
+        root,
+        &RunOptions {
+            dpi,
+            ..RunOptions::default()
+        },
+    )
+}
+
+/// [`run`] with every option of `survlit run`.
+pub fn run_opts(root: &Path, opts: &RunOptions) -> Result<RunOutcome, RunError> {
+    let dpi = opts.dpi;
+    let baseline = match &opts.since {
+        Some(rev) => Some((rev.as_str(), since::manifest_at(root, rev)?)),
+        None => None,
+    };
     let mut loaded = load(root)?;
     if let Some(dpi) = dpi {
         for a in &mut loaded.project.analyses {
@@ -177,8 +213,9 @@ pub fn run_with(root: &Path, dpi: Option<u32>) -> Result<RunOutcome, RunError> {
             .and_then(|m| m.analyses.iter().find(|e| e.name == name && e.key == key))
     };
     // Nothing changed: same project inputs, same analyses in the same order
-    // with the same inputs. Nothing is written.
-    if let Some(m) = &previous {
+    // with the same inputs. Nothing is written (unless CHANGES.md is to be
+    // rewritten against another revision).
+    if let Some(m) = previous.as_ref().filter(|_| baseline.is_none()) {
         let same = m.project == project_key
             && m.analyses.len() == keys.len()
             && m.analyses
@@ -236,7 +273,10 @@ pub fn run_with(root: &Path, dpi: Option<u32>) -> Result<RunOutcome, RunError> {
             .collect(),
         rows,
     };
-    let (changes_md, change_lines) = changes::report(previous.as_ref(), &manifest);
+    let (changes_md, change_lines) = match &baseline {
+        Some((rev, m)) => changes::report(Some(m), &manifest, Some(rev)),
+        None => changes::report(previous.as_ref(), &manifest, None),
+    };
     files.insert("CHANGES.md".into(), changes_md.into_bytes());
     files.insert(
         incremental::MANIFEST.into(),

@@ -55,6 +55,8 @@ pub struct DataFiles {
     pub curves: Option<TableFile>,
     /// Numbers-at-risk table.
     pub at_risk: Option<TableFile>,
+    /// Claims of a draft to audit.
+    pub claims: Option<TableFile>,
 }
 
 /// One table's file (relative to the project root) and, for spreadsheets, sheet.
@@ -98,6 +100,8 @@ pub enum AnalysisKind {
     /// Reported medians with the route each allows, overlaps, and a pooled
     /// median where defensible (CSV + figure).
     Medians,
+    /// Claims of a draft checked against the evidence (CSV + Markdown).
+    ClaimsAudit,
 }
 
 impl AnalysisKind {
@@ -112,6 +116,7 @@ impl AnalysisKind {
             AnalysisKind::Reconstruct => "reconstruct",
             AnalysisKind::Cox => "cox",
             AnalysisKind::Medians => "medians",
+            AnalysisKind::ClaimsAudit => "claims-audit",
         }
     }
 }
@@ -136,9 +141,24 @@ pub struct AnalysisSpec {
     source: std::sync::Arc<str>,
     /// Output formats requested (empty = the kind's defaults).
     pub outputs: Vec<String>,
+    /// What to do with figures of one cohort reported by several studies,
+    /// and with near-duplicate patients across studies.
+    pub overlap: Overlap,
     /// PNG resolution of this analysis' figures (`[figures] dpi`, or
     /// `survlit run --dpi`; 300 by default).
     pub dpi: u32,
+}
+
+/// `overlap = "warn" | "exclude"` of an analysis.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overlap {
+    /// Keep every selected row; say which ones overlap (the default).
+    #[default]
+    Warn,
+    /// Keep one study per cohort (the largest) and the first report of a
+    /// patient described twice; the methods text lists what was left out.
+    Exclude,
 }
 
 /// A problem in survlit.toml.
@@ -160,13 +180,14 @@ impl AnalysisSpec {
     /// (for deciding whether a rerun is needed).
     pub fn fingerprint(&self) -> String {
         format!(
-            "{}|{}|{:?}|{:?}|{:?}|{:?}|{}",
+            "{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
             self.name,
             self.kind.name(),
             self.title,
             self.select,
             self.options,
             self.outputs,
+            self.overlap,
             self.dpi
         )
     }
@@ -264,6 +285,7 @@ struct DataToml {
     cases: Option<String>,
     curves: Option<String>,
     at_risk: Option<String>,
+    claims: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -277,6 +299,8 @@ struct AnalysisToml {
     options: Option<toml::Spanned<toml::Table>>,
     #[serde(default)]
     outputs: Vec<String>,
+    #[serde(default)]
+    overlap: Overlap,
 }
 
 /// Reads `DIR/survlit.toml`.
@@ -368,6 +392,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Project, ProjectError> {
             options_span,
             source: source.clone(),
             outputs: a.outputs,
+            overlap: a.overlap,
             dpi,
         });
     }
@@ -411,6 +436,7 @@ fn data_files(d: DataToml) -> DataFiles {
         cases: one(d.cases.clone(), "cases"),
         curves: one(d.curves.clone(), "curves"),
         at_risk: one(d.at_risk.clone(), "at_risk"),
+        claims: one(d.claims.clone(), "claims"),
     }
 }
 

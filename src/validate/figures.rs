@@ -59,6 +59,7 @@ pub const COLUMNS: &[&str] = &[
     "notes",
     "confidence",
     "tags",
+    "cohort",
 ];
 
 /// Reads and checks every row; rows with errors are left out of the result.
@@ -255,6 +256,7 @@ fn read_row(c: &mut Cells<'_>) -> Option<Figure> {
         time_origin: c.string("time_origin"),
         derivation: c.string("derivation"),
         tags: c.text("tags").map(split_tags).unwrap_or_default(),
+        cohort: c.string("cohort"),
         provenance,
         origin: c.origin(),
     })

@@ -9,16 +9,19 @@
 mod bounds;
 mod cases;
 mod cells;
+mod claims;
 mod cross;
 mod curves;
 mod diagnostic;
 mod figures;
+mod overlap;
 mod provenance;
 
 pub use cells::parse_number;
 pub use curves::DIGITIZING_NOISE;
 pub use diagnostic::{error_count, Diagnostic, Location, Severity};
 pub use figures::{canonical_unit, split_tags};
+pub use overlap::duplicate_cases;
 pub use provenance::normalise_doi;
 
 use crate::domain::Evidence;
@@ -27,6 +30,7 @@ use crate::ingest::RawTable;
 /// Column lists, for documentation and for `survlit init`.
 pub mod columns {
     pub use super::cases::{COLUMNS as CASES, COVARIATE_PREFIX, REQUIRED as CASES_REQUIRED};
+    pub use super::claims::{COLUMNS as CLAIMS, REQUIRED as CLAIMS_REQUIRED};
     pub use super::curves::{
         AT_RISK_COLUMNS as AT_RISK, AT_RISK_REQUIRED, CURVE_COLUMNS as CURVES,
         CURVE_REQUIRED as CURVES_REQUIRED,
@@ -45,15 +49,31 @@ pub struct RawTables {
     pub curves: Option<RawTable>,
     /// Numbers at risk.
     pub at_risk: Option<RawTable>,
+    /// Claims of a draft, to audit.
+    pub claims: Option<RawTable>,
+}
+
+/// Reads a claims table on its own (`survlit audit CLAIMS`).
+pub fn read_claims(table: &RawTable) -> (Vec<crate::domain::Claim>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    cells::check_widths(table, &mut diags);
+    let claims = claims::read_claims(table, &mut diags);
+    (claims, diags)
 }
 
 /// Validates all tables. Warnings about sources without DOI or PMID are added
 /// once per study.
 pub fn validate(raw: &RawTables) -> (Evidence, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    for t in [&raw.figures, &raw.cases, &raw.curves, &raw.at_risk]
-        .into_iter()
-        .flatten()
+    for t in [
+        &raw.figures,
+        &raw.cases,
+        &raw.curves,
+        &raw.at_risk,
+        &raw.claims,
+    ]
+    .into_iter()
+    .flatten()
     {
         cells::check_widths(t, &mut diags);
     }
@@ -79,8 +99,14 @@ pub fn validate(raw: &RawTables) -> (Evidence, Vec<Diagnostic>) {
             .map(|t| curves::read_at_risk(t, &mut diags))
             .unwrap_or_default(),
         studies: Default::default(),
+        claims: raw
+            .claims
+            .as_ref()
+            .map(|t| claims::read_claims(t, &mut diags))
+            .unwrap_or_default(),
     };
     cross::check(&mut evidence, &mut diags);
+    overlap::check(&evidence, &mut diags);
     missing_identifiers(&evidence, &mut diags);
     diags.sort_by(|a, b| {
         a.severity

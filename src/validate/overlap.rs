@@ -1,0 +1,200 @@
+//! Double counting across studies: one source under two ids (near-identical
+//! citations), reports declared as one cohort (`cohort`), and patients
+//! described by two studies (case rows alike in age, sex, level, latency).
+//! These are warnings: the data may be right, and each analysis decides
+//! with `overlap = "warn" | "exclude"`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::domain::{Case, Evidence, Sex, Vocab};
+
+use super::curves::location;
+use super::{Diagnostic, Severity};
+
+/// Runs the overlap rules.
+pub fn check(evidence: &Evidence, diags: &mut Vec<Diagnostic>) {
+    similar_citations(evidence, diags);
+    shared_cohorts(evidence, diags);
+    for (a, b, why) in duplicate_cases(&evidence.cases) {
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            location: location(&b.origin, "case_id", &b.case_id),
+            code: "same-patient",
+            message: format!(
+                "case '{}' ({}) and case '{}' ({}) may be the same patient: {why}",
+                a.case_id, a.study_id, b.case_id, b.study_id
+            ),
+            fix: "if one study re-reports the other's patient, keep the original report (overlap = \"exclude\" in analyses of cases does so); otherwise add what tells them apart".into(),
+        });
+    }
+}
+
+/// Content words of a citation, for comparing two citations.
+fn citation_words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Jaccard similarity of two word sets.
+fn similarity(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let union = a.union(b).count();
+    if union == 0 {
+        return 0.0;
+    }
+    a.intersection(b).count() as f64 / union as f64
+}
+
+/// Citations at least this similar (shared words / all words) name one source.
+pub const CITATION_SIMILARITY: f64 = 0.85;
+
+fn similar_citations(e: &Evidence, diags: &mut Vec<Diagnostic>) {
+    let cited: Vec<(&String, BTreeSet<String>)> = e
+        .studies
+        .iter()
+        .filter_map(|(id, s)| s.citation.as_deref().map(|c| (id, citation_words(c))))
+        .filter(|(_, w)| w.len() >= 4)
+        .collect();
+    for (i, (a, wa)) in cited.iter().enumerate() {
+        for (b, wb) in &cited[i + 1..] {
+            let sim = similarity(wa, wb);
+            if sim < CITATION_SIMILARITY {
+                continue;
+            }
+            let Some(origin) = e
+                .figures
+                .iter()
+                .find(|f| &f.study_id == *b)
+                .map(|f| &f.origin)
+                .or_else(|| {
+                    e.cases
+                        .iter()
+                        .find(|c| &c.study_id == *b)
+                        .map(|c| &c.origin)
+                })
+            else {
+                continue;
+            };
+            diags.push(Diagnostic {
+                severity: Severity::Warning,
+                location: location(origin, "citation", ""),
+                code: "similar-citation",
+                message: format!(
+                    "studies '{a}' and '{b}' have near-identical citations ({:.0}% of words shared): one source under two study ids?",
+                    sim * 100.0
+                ),
+                fix: "if they are one source, use one study_id; if they are two reports of one cohort, give their figures the same cohort".into(),
+            });
+        }
+    }
+}
+
+fn shared_cohorts(e: &Evidence, diags: &mut Vec<Diagnostic>) {
+    let mut by_cohort: BTreeMap<&str, Vec<&crate::domain::Figure>> = BTreeMap::new();
+    for f in &e.figures {
+        if let Some(c) = f.cohort.as_deref() {
+            by_cohort.entry(c).or_default().push(f);
+        }
+    }
+    for (cohort, figures) in by_cohort {
+        let studies: BTreeSet<&str> = figures.iter().map(|f| f.study_id.as_str()).collect();
+        if studies.len() < 2 {
+            continue;
+        }
+        let first_of_last = figures
+            .iter()
+            .find(|f| Some(&f.study_id.as_str()) == studies.iter().last())
+            .expect("a study of the cohort has a figure");
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            location: location(&first_of_last.origin, "cohort", cohort),
+            code: "shared-cohort",
+            message: format!(
+                "cohort '{cohort}' is reported by {} studies ({}): their figures count the same patients and are not independent",
+                studies.len(),
+                studies.iter().copied().collect::<Vec<_>>().join(", ")
+            ),
+            fix: "pool at most one of them: select one study, or set overlap = \"exclude\" on the analysis (the largest is kept and the methods say so)".into(),
+        });
+    }
+}
+
+/// Normalised spinal levels: "T2-T3 (extradural)" → {"T2", "T3"}.
+fn levels(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_ascii_uppercase)
+        .filter(|w| {
+            let mut ch = w.chars();
+            matches!(ch.next(), Some('C' | 'T' | 'L' | 'S'))
+                && ch
+                    .as_str()
+                    .parse::<u8>()
+                    .is_ok_and(|n| (1..=12).contains(&n))
+        })
+        .collect()
+}
+
+/// Pairs of case rows of different studies that describe one patient: same
+/// sex, age within a year, and every other description both give (spinal
+/// levels, latency within a month) agreeing, with at least one of them given.
+/// Returns (first, second, what agrees).
+pub fn duplicate_cases(cases: &[Case]) -> Vec<(&Case, &Case, String)> {
+    let mut out = Vec::new();
+    for (i, a) in cases.iter().enumerate() {
+        for b in &cases[i + 1..] {
+            if a.study_id == b.study_id || a.sex == Sex::Unknown || a.sex != b.sex {
+                continue;
+            }
+            let (Some(age_a), Some(age_b)) = (a.age, b.age) else {
+                continue;
+            };
+            if (age_a - age_b).abs() > 1.0 {
+                continue;
+            }
+            let mut agree = vec![format!(
+                "{} aged {}",
+                a.sex.name().to_uppercase(),
+                short(age_a)
+            )];
+            let la = a
+                .spinal_level
+                .as_deref()
+                .map(levels)
+                .filter(|l| !l.is_empty());
+            let lb = b
+                .spinal_level
+                .as_deref()
+                .map(levels)
+                .filter(|l| !l.is_empty());
+            let mut compared = 0;
+            if let (Some(la), Some(lb)) = (&la, &lb) {
+                if la != lb {
+                    continue;
+                }
+                compared += 1;
+                agree.push(format!(
+                    "level {}",
+                    la.iter().cloned().collect::<Vec<_>>().join("-")
+                ));
+            }
+            if let (Some(x), Some(y)) = (a.latency, b.latency) {
+                if (x - y).abs() > 1.0 {
+                    continue;
+                }
+                compared += 1;
+                agree.push(format!("latency {} months", short(x)));
+            }
+            if compared > 0 {
+                out.push((a, b, agree.join(", ")));
+            }
+        }
+    }
+    out
+}
+
+/// A number with at most one decimal, trailing zero dropped ("46", "36.5").
+fn short(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
