@@ -33,6 +33,7 @@ fn init_then_check_then_run() {
         .assert()
         .success()
         .stdout(contains("os-medians (compare)"));
+    common::assert_dictionary_complete(&root.join("reports"));
     for f in [
         "index.md",
         "evidence/evidence.csv",
@@ -69,10 +70,10 @@ fn second_run_is_byte_identical() {
     assert!(first.iter().any(|(p, _)| p.ends_with(".pdf")));
     assert!(first.iter().any(|(p, _)| p == "index.html"));
     // cases (csv, md, swimmer ×3), evidence (2), os-medians (4), index ×2,
-    // manifest.json, CHANGES.md.
+    // manifest.json, CHANGES.md, DICTIONARY.md.
     assert_eq!(
         first.len(),
-        15,
+        16,
         "{:?}",
         first.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );

@@ -53,6 +53,7 @@ fn project(group: &str) -> TestProject {
 fn treatment_hr_within_studies_matches_r() {
     let p = project("treatment");
     p.survlit("run").assert().success();
+    common::assert_dictionary_complete(&p.path("reports"));
     let (h, ours) = csv_table(&p.path("reports/cx/cox.csv"));
     let (rh, theirs) =
         csv_table(&std::path::Path::new(ROOT).join("tests/reference/survival/cox_kind_cases.csv"));

@@ -315,3 +315,8 @@ fn case_report_km_matches_r() {
         "mixed-origin caveat missing"
     );
 }
+
+#[test]
+fn dictionary_documents_every_exported_column() {
+    common::assert_dictionary_complete(&Path::new(common::ROOT).join("reports"));
+}

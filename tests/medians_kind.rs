@@ -287,6 +287,7 @@ fn contrast_of_arms_matches_metafor_dom_and_rom() {
         );
         p.survlit("run").assert().success();
         assert_pooled_matches_metafor(&p, set);
+        common::assert_dictionary_complete(&p.path("reports"));
         assert!(p.path("reports/m/forest.png").exists());
     }
 }

@@ -62,6 +62,7 @@ fn project(reported_median: &str) -> TestProject {
 fn reconstructs_with_provenance_and_passes_qa_against_the_reported_median() {
     let p = project("13.9");
     p.survlit("run").assert().success();
+    common::assert_dictionary_complete(&p.path("reports"));
     let ipd = std::fs::read_to_string(p.path("reports/rec/ipd.csv")).unwrap();
     let mut lines = ipd.lines();
     assert!(lines.next().unwrap().starts_with("study_id,study_label,citation,doi,pmid,arm,time_months,event,source,method,source_location"));

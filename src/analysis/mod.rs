@@ -32,6 +32,7 @@ pub mod patients;
 mod pool;
 mod pool_design;
 pub mod pool_figures;
+mod pool_metafor;
 mod pool_methods;
 mod pool_sensitivity;
 mod pool_tables;

@@ -372,6 +372,30 @@ pub(super) fn run(
     )?;
     files.extend(written.files);
     warnings.extend(written.warnings);
+    files.extend(
+        super::pool_metafor::files(
+            &spec.name,
+            measure,
+            params,
+            &entered,
+            &y,
+            &v,
+            &super::pool_metafor::Design {
+                subgroup: design.subgroup_field().map(|f| {
+                    (
+                        f,
+                        (0..entered.len())
+                            .map(|i| design.subgroup_of(i).unwrap_or_default())
+                            .collect(),
+                    )
+                }),
+                moderator: design
+                    .moderator()
+                    .map(|(_, x)| (o.moderator.as_deref().unwrap_or("x"), x)),
+            },
+        )
+        .map_err(export_err(spec))?,
+    );
     let notes: String = warnings
         .iter()
         .map(|w| format!("- {}\n", escape_markdown(w)))
@@ -421,7 +445,7 @@ pub(super) fn run(
     )
     .warn(warnings.iter().cloned());
     let report = format!(
-        "{figures_md}**Pooled**: {} [{}, {}] {unit} (k = {}); {}\n\n{design_md}{sensitivity_md}{}{}[pooled.csv]({name}/pooled.csv) · [effects.csv]({name}/effects.csv) · [SVG]({name}/forest.svg){loo_link}\n",
+        "{figures_md}**Pooled**: {} [{}, {}] {unit} (k = {}); {}\n\n{design_md}{sensitivity_md}{}{}[pooled.csv]({name}/pooled.csv) · [effects.csv]({name}/effects.csv) · [metafor.csv]({name}/metafor.csv) + [metafor.R]({name}/metafor.R) (refits this analysis in R) · [SVG]({name}/forest.svg){loo_link}\n",
         fmt(est),
         fmt(lo),
         fmt(hi),

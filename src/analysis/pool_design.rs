@@ -147,6 +147,18 @@ impl Design {
     }
 
     /// Study i's subgroup.
+    /// The moderator's name and each study's value.
+    pub fn moderator(&self) -> Option<(&str, &[f64])> {
+        self.moderator
+            .as_ref()
+            .map(|(m, x)| (m.as_str(), x.as_slice()))
+    }
+
+    /// The subgroup field's name.
+    pub fn subgroup_field(&self) -> Option<&str> {
+        self.subgroup.as_ref().map(|(f, _)| f.as_str())
+    }
+
     pub fn subgroup_of(&self, i: usize) -> Option<String> {
         self.subgroup.as_ref().map(|(_, v)| v[i].clone())
     }

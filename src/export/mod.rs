@@ -6,6 +6,7 @@
 //! module writes it. Numbers are written in their shortest round-trip form,
 //! missing values as empty cells, so output is byte-stable across runs.
 
+pub mod dictionary;
 pub mod json;
 mod markdown;
 pub mod medians_json;

@@ -304,6 +304,10 @@ pub fn assemble(loaded: &Loaded, outputs: &[AnalysisOutput]) -> BTreeMap<String,
             files.insert(format!("{}/{}", o.name, f.name), f.bytes.clone());
         }
     }
+    files.insert(
+        "DICTIONARY.md".into(),
+        crate::export::dictionary::markdown(&files).into_bytes(),
+    );
     let md = report::index_markdown(
         &loaded.project,
         &loaded.evidence,

@@ -261,3 +261,31 @@ pub fn run_project(dir: &Path) {
         .assert()
         .success();
 }
+
+/// `reports/DICTIONARY.md` documents every column of every CSV under
+/// `reports/`: each file has its section, no column is undocumented.
+#[allow(dead_code)]
+pub fn assert_dictionary_complete(reports: &Path) {
+    let dictionary = std::fs::read_to_string(reports.join("DICTIONARY.md")).unwrap();
+    assert!(
+        !dictionary.contains("(undocumented)"),
+        "undocumented columns:\n{}",
+        dictionary
+            .lines()
+            .filter(|l| l.starts_with("## ") || l.contains("(undocumented)"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for (path, bytes) in snapshot(reports) {
+        if path.ends_with(".csv") {
+            let section = format!("## `{path}`");
+            assert!(dictionary.contains(&section), "{section} missing");
+            let header = String::from_utf8_lossy(&bytes);
+            let header = header.lines().next().unwrap_or("");
+            for column in header.split(',') {
+                let row = format!("| {} |", column.replace('_', "\\_"));
+                assert!(dictionary.contains(&row), "{path}: column {column} missing");
+            }
+        }
+    }
+}
