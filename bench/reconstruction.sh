@@ -3,5 +3,5 @@
 # bench/reconstruction.md. See tests/reconstruction_accuracy.rs for the design.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --release --test reconstruction_accuracy -- --ignored --nocapture
+cargo test --release --test integration reconstruction_accuracy -- --ignored --nocapture
 cat bench/reconstruction.md

@@ -3,12 +3,12 @@
 //! hand, synthetic claims exercise each verdict, and a bad claims table is
 //! rejected with file, line and column.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
+use crate::common::{csv_table, fig, figures_csv, TestProject, ROOT};
 use assert_cmd::Command;
-use common::{csv_table, fig, figures_csv, TestProject, ROOT};
 use predicates::str::contains;
 
 fn verdicts(csv: &std::path::Path) -> BTreeMap<String, (String, String)> {

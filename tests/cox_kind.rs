@@ -2,9 +2,9 @@
 //! patients, against R (tests/reference/scripts/survival_r.R,
 //! cox_kind_cases.csv), and a comparison the data cannot support explained.
 
-mod common;
+use crate::common;
 
-use common::{csv_table, fig, figures_csv, TestProject, ROOT};
+use crate::common::{csv_table, fig, figures_csv, TestProject, ROOT};
 
 const HEADER: &str = "study_id,case_id,citation,year,age,sex,treatment,follow_up,follow_up_unit,follow_up_origin,status,event,source_location,quote";
 

@@ -4,9 +4,9 @@
 //! distribution) and a simulated k = 60 set (still exact: metafor uses the
 //! exact distribution whenever there are no ties).
 
-mod common;
+use crate::common;
 
-use common::{fixture_yv as load, reference};
+use crate::common::{fixture_yv as load, reference};
 use survlit::stats::pool::bias::{begg, egger};
 use survlit::stats::pool::{RmaParams, Tau2Method, TestKind};
 

@@ -3,9 +3,9 @@
 //! Freeman–Tukey back-transformation of Miller (1978) with the harmonic-mean n.
 //! Closed forms: 1e-9 relative.
 
-mod common;
+use crate::common;
 
-use common::reference as rows;
+use crate::common::reference as rows;
 use survlit::stats::effect::proportion::{from_counts, Scale};
 use survlit::stats::pool::{rma, RmaParams, Tau2Method, TestKind};
 

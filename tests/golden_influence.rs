@@ -2,9 +2,9 @@
 //! scripts/metafor_influence.R): dat.bcg and a six-study set with one
 //! influential outlier; REML, z and Knapp–Hartung.
 
-mod common;
+use crate::common;
 
-use common::{fixture_yv, reference};
+use crate::common::{fixture_yv, reference};
 use survlit::stats::pool::influence::influence;
 use survlit::stats::pool::{rma, RmaParams, Tau2Method, TestKind};
 

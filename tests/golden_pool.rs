@@ -4,7 +4,7 @@
 //! τ², I² and H², and study weights. Tolerance: 1e-9 relative for closed-form
 //! estimators, 1e-6 for iterative ones (ML, REML, EB, PM).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

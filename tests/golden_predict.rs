@@ -3,7 +3,7 @@
 //! (tests/reference/scripts/metafor_bcg_predict.R): dat.bcg log RR on
 //! absolute latitude, REML, z and Knapp–Hartung, to 1e-6.
 
-mod common;
+use crate::common;
 
 use survlit::stats::linalg::Matrix;
 use survlit::stats::pool::predict::predict;

@@ -2,7 +2,7 @@
 //! and cumul(order = year) on dat.bcg (tests/reference/scripts/
 //! metafor_bcg_sensitivity.R); REML, z and Knapp–Hartung; 1e-6 relative.
 
-mod common;
+use crate::common;
 
 use survlit::stats::pool::sensitivity::{cumulative, leave_one_out};
 use survlit::stats::pool::{RmaParams, Tau2Method, TestKind};

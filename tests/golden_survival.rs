@@ -5,9 +5,9 @@
 //! with Efron and Breslow ties, categorical covariates and strata.
 //! Tolerances: 1e-9 relative on closed forms (KM, tests), 1e-6 on Cox.
 
-mod common;
+use crate::common;
 
-use common::{check, csv_table, ROOT};
+use crate::common::{check, csv_table, ROOT};
 use survlit::stats::linalg::Matrix;
 use survlit::stats::survival::cox::{cox, Ties};
 use survlit::stats::survival::km::{kaplan_meier, ConfType, KmFit};

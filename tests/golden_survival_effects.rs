@@ -9,10 +9,10 @@
 //! Per-study yi, vi are closed forms (1e-9 relative); pooled quantities come
 //! from REML (iterative, 1e-6) and DL (closed form, 1e-9).
 
-mod common;
+use crate::common;
 
+use crate::common::{check, reference, ROOT};
 use assert_cmd::Command;
-use common::{check, reference, ROOT};
 use serde_json::Value;
 
 fn pool(file: &str, measure: &str, method: &str, test: &str, cols: &[&str]) -> Value {

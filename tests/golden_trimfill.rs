@@ -2,9 +2,9 @@
 //! metafor_trimfill.R): dat.hackshaw1998, dat.bcg and a simulated k = 60 set;
 //! FE and REML; L0 and R0 — k0, its SE, the side, and the filled model.
 
-mod common;
+use crate::common;
 
-use common::{fixture_yv as load, reference};
+use crate::common::{fixture_yv as load, reference};
 use survlit::stats::pool::trimfill::{trimfill, K0Estimator, Side};
 use survlit::stats::pool::{RmaParams, Tau2Method, TestKind};
 

@@ -4,15 +4,15 @@
 //! SIGKILL at any moment leaves `reports/` whole (the old or the new one,
 //! never a mixture).
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::common::{copy_lms_project, snapshot};
 use assert_cmd::assert::OutputAssertExt;
-use common::{copy_lms_project, snapshot};
 
 fn run(dir: &Path) -> String {
     let out = Command::new(assert_cmd::cargo::cargo_bin("survlit"))

@@ -4,9 +4,9 @@
 //! difference (lifelines' default KM interval is R's log-log, not R's log)
 //! and the agreements (log-rank, Cox Efron, concordance, median here).
 
-mod common;
+use crate::common;
 
-use common::{csv_table, ROOT};
+use crate::common::{csv_table, ROOT};
 use survlit::stats::linalg::Matrix;
 use survlit::stats::survival::cox::{cox, Ties};
 use survlit::stats::survival::km::{kaplan_meier, ConfType};

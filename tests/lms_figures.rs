@@ -4,7 +4,7 @@
 //! data (one weighted square per pooled study, one bar per patient with a
 //! follow-up time, the KMunicate rows under the KM curve).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,11 +2,11 @@
 //! CSV and Markdown byte for byte, a second run is byte-identical in every
 //! file, and every exported row carries its source.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::snapshot;
+use crate::common::snapshot;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -319,4 +319,33 @@ fn case_report_km_matches_r() {
 #[test]
 fn dictionary_documents_every_exported_column() {
     common::assert_dictionary_complete(&Path::new(common::ROOT).join("reports"));
+}
+
+#[test]
+fn every_csv_has_a_parquet_copy_with_the_same_table() {
+    use polars::prelude::{ParquetReader, SerReader};
+    let reports = Path::new(common::ROOT).join("reports");
+    let mut checked = 0;
+    for (path, bytes) in snapshot(&reports) {
+        let Some(stem) = path.strip_suffix(".csv") else {
+            continue;
+        };
+        let parquet = std::fs::read(reports.join(format!("{stem}.parquet")))
+            .unwrap_or_else(|_| panic!("{stem}.parquet missing"));
+        let df = ParquetReader::new(std::io::Cursor::new(parquet))
+            .finish()
+            .unwrap();
+        let mut r = csv::Reader::from_reader(bytes.as_slice());
+        let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        let rows = r.records().count();
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(names, header, "{path}");
+        assert_eq!(df.height(), rows, "{path}");
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked} CSVs");
 }

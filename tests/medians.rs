@@ -2,9 +2,9 @@
 //! (metafor's `conv.fivenum` reference page, peers.md §4.4), the skewness
 //! test, QE fits, and properties every conversion must have.
 
-mod common;
+use crate::common;
 
-use common::{csv_table, ROOT};
+use crate::common::{csv_table, ROOT};
 use proptest::prelude::*;
 use survlit::stats::medians::boxcox::{bc_mean_sd, mln_mean_sd};
 use survlit::stats::medians::fivenum::{convert, skew_test, ClosedForm, Scale};

@@ -1,10 +1,10 @@
 //! `survlit medians` and `survlit convert` on small tables: values against
 //! the references, and bad input rejected with file, line, column and study.
 
-mod common;
+use crate::common;
 
+use crate::common::{csv_table, run_json, ROOT};
 use assert_cmd::Command;
-use common::{csv_table, run_json, ROOT};
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     let p = dir.path().join(name);

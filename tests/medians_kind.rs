@@ -3,9 +3,9 @@
 //! exclusions, and the pooled median against metafor (metamedian's dat.lung,
 //! experimental arms, REML: tests/reference/metafor/survival_effects_pooled.csv).
 
-mod common;
+use crate::common;
 
-use common::{csv_table, fig, reference_table, TestProject, FIG_HEADER, ROOT};
+use crate::common::{csv_table, fig, reference_table, TestProject, FIG_HEADER, ROOT};
 
 /// A project with these figure rows (each with its tags) and one medians analysis.
 fn project(rows: &[(String, &str)], options: &str) -> TestProject {

@@ -3,11 +3,11 @@
 //! from that file (tests/reference/scripts/metafor_lms_export.R) it gives
 //! survlit's pooled.csv and meta-regression.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{csv_table, ROOT};
+use crate::common::{csv_table, ROOT};
 
 fn col(h: &csv::StringRecord, name: &str) -> usize {
     h.iter()

@@ -3,9 +3,9 @@
 //! is a warning in `check` and in the report, and `overlap = "exclude"` on
 //! an analysis keeps one and says so in the methods text.
 
-mod common;
+use crate::common;
 
-use common::{fig, TestProject, FIG_HEADER};
+use crate::common::{fig, TestProject, FIG_HEADER};
 use predicates::str::contains;
 
 fn lc(study: &str, value: &str, n: &str, cohort: &str) -> String {

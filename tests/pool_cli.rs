@@ -3,14 +3,14 @@
 //! moderators under z and Knapp–Hartung, subgroups with the test for subgroup
 //! differences; the JSON keys; and bad input naming the study.
 
-mod common;
+use crate::common;
 
+use crate::common::reference;
 use assert_cmd::Command;
-use common::reference;
 use predicates::str::contains;
 use serde_json::Value;
 
-use common::ROOT;
+use crate::common::ROOT;
 
 fn bcg() -> String {
     format!("{ROOT}/tests/fixtures/dat_bcg.csv")

@@ -3,9 +3,9 @@
 //! noise and the odd non-monotone click) with numbers at risk printed every
 //! 5 months → reconstructed patients, compared with the simulated ones.
 
-mod common;
+use crate::common;
 
-use common::sim::{simulate, Trial};
+use crate::common::sim::{simulate, Trial};
 use survlit::stats::survival::reconstruct::{clean_curve, Tier};
 
 fn run(

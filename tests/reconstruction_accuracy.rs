@@ -6,9 +6,9 @@
 //! with the truth. `bench/reconstruction.sh` runs the ignored test below,
 //! which writes `bench/reconstruction.md`; the quick test guards the bounds.
 
-mod common;
+use crate::common;
 
-use common::sim::{simulate, Trial};
+use crate::common::sim::{simulate, Trial};
 use survlit::stats::linalg::Matrix;
 use survlit::stats::survival::cox::{cox, Ties};
 

@@ -3,7 +3,7 @@
 //! `chromium` (`.ci/run` installs it and sets SURVLIT_REQUIRE_CHROMIUM, so
 //! in CI a missing browser fails the test instead of skipping it).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,9 +1,9 @@
 //! `reports/index.html`: one self-contained page — every figure inlined as
 //! SVG, no `<img>` or external resources, user text escaped.
 
-mod common;
+use crate::common;
 
-use common::{fig, figures_csv, TestProject};
+use crate::common::{fig, figures_csv, TestProject};
 
 fn project_with(rows: &[String]) -> TestProject {
     let p = TestProject::with_tables(&[("figures", &figures_csv(rows))]);

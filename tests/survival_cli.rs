@@ -1,10 +1,10 @@
 //! `survlit km`, `logrank` and `cox` end to end on R's lung data (the
 //! issue's acceptance numbers), their JSON keys, and bad input.
 
-mod common;
+use crate::common;
 
+use crate::common::{run_json, ROOT};
 use assert_cmd::Command;
-use common::{run_json, ROOT};
 use predicates::str::contains;
 use serde_json::Value;
 

@@ -2,9 +2,9 @@
 //! `survlit run` must exit 1 with a message naming file, line and column (and
 //! the rule's code); `run` must write nothing and leave data/ untouched.
 
-mod common;
+use crate::common;
 
-use common::{fig, figures_csv, snapshot, TestProject, CASE_HEADER};
+use crate::common::{fig, figures_csv, snapshot, TestProject, CASE_HEADER};
 
 /// Runs check and run on the project and asserts the diagnostic.
 fn expect_error(p: &TestProject, code: &str, location: &str, fragment: &str) {

@@ -37,6 +37,7 @@ mod pool_methods;
 mod pool_sensitivity;
 mod pool_tables;
 pub mod pooling;
+mod reconstruct_checks;
 mod reconstruct_kind;
 pub mod reconstruction;
 pub mod survival_fits;

@@ -241,6 +241,37 @@ pub(super) fn run(
             render_km_svg(&plot),
         )?);
     }
+    // Cross-check: a reported HR of a study with two reconstructed arms.
+    let hr_checks = super::reconstruct_checks::hazard_ratios(&arms, evidence);
+    let hr_rows: Vec<Vec<String>> = hr_checks
+        .iter()
+        .map(|c| {
+            vec![
+                source(&c.study_id).short_label(&c.study_id),
+                c.compared.clone(),
+                c.reported.clone(),
+                c.reconstructed.clone(),
+                c.verdict.clone(),
+            ]
+        })
+        .collect();
+    let mut warnings: Vec<String> = arms
+        .iter()
+        .zip(&verdicts)
+        .filter_map(|(a, v)| {
+            v.strip_prefix("warn: ").map(|w| {
+                format!(
+                    "{}/{}: reconstruction disagrees with the paper: {w}",
+                    a.study_id, a.arm
+                )
+            })
+        })
+        .collect();
+    warnings.extend(hr_checks.iter().filter_map(|c| {
+        c.verdict
+            .strip_prefix("warn: ")
+            .map(|w| format!("{} ({}): {w} ({})", c.study_id, c.compared, c.reported))
+    }));
     files.insert(
         0,
         OutputFile {
@@ -281,8 +312,19 @@ pub(super) fn run(
                 .map(|s| format!("- {}\n", escape_markdown(s))),
         )
         .collect();
+    let hr_section = if hr_rows.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Cross-checks: hazard ratios (the Cox HR of the reconstructed arms against the HR the paper reports)\n\n{}\n",
+            markdown_table(
+                &["Study", "Compared", "Reported", "Reconstructed", "Check"],
+                &hr_rows
+            )
+        )
+    };
     let report = format!(
-        "{}\n{figures}\n{}[ipd.csv]({}/ipd.csv)\n",
+        "{}\n{hr_section}{figures}\n{}[ipd.csv]({}/ipd.csv)\n",
         markdown_table(&header, &qa_rows),
         if notes.is_empty() {
             String::new()
@@ -302,12 +344,17 @@ pub(super) fn run(
         studies: columns::study_ids(arms.iter().map(|a| a.study_id.as_str())),
         methods: super::Methods::new(
             format!(
-                "Patient rows were reconstructed from the digitised curves and the printed numbers at risk by the algorithm of Guyot et al. (2012), with events at the digitised times and censorings at the midpoints between them. QA: an arm passes when the Kaplan–Meier curve of its reconstruction is within {max_diff} of every digitised point, its numbers at risk within 10%, its median within {}% of the reported one and every reported landmark survival of that study and arm within {max_diff}; the overlay figures show the digitised points over the reconstructed curve. {}",
+                "Patient rows were reconstructed from the digitised curves and the printed numbers at risk by the algorithm of Guyot et al. (2012), with events at the digitised times and censorings at the midpoints between them. QA: an arm passes when the Kaplan–Meier curve of its reconstruction is within {max_diff} of every digitised point, its numbers at risk within 10%, its median within {}% of the reported one and every reported landmark survival of that study and arm within {max_diff}; the overlay figures show the digitised points over the reconstructed curve. Where a study with two reconstructed arms reports a hazard ratio with a confidence interval, the Cox (Efron ties) hazard ratio of the reconstructed patients is checked to lie inside that interval. {}",
                 num(100.0 * median_tol, 0),
                 super::methods::software("simulated patient data with known curves (tests/reconstruction_accuracy.rs)")
             ),
-            &[super::Ref::Guyot2012, super::Ref::KaplanMeier1958],
-        ),
+            if hr_checks.is_empty() {
+                &[super::Ref::Guyot2012, super::Ref::KaplanMeier1958][..]
+            } else {
+                &[super::Ref::Guyot2012, super::Ref::KaplanMeier1958, super::Ref::Cox1972][..]
+            },
+        )
+        .warn(warnings),
     })
 }
 

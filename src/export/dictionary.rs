@@ -196,7 +196,7 @@ fn meaning(file: &str, column: &str) -> Option<&'static str> {
 
 /// Type of a column from its written values: integer, number or text
 /// (empty cells ignored; a column of empty cells is "empty").
-fn column_type(values: &[&str]) -> &'static str {
+pub(crate) fn column_type(values: &[&str]) -> &'static str {
     let given: Vec<&&str> = values.iter().filter(|v| !v.is_empty()).collect();
     if given.is_empty() {
         "empty"
@@ -253,6 +253,7 @@ pub fn markdown(files: &BTreeMap<String, Vec<u8>>) -> String {
          an empty cell means not reported or not applicable; every row that comes from the data carries its provenance \
          (study, citation, DOI/PMID, source location, quote, and the input file and line); \
          text cells a spreadsheet would run as a formula (starting with =, +, -, @) are written with a leading `'`. \
+         Every CSV has a Parquet copy beside it (`<name>.parquet`: the same columns, typed as listed here, formula neutralisation undone). \
          Each pooled analysis also writes `metafor.csv` (`yi, vi` as metafor reads them) and `metafor.R`, which refits it in R.\n",
     );
     for (file, cols) in tables(files) {

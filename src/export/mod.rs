@@ -10,6 +10,7 @@ pub mod dictionary;
 pub mod json;
 mod markdown;
 pub mod medians_json;
+pub mod parquet;
 pub mod pool_json;
 mod pool_text;
 pub mod reconstruct_json;

@@ -259,7 +259,7 @@ pub fn run_opts(root: &Path, opts: &RunOptions) -> Result<RunOutcome, RunError> 
             .map(|e| e.name.clone())
             .collect()
     });
-    let mut files = assemble(&loaded, &outputs);
+    let mut files = assemble(&loaded, &outputs)?;
     let used: std::collections::BTreeSet<&String> = input_rows.iter().flatten().collect();
     let mut rows = changes::row_cells(&loaded.raw, &loaded.evidence, &figure_ids, &case_ids);
     rows.retain(|id, _| used.contains(id));
@@ -296,12 +296,25 @@ pub fn run_opts(root: &Path, opts: &RunOptions) -> Result<RunOutcome, RunError> 
     })
 }
 
-/// Every output file keyed by its path under `reports/`.
-pub fn assemble(loaded: &Loaded, outputs: &[AnalysisOutput]) -> BTreeMap<String, Vec<u8>> {
+/// Every output file keyed by its path under `reports/`: the analyses'
+/// files, a Parquet copy of every CSV, DICTIONARY.md and the report.
+pub fn assemble(
+    loaded: &Loaded,
+    outputs: &[AnalysisOutput],
+) -> Result<BTreeMap<String, Vec<u8>>, RunError> {
     let mut files = BTreeMap::new();
     for o in outputs {
         for f in &o.files {
             files.insert(format!("{}/{}", o.name, f.name), f.bytes.clone());
+            if let Some(stem) = f.name.strip_suffix(".csv") {
+                let parquet = crate::export::parquet::csv_to_parquet(&f.bytes).map_err(|e| {
+                    AnalysisError::Export {
+                        name: o.name.clone(),
+                        source: e,
+                    }
+                })?;
+                files.insert(format!("{}/{stem}.parquet", o.name), parquet);
+            }
         }
     }
     files.insert(
@@ -317,5 +330,5 @@ pub fn assemble(loaded: &Loaded, outputs: &[AnalysisOutput]) -> BTreeMap<String,
     let html = report::index_html(&loaded.project.title, &md, &files);
     files.insert("index.md".into(), md.into_bytes());
     files.insert("index.html".into(), html.into_bytes());
-    files
+    Ok(files)
 }
