@@ -3,8 +3,6 @@
 //! hand, synthetic claims exercise each verdict, and a bad claims table is
 //! rejected with file, line and column.
 
-use crate::common;
-
 use std::collections::BTreeMap;
 
 use crate::common::{csv_table, fig, figures_csv, TestProject, ROOT};

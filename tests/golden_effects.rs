@@ -3,8 +3,6 @@
 //! Freeman–Tukey back-transformation of Miller (1978) with the harmonic-mean n.
 //! Closed forms: 1e-9 relative.
 
-use crate::common;
-
 use crate::common::reference as rows;
 use survlit::stats::effect::proportion::{from_counts, Scale};
 use survlit::stats::pool::{rma, RmaParams, Tau2Method, TestKind};

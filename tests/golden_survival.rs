@@ -5,8 +5,6 @@
 //! with Efron and Breslow ties, categorical covariates and strata.
 //! Tolerances: 1e-9 relative on closed forms (KM, tests), 1e-6 on Cox.
 
-use crate::common;
-
 use crate::common::{check, csv_table, ROOT};
 use survlit::stats::linalg::Matrix;
 use survlit::stats::survival::cox::{cox, Ties};

@@ -4,8 +4,6 @@
 //! SIGKILL at any moment leaves `reports/` whole (the old or the new one,
 //! never a mixture).
 
-use crate::common;
-
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -6,6 +6,7 @@
 mod common;
 
 mod audit;
+mod case_checks;
 mod cli;
 mod cox_kind;
 mod figure_snapshots;

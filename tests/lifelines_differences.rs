@@ -4,8 +4,6 @@
 //! difference (lifelines' default KM interval is R's log-log, not R's log)
 //! and the agreements (log-rank, Cox Efron, concordance, median here).
 
-use crate::common;
-
 use crate::common::{csv_table, ROOT};
 use survlit::stats::linalg::Matrix;
 use survlit::stats::survival::cox::{cox, Ties};

@@ -2,8 +2,6 @@
 //! (metafor's `conv.fivenum` reference page, peers.md §4.4), the skewness
 //! test, QE fits, and properties every conversion must have.
 
-use crate::common;
-
 use crate::common::{csv_table, ROOT};
 use proptest::prelude::*;
 use survlit::stats::medians::boxcox::{bc_mean_sd, mln_mean_sd};

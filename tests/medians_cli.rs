@@ -1,8 +1,6 @@
 //! `survlit medians` and `survlit convert` on small tables: values against
 //! the references, and bad input rejected with file, line, column and study.
 
-use crate::common;
-
 use crate::common::{csv_table, run_json, ROOT};
 use assert_cmd::Command;
 

@@ -3,8 +3,6 @@
 //! is a warning in `check` and in the report, and `overlap = "exclude"` on
 //! an analysis keeps one and says so in the methods text.
 
-use crate::common;
-
 use crate::common::{fig, TestProject, FIG_HEADER};
 use predicates::str::contains;
 

@@ -3,8 +3,6 @@
 //! noise and the odd non-monotone click) with numbers at risk printed every
 //! 5 months → reconstructed patients, compared with the simulated ones.
 
-use crate::common;
-
 use crate::common::sim::{simulate, Trial};
 use survlit::stats::survival::reconstruct::{clean_curve, Tier};
 

@@ -1,8 +1,6 @@
 //! `reports/index.html`: one self-contained page — every figure inlined as
 //! SVG, no `<img>` or external resources, user text escaped.
 
-use crate::common;
-
 use crate::common::{fig, figures_csv, TestProject};
 
 fn project_with(rows: &[String]) -> TestProject {

@@ -2,8 +2,6 @@
 //! `survlit run` must exit 1 with a message naming file, line and column (and
 //! the rule's code); `run` must write nothing and leave data/ untouched.
 
-use crate::common;
-
 use crate::common::{fig, figures_csv, snapshot, TestProject, CASE_HEADER};
 
 /// Runs check and run on the project and asserts the diagnostic.

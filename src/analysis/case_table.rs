@@ -169,8 +169,42 @@ pub(super) fn run(
         .iter()
         .filter(|c| c.follow_up.is_some() && c.event.is_some())
         .count();
+    // What the studies report in aggregate, recomputed from their rows.
+    let checks = super::case_checks::against_cases(&rows, evidence);
+    let check_section = if checks.is_empty() {
+        String::new()
+    } else {
+        let check_rows: Vec<Vec<String>> = checks
+            .iter()
+            .map(|c| {
+                vec![
+                    evidence
+                        .studies
+                        .get(&c.study_id)
+                        .unwrap_or(&empty)
+                        .short_label(&c.study_id),
+                    c.what.clone(),
+                    c.reported.clone(),
+                    c.recomputed.clone(),
+                    c.verdict.clone(),
+                ]
+            })
+            .collect();
+        format!(
+            "\n\nCross-checks: what each study reports in aggregate against its own case rows\n\n{}",
+            markdown_table(
+                &["Study", "Figure", "Reported", "From the case rows", "Check"],
+                &check_rows
+            )
+        )
+    };
+    let warnings: Vec<String> = checks
+        .iter()
+        .filter(|c| c.verdict.starts_with("disagrees"))
+        .map(|c| format!("{}: {} {}", c.study_id, c.what, c.verdict))
+        .collect();
     let report = format!(
-        "{figure}{} patients from {} studies; {deaths} deaths; {with_fu} with both follow-up and vital status (usable for survival analysis). [cases.md]({name}/cases.md) · [cases.csv]({name}/cases.csv)\n\n{table}",
+        "{figure}{} patients from {} studies; {deaths} deaths; {with_fu} with both follow-up and vital status (usable for survival analysis). [cases.md]({name}/cases.md) · [cases.csv]({name}/cases.csv)\n\n{table}{check_section}",
         rows.len(),
         studies.len(),
         name = spec.name
@@ -185,10 +219,15 @@ pub(super) fn run(
         studies,
         methods: super::Methods::new(
             format!(
-                "Patients described in case reports and case series are listed as extracted, one row per patient, each with its source location and quotation; follow-up times are converted to months. The swimmer plot draws each patient with a follow-up time as a bar to the last follow-up, ending in the status reported. Nothing is estimated. {}",
+                "Patients described in case reports and case series are listed as extracted, one row per patient, each with its source location and quotation; follow-up times are converted to months. The swimmer plot draws each patient with a follow-up time as a bar to the last follow-up, ending in the status reported. Where a study also reports aggregate figures for its patients (mean or median age, deaths, median overall survival, survival at a time point), they are recomputed from its case rows (survival by Kaplan–Meier) and compared at the precision the source printed; a figure is not checkable when the case table lacks some of its patients or values. {}",
                 super::methods::software("")
             ),
-            &[],
-        ),
+            if checks.iter().any(|c| c.what.contains("Kaplan")) {
+                &[super::Ref::KaplanMeier1958][..]
+            } else {
+                &[][..]
+            },
+        )
+        .warn(warnings),
     })
 }

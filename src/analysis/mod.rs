@@ -6,6 +6,7 @@
 //! when the kind needs them) → presentation data → [`crate::plot`] and
 //! [`crate::export`]. It does no file I/O: it returns bytes.
 
+mod case_checks;
 mod case_table;
 pub mod claims_audit;
 mod columns;
