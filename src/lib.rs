@@ -1,6 +1,7 @@
 //! survlit turns the survival figures scattered through the medical
-//! literature into validated evidence tables, comparison figures and (in
-//! later versions) pooled estimates.
+//! literature into validated evidence tables, pooled estimates, patient data
+//! reconstructed from curves, publication-grade figures and a report that
+//! says what changed since the last run.
 //!
 //! Data flows one way (see ARCHITECTURE.md):
 //! [`project`] + [`ingest`] → [`validate`] → [`analysis`] (→ `stats`) →

@@ -19,6 +19,8 @@ fn project(median: &str, n_for_median: &str) -> TestProject {
             ("statistic", "mean"),
             ("value", "52.7"),
             ("unit", "years"),
+            ("range_min", "47"),
+            ("range_max", "61"),
             ("n", "3"),
             ("quote", "mean age 52.7 years"),
         ]),

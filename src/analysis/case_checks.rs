@@ -7,6 +7,7 @@
 //! Kaplan–Meier) and compared at the precision the source printed.
 
 use crate::domain::{Case, Evidence, Figure, Outcome, Statistic, Unit};
+use crate::stats::describe::describe;
 use crate::stats::survival::km::{kaplan_meier, ConfType};
 
 use super::format::{decimals, display_factor, num};
@@ -124,17 +125,15 @@ fn check(f: &Figure, rows: &[&Case]) -> Option<CaseCheck> {
                     ),
                 ));
             }
+            let summary = describe(&ages)?;
             let got = if f.statistic == Statistic::Mean {
-                ages.iter().sum::<f64>() / ages.len() as f64
+                summary.mean
             } else {
-                median(&ages)
+                summary.median
             };
             let mut v = verdict(f, value, got);
             if let Some(r) = f.range {
-                let (lo, hi) = (
-                    ages.iter().copied().fold(f64::INFINITY, f64::min),
-                    ages.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-                );
+                let (lo, hi) = (summary.min, summary.max);
                 if r.lower.is_some_and(|l| (l - lo).abs() > 0.5)
                     || r.upper.is_some_and(|u| (u - hi).abs() > 0.5)
                 {
@@ -216,16 +215,5 @@ fn check(f: &Figure, rows: &[&Case]) -> Option<CaseCheck> {
             ))
         }
         _ => None,
-    }
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    let m = s.len() / 2;
-    if s.len() % 2 == 0 {
-        (s[m - 1] + s[m]) / 2.0
-    } else {
-        s[m]
     }
 }

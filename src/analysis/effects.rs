@@ -1,6 +1,7 @@
 //! A table of study results → effect sizes on the analysis scale, choosing per
 //! row the best route the reported numbers allow and recording it. Used by
-//! `survlit pool` and (later) the `pool` analysis kind. Every bad row is
+//! `survlit pool`; the `pool` kind derives its effects from figures in
+//! `figure_effects.rs` on the same measures. Every bad row is
 //! reported, naming the study; nothing panics.
 
 use std::collections::BTreeMap;

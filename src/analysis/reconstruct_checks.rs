@@ -5,9 +5,8 @@
 //! QA table of `reconstruct_kind`.)
 
 use crate::domain::{Evidence, Figure, Statistic};
-use crate::stats::dist::qnorm;
 use crate::stats::linalg::Matrix;
-use crate::stats::survival::cox::{cox, Ties};
+use crate::stats::survival::cox::{cox, CoxFit, Ties};
 
 use super::format::num;
 use super::reconstruct_kind::ArmResult;
@@ -41,8 +40,8 @@ fn named_order<'a>(
     Some(if pa < pb { (a, b) } else { (b, a) })
 }
 
-/// Cox log HR (and SE) of `treated` against `reference`.
-fn log_hr(treated: &ArmResult, reference: &ArmResult) -> Option<(f64, f64)> {
+/// Cox fit of `treated` (x = 1) against `reference` (x = 0).
+fn cox_arms(treated: &ArmResult, reference: &ArmResult) -> Option<CoxFit> {
     let mut time = Vec::new();
     let mut event = Vec::new();
     let mut x = Vec::new();
@@ -57,8 +56,7 @@ fn log_hr(treated: &ArmResult, reference: &ArmResult) -> Option<(f64, f64)> {
     for (i, v) in x.iter().enumerate() {
         *m.at_mut(i, 0) = *v;
     }
-    let fit = cox(&time, &event, &m, None, Ties::Efron).ok()?;
-    Some((fit.coef[0], fit.se[0]))
+    cox(&time, &event, &m, None, Ties::Efron).ok()
 }
 
 /// Every unadjusted HR with a CI of a study with exactly two reconstructed arms.
@@ -89,16 +87,17 @@ pub(super) fn hazard_ratios(arms: &[ArmResult], evidence: &Evidence) -> Vec<HrCh
             let (order, assumed) = match named_order(&f.group, a, b) {
                 Some(o) => (o, false),
                 None => {
-                    let ab = log_hr(a, b).map_or(f64::INFINITY, |(c, _)| (c - hr.ln()).abs());
-                    let ba = log_hr(b, a).map_or(f64::INFINITY, |(c, _)| (c - hr.ln()).abs());
+                    let off = |t: &ArmResult, r: &ArmResult| {
+                        cox_arms(t, r).map_or(f64::INFINITY, |f| (f.coef[0] - hr.ln()).abs())
+                    };
+                    let (ab, ba) = (off(a, b), off(b, a));
                     (if ab <= ba { (*a, *b) } else { (*b, *a) }, true)
                 }
             };
-            let Some((coef, se)) = log_hr(order.0, order.1) else {
+            let Some(fit) = cox_arms(order.0, order.1) else {
                 continue;
             };
-            let z = qnorm(0.5 + ci.level / 2.0);
-            let (rec, rlo, rhi) = (coef.exp(), (coef - z * se).exp(), (coef + z * se).exp());
+            let (rec, rlo, rhi) = fit.hazard_ratio(0, ci.level);
             let inside = rec >= lo && rec <= hi;
             out.push(HrCheck {
                 study_id: study.to_string(),

@@ -2,12 +2,14 @@
 //! structs out; nothing here reads files, prints, or knows polars, plotters,
 //! csv or clap.
 //!
+//! - [`describe`]: mean, median and range of a sample.
 //! - [`dist`]: the one wrapper over statrs (normal, t, χ² quantiles and tails).
 //! - [`linalg`]: small dense matrices for the p×p systems of meta-regression.
 //! - [`pool`]: inverse-variance models as metafor's `rma.uni` defines them.
 //! - [`medians`]: pooled medians and mean/SD from medians, ranges and IQRs.
 //! - [`survival`]: Kaplan–Meier, log-rank and Cox models as R survival defines them.
 
+pub mod describe;
 pub mod dist;
 pub mod effect;
 pub mod linalg;
