@@ -186,12 +186,15 @@ fn bad_claims_table_names_file_line_column_and_fix() {
         ),
         ("survlit.toml", "[data]\nfigures = \"data/figures.csv\"\n"),
     ]);
-    Command::cargo_bin("survlit")
-        .unwrap()
-        .arg("audit")
-        .arg(p.path("claims.csv"))
-        .arg(p.root())
-        .assert()
+    let audit = || {
+        Command::cargo_bin("survlit")
+            .unwrap()
+            .arg("audit")
+            .arg(p.path("claims.csv"))
+            .arg(p.root())
+            .assert()
+    };
+    audit()
         .code(1)
         .stderr(contains("line 1"))
         .stderr(contains("statistc"))
@@ -200,12 +203,7 @@ fn bad_claims_table_names_file_line_column_and_fix() {
         "claims.csv",
         "claim_id,text,value,unit,statistic\nc1,x,46,monhts,median\nc1,y,4 6,months,median\n",
     );
-    Command::cargo_bin("survlit")
-        .unwrap()
-        .arg("audit")
-        .arg(p.path("claims.csv"))
-        .arg(p.root())
-        .assert()
+    audit()
         .code(1)
         .stderr(contains("line 2, column 'unit'"))
         .stderr(contains("did you mean 'months'"))

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{copy_lms_project, snapshot};
+use crate::common::{copy_lms_project, ok_stdout, snapshot};
 use assert_cmd::assert::OutputAssertExt;
 
 fn run(dir: &Path) -> String {
@@ -18,12 +18,7 @@ fn run(dir: &Path) -> String {
         .arg(dir)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    String::from_utf8(ok_stdout(out)).unwrap()
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -197,11 +192,7 @@ fn git(dir: &Path, args: &[&str]) {
         .args(args)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok_stdout(out);
 }
 
 #[test]

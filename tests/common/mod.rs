@@ -217,6 +217,17 @@ pub fn check(failures: &mut Vec<String>, what: &str, ours: f64, theirs: &str, to
     }
 }
 
+/// The stdout of a process that must have succeeded (else its stderr is
+/// the failure message).
+pub fn ok_stdout(out: std::process::Output) -> Vec<u8> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// `survlit <cmd> <args> --json`, asserting success; the parsed output.
 pub fn run_json(cmd: &str, args: &[&str]) -> serde_json::Value {
     let out = Command::cargo_bin("survlit")
@@ -226,12 +237,7 @@ pub fn run_json(cmd: &str, args: &[&str]) -> serde_json::Value {
         .arg("--json")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&ok_stdout(out)).unwrap()
 }
 
 /// A copy of the bundled LMS project (survlit.toml and data/) in a temp dir.
