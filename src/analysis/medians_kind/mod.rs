@@ -15,55 +15,27 @@
 //! pooled. Writes `medians.csv` (every figure, its route and status, with
 //! provenance), a figure, and the report section.
 
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
-
 use crate::domain::{Evidence, Figure, Statistic, StudySource};
 use crate::export::{escape_markdown, to_csv, Table};
 use crate::plot::render_compare_svg;
 use crate::project::AnalysisSpec;
-use crate::stats::medians::fivenum::ClosedForm;
 use crate::stats::medians::pool_med::pool_med;
 use crate::stats::pool::{rma, RmaParams};
 
 use super::columns;
 use super::evidence_table::selected;
 use super::format::{estimate_with_unit, n_text, num};
-use super::median_summaries::SkewedPolicy;
 use super::medians_contrast;
-use super::medians_routes::{route, route_mean, Conversion, Route};
+use super::medians_routes::{route, route_mean, Route};
 use super::medians_tables::{medians_plot, medians_table};
 use super::{export_err, figure_files, title, AnalysisError, AnalysisOutput, OutputFile};
 
-/// Options of `medians`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Options {
-    /// wald (default), mm or wmm.
-    method: Option<String>,
-    /// τ² estimator for wald (default REML).
-    tau2: Option<String>,
-    /// z (default) or knha, for wald.
-    test: Option<String>,
-    /// Figures the analysis leaves out, "study_id/group" → reason.
-    #[serde(default)]
-    exclude: BTreeMap<String, String>,
-    /// method = "mean": how medians are converted (luo-shi, luo-wan, hozo, qe).
-    conversion: Option<String>,
-    /// method = "mean": skewed summaries are excluded (default), converted
-    /// on the log scale (lognormal) or kept.
-    skewed: Option<String>,
-    /// Leave out converted or model-based values (the sensitivity analysis).
-    #[serde(default)]
-    exclude_derived: bool,
-    /// The analyst's rationale (what is pooled and why), printed in the report.
-    note: Option<String>,
-    /// Two groups to contrast within each study, e.g. ["experimental", "control"].
-    contrast: Option<Vec<String>>,
-    /// With contrast: difference (default) or ratio of medians.
-    effect: Option<String>,
-}
+mod cohorts;
+mod methods;
+mod options;
+
+pub(super) use methods::method_name;
+use methods::methods;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Method {
@@ -94,45 +66,9 @@ pub(super) fn run(
     spec: &AnalysisSpec,
     evidence: &Evidence,
 ) -> Result<AnalysisOutput, AnalysisError> {
-    let o: Options = spec.options()?;
+    let o: options::Options = spec.options()?;
     let bad = |m: String, f: &str| -> AnalysisError { spec.error(m, f.into()).into() };
-    let method = match o.method.as_deref().unwrap_or("wald") {
-        "wald" => Method::Wald,
-        "mm" => Method::Mm,
-        "wmm" => Method::Wmm,
-        "mean" => Method::Mean,
-        other => {
-            return Err(bad(
-                format!("options.method: unknown method '{other}'"),
-                "use wald, mm, wmm or mean",
-            ))
-        }
-    };
-    let conversion = match o.conversion.as_deref().unwrap_or("luo-shi") {
-        "luo-shi" => Conversion::Closed(ClosedForm::LuoShi),
-        "luo-wan" => Conversion::Closed(ClosedForm::LuoWan),
-        "hozo" => Conversion::Closed(ClosedForm::Hozo),
-        "qe" => Conversion::Qe,
-        "bc" => Conversion::Bc,
-        "mln" => Conversion::Mln,
-        other => {
-            return Err(bad(
-                format!("options.conversion: unknown method '{other}'"),
-                "use luo-shi, luo-wan, hozo, qe, bc or mln",
-            ))
-        }
-    };
-    let skewed = match o.skewed.as_deref().unwrap_or("exclude") {
-        "exclude" => SkewedPolicy::Exclude,
-        "lognormal" => SkewedPolicy::LogNormal,
-        "keep" => SkewedPolicy::Keep,
-        other => {
-            return Err(bad(
-                format!("options.skewed: unknown policy '{other}'"),
-                "use exclude, lognormal or keep",
-            ))
-        }
-    };
+    let (method, conversion, skewed) = options::parse(spec, &o)?;
     let (tau2, test) =
         super::pooling::model_options(spec, "tau2", o.tau2.as_deref(), o.test.as_deref())?;
     let figures: Vec<&Figure> = selected(spec, evidence)?
@@ -249,13 +185,6 @@ pub(super) fn run(
     let unit = rows
         .first()
         .map_or_else(|| "months".to_string(), |r| r.figure.unit.to_string());
-    // Figures that count the same patients (a shared cohort).
-    let mut by_cohort: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        if let Some(c) = r.figure.cohort.as_deref() {
-            by_cohort.entry(c).or_default().push(i);
-        }
-    }
     let label = |f: &Figure| {
         format!(
             "{} ({})",
@@ -263,50 +192,7 @@ pub(super) fn run(
             f.group
         )
     };
-    let mut overlap_notes = Vec::new();
-    let mut blocked = Vec::new();
-    for (tag, idx) in &by_cohort {
-        // Subgroups of one study (e.g. primary and metastatic cases) are
-        // disjoint parts of its pool, not a second count of it.
-        let studies: std::collections::BTreeSet<&str> = idx
-            .iter()
-            .map(|&i| rows[i].figure.study_id.as_str())
-            .collect();
-        if studies.len() < 2 {
-            continue;
-        }
-        let mut per_study: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for &i in idx {
-            let f = rows[i].figure;
-            per_study
-                .entry(f.study_id.as_str())
-                .or_default()
-                .push(f.group.as_str());
-        }
-        let names: Vec<String> = per_study
-            .iter()
-            .map(|(id, groups)| format!("{} ({})", source(id).short_label(id), groups.join("; ")))
-            .collect();
-        overlap_notes.push(format!(
-            "{} draw on the same patients (cohort '{tag}'): never pool figures of different studies in this group",
-            names.join(" and ")
-        ));
-        let pooled_here: Vec<usize> = idx
-            .iter()
-            .copied()
-            .filter(|&i| rows[i].status.is_none())
-            .collect();
-        let pooled_studies: std::collections::BTreeSet<&str> = pooled_here
-            .iter()
-            .map(|&i| rows[i].figure.study_id.as_str())
-            .collect();
-        if pooled_studies.len() > 1 {
-            blocked.push(format!(
-                "{} would be pooled together but share cohort '{tag}'; keep one (list the others in options.exclude, or set overlap = \"exclude\")",
-                pooled_here.iter().map(|&i| label(rows[i].figure)).collect::<Vec<_>>().join(" and ")
-            ));
-        }
-    }
+    let (overlap_notes, blocked) = cohorts::shared_cohorts(&rows, &source);
 
     let used: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].status.is_none())
@@ -528,70 +414,4 @@ pub(super) fn run(
         studies: columns::study_ids(rows.iter().map(|r| r.figure.study_id.as_str())),
         methods: methods(method, conversion.text(), pooled.is_some()),
     })
-}
-
-pub(super) fn method_name(m: Method) -> &'static str {
-    match m {
-        Method::Wald => "inverse-variance (Wald SEs)",
-        Method::Mm => "median of medians",
-        Method::Wmm => "weighted median of medians",
-        Method::Mean => "inverse-variance (means)",
-    }
-}
-
-/// The methods paragraph: each figure's route, then what was pooled and how.
-fn methods(m: Method, conversion_text: &str, pooled: bool) -> super::Methods {
-    use super::Ref;
-    let routes = if m == Method::Mean {
-        "Means were taken as reported; medians with a spread were converted as below."
-    } else {
-        "Each reported median was assigned the route its numbers allow: with a CI, an SE from the CI assuming a Wald interval; with events only, an SE under an exponential model (flagged); with n only, median-of-medians methods only; not reached, never a number. Figures from reports that pool the same published cases (a shared cohort) were not pooled together."
-    };
-    let text = if pooled {
-        format!(
-            "{routes} {} {}",
-            super::format::capitalise(&methods_text(m, conversion_text)),
-            super::methods::software("metafor 3.8, metamedian and estmeansd")
-        )
-    } else {
-        format!(
-            "{routes} Fewer than two independent, comparable figures remained, so nothing was pooled. {}",
-            super::methods::software("")
-        )
-    };
-    let mut refs = vec![Ref::McGrath2025, Ref::BrookmeyerCrowley1982];
-    match m {
-        Method::Mm | Method::Wmm => refs.push(Ref::McGrath2019),
-        Method::Mean => {
-            for (name, r) in [
-                ("Luo", Ref::Luo2018),
-                ("Shi", Ref::Shi2020),
-                ("Wan", Ref::Wan2014),
-                ("Hozo", Ref::Hozo2005),
-                ("McGrath", Ref::McGrath2020),
-            ] {
-                if conversion_text.contains(name) {
-                    refs.push(r);
-                }
-            }
-            refs.push(Ref::Shi2023);
-            refs.push(Ref::Viechtbauer2005);
-        }
-        Method::Wald => refs.push(Ref::Viechtbauer2005),
-    }
-    super::Methods::new(text, &refs)
-}
-
-fn methods_text(m: Method, conversion_text: &str) -> String {
-    match m {
-        Method::Wald => "median survival times were pooled on the median scale with inverse-variance weights; each SE came from the reported CI assuming a Wald interval (McGrath et al. 2025) or, without a CI, from the number of events under an exponential model (flagged).".to_string(),
-        Method::Mean => format!(
-            "means were pooled with inverse-variance weights (SE = SD/√n); medians reported with a range and/or IQR were converted to a mean and SD first ({}), after the skewness test of Shi et al. 2023; converted values are flagged.",
-            conversion_text,
-        ),
-        Method::Mm | Method::Wmm => format!(
-            "the {} of the reported medians, with a 95% CI from inverting the sign test (McGrath et al. 2019).",
-            if m == Method::Wmm { "median, weighted by sample size," } else { "median" },
-        ),
-    }
 }
