@@ -35,6 +35,7 @@ mod pool_design;
 pub mod pool_figures;
 mod pool_metafor;
 mod pool_methods;
+mod pool_options;
 mod pool_sensitivity;
 mod pool_tables;
 pub mod pooling;

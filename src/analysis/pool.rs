@@ -4,8 +4,6 @@
 //! excluded) and a forest plot. With fewer than two usable studies nothing is
 //! pooled and the report says why.
 
-use serde::Deserialize;
-
 use crate::domain::{Evidence, StudySource};
 use crate::export::{escape_markdown, to_csv};
 use crate::plot::Scale;
@@ -15,65 +13,22 @@ use crate::stats::pool::{confint, rma, RmaParams, TestKind};
 use super::columns;
 use super::effects::Measure;
 use super::evidence_table::selected;
-use super::figure_effects::{self, Entered};
-use super::forest::{ForestAxis, ForestLook, ForestStudy, Width};
-use super::format::{n_text, num};
+use super::figure_effects;
+use super::forest::{ForestAxis, ForestLook, ForestStudy};
+use super::format::{estimate, n_text, num};
 use super::pool_design;
 use super::pool_figures::{self, PoolFigures};
+use super::pool_options::PoolOptions;
 use super::pool_sensitivity;
 use super::pool_tables;
 use super::pooling::natural;
 use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
 
-/// Options of `pool`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Options {
-    /// HR, PR, PLO, PLN, PAS, PFT, CLOGLOG or MED.
-    measure: String,
-    /// τ² estimator (default REML).
-    method: Option<String>,
-    /// z (default) or knha.
-    test: Option<String>,
-    /// Confidence level in percent (default 95).
-    level: Option<f64>,
-    /// Leave out effects whose SE was back-calculated or approximated.
-    #[serde(default)]
-    exclude_derived: bool,
-    /// Refit without each study in turn (default true; needs k ≥ 3).
-    leave_one_out: Option<bool>,
-    /// Fewest studies for the small-study tests (default 10).
-    small_study_min_k: Option<usize>,
-    /// Forest plot preset: cochrane (default) or compact.
-    preset: Option<String>,
-    /// Forest plot columns left of the axis: study, year, n, events, estimate, weight.
-    columns_left: Option<Vec<String>>,
-    /// Forest plot columns right of the axis.
-    columns_right: Option<Vec<String>>,
-    /// Figure width: "single" (85 mm), "double" (175 mm) or mm.
-    width: Option<Width>,
-    /// Labels under the axis, left and right of the null.
-    favours: Option<Vec<String>>,
-    /// Forest plot axis limits (display scale).
-    xlim: Option<Vec<f64>>,
-    /// Subgroups by a field of the figures: population, group, n_unit or outcome.
-    subgroup: Option<String>,
-    /// separate (default; one tau² per subgroup) or common.
-    subgroup_tau2: Option<String>,
-    /// Cumulative meta-analysis, studies added by year, precision or n.
-    cumulative: Option<String>,
-    /// Meta-regression (and bubble plot) on year, n or time_point.
-    moderator: Option<String>,
-    /// Centre of the funnel plot's significance contours, display scale
-    /// (default 1 for hazard and median ratios, 0 for differences).
-    funnel_null: Option<f64>,
-}
-
 pub(super) fn run(
     spec: &AnalysisSpec,
     evidence: &Evidence,
 ) -> Result<AnalysisOutput, AnalysisError> {
-    let o: Options = spec.options()?;
+    let o: PoolOptions = spec.options()?;
     let bad = |m: String, f: &str| -> AnalysisError { spec.error(m, f.into()).into() };
     let measure: Measure = o.measure.parse().map_err(|e: String| {
         bad(
@@ -349,7 +304,7 @@ pub(super) fn run(
                     Measure::DOM => Some(0.0),
                     _ => None,
                 },
-                x_label: axis_label(&entered, measure, unit),
+                x_label: super::pool_figures::axis_label(&entered, measure, unit),
                 name: pool_design::estimate_name(measure),
                 domain: match measure {
                     Measure::Proportion(_) => Some((0.0, 100.0)),
@@ -446,9 +401,9 @@ pub(super) fn run(
     .warn(warnings.iter().cloned());
     let report = format!(
         "{figures_md}**Pooled**: {} [{}, {}] {unit} (k = {}); {}\n\n{design_md}{sensitivity_md}{}{}[pooled.csv]({name}/pooled.csv) · [effects.csv]({name}/effects.csv) · [metafor.csv]({name}/metafor.csv) + [metafor.R]({name}/metafor.R) (refits this analysis in R) · [SVG]({name}/forest.svg){loo_link}\n",
-        fmt(est),
-        fmt(lo),
-        fmt(hi),
+        estimate(est),
+        estimate(lo),
+        estimate(hi),
         fit.k,
         escape_markdown(&het),
         if exclusions.is_empty() { String::new() } else { format!("Excluded:\n\n{exclusions}\n") },
@@ -468,50 +423,14 @@ pub(super) fn run(
         summary: format!(
             "k = {}: {} [{}, {}] {unit}",
             fit.k,
-            fmt(est),
-            fmt(lo),
-            fmt(hi)
+            estimate(est),
+            estimate(lo),
+            estimate(hi)
         ),
         report,
         studies,
         methods,
     })
-}
-
-/// "Local control at 12 months (%)", "Hazard ratio (log scale)", "Median overall survival (months)".
-fn axis_label(entered: &[Entered<'_>], measure: Measure, unit: &str) -> String {
-    if measure == Measure::HR {
-        return "Hazard ratio (log scale)".into();
-    }
-    let outcomes: std::collections::BTreeSet<_> =
-        entered.iter().map(|e| e.figure.outcome).collect();
-    let times: std::collections::BTreeSet<String> = entered
-        .iter()
-        .filter_map(|e| e.figure.time_point.map(|t| num(t, 2)))
-        .collect();
-    let outcome = if outcomes.len() == 1 {
-        entered[0].figure.outcome.to_string().replace('_', " ")
-    } else {
-        "estimate".into()
-    };
-    let at = if times.len() == 1 {
-        format!(
-            " at {} months",
-            times.iter().next().map_or("", String::as_str)
-        )
-    } else {
-        String::new()
-    };
-    let prefix = if measure == Measure::MED {
-        "median "
-    } else {
-        ""
-    };
-    super::format::capitalise(&format!("{prefix}{outcome}{at} ({unit})"))
-}
-
-fn fmt(x: f64) -> String {
-    super::format::estimate(x)
 }
 
 /// "< 0.0001" or "= 0.0123".

@@ -13,6 +13,8 @@ use crate::stats::pool::sensitivity::Refit;
 use crate::stats::pool::subgroups::Subgroups;
 use crate::stats::pool::RmaFit;
 
+use super::effects::Measure;
+use super::figure_effects::Entered;
 use super::forest::{
     pooled_forest, refit_forest, ForestAxis, ForestFit, ForestLook, ForestStudy, Refits, Variant,
 };
@@ -350,4 +352,36 @@ fn push(
         caption: caption.into(),
         svg,
     });
+}
+
+/// "Local control at 12 months (%)", "Hazard ratio (log scale)", "Median overall survival (months)".
+pub(super) fn axis_label(entered: &[Entered<'_>], measure: Measure, unit: &str) -> String {
+    if measure == Measure::HR {
+        return "Hazard ratio (log scale)".into();
+    }
+    let outcomes: std::collections::BTreeSet<_> =
+        entered.iter().map(|e| e.figure.outcome).collect();
+    let times: std::collections::BTreeSet<String> = entered
+        .iter()
+        .filter_map(|e| e.figure.time_point.map(|t| num(t, 2)))
+        .collect();
+    let outcome = if outcomes.len() == 1 {
+        entered[0].figure.outcome.to_string().replace('_', " ")
+    } else {
+        "estimate".into()
+    };
+    let at = if times.len() == 1 {
+        format!(
+            " at {} months",
+            times.iter().next().map_or("", String::as_str)
+        )
+    } else {
+        String::new()
+    };
+    let prefix = if measure == Measure::MED {
+        "median "
+    } else {
+        ""
+    };
+    super::format::capitalise(&format!("{prefix}{outcome}{at} ({unit})"))
 }

@@ -12,6 +12,7 @@
 mod axis;
 mod draw;
 mod layout;
+mod marks;
 
 use super::{register_fonts, render_svg, IntervalKind, PlotError, Scale};
 #[cfg(test)]
