@@ -4,7 +4,8 @@
 //! 5 months → reconstructed patients, compared with the simulated ones.
 
 use crate::common::sim::{simulate, Trial};
-use survlit::stats::survival::reconstruct::{clean_curve, Tier};
+use survlit::stats::survival::digitised::clean_curve;
+use survlit::stats::survival::reconstruct::Tier;
 
 fn run(
     n: usize,

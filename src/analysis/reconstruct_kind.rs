@@ -15,8 +15,9 @@ use crate::domain::{Evidence, Statistic, StudySource};
 use crate::export::{escape_markdown, markdown_table, to_csv, Table};
 use crate::plot::{render_km_svg, time_ticks, KmPlot};
 use crate::project::AnalysisSpec;
+use crate::stats::survival::digitised::clean_curve;
 use crate::stats::survival::km::{kaplan_meier, ConfType};
-use crate::stats::survival::reconstruct::{clean_curve, reconstruct, Reconstruction};
+use crate::stats::survival::reconstruct::{reconstruct, Reconstruction};
 
 use super::columns;
 use super::format::num;

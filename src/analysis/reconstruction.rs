@@ -3,7 +3,8 @@
 //! cleaning notes and QA of each arm, and the `arm,time,event` table.
 
 use crate::export::Table;
-use crate::stats::survival::reconstruct::{clean_curve, reconstruct, Reconstruction};
+use crate::stats::survival::digitised::clean_curve;
+use crate::stats::survival::reconstruct::{reconstruct, Reconstruction};
 
 use super::curve_input::Points;
 

@@ -2,8 +2,9 @@
 //! numbers at risk printed under them: the ground truth for testing
 //! reconstruction.
 
+use survlit::stats::survival::digitised::clean_curve;
 use survlit::stats::survival::km::{kaplan_meier, ConfType, KmFit};
-use survlit::stats::survival::reconstruct::{clean_curve, reconstruct, Reconstruction};
+use survlit::stats::survival::reconstruct::{reconstruct, Reconstruction};
 
 /// SplitMix64: a small deterministic generator for the simulations.
 pub struct Rng(pub u64);

@@ -6,6 +6,7 @@
 //! Events are `true`, censorings `false`; times are finite and ≥ 0.
 
 pub mod cox;
+pub mod digitised;
 pub mod km;
 pub mod logrank;
 pub mod reconstruct;
