@@ -8,7 +8,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontTransform;
 
-use super::text::{font, mm_to_px, nice_step, pt, text_w, tick_text, wrap, PLOTTERS_PER_SVG_PX};
+use super::text::{
+    flow, font, mm_to_px, nice_step, pt, text_w, tick_text, wrap, PLOTTERS_PER_SVG_PX,
+};
 use super::Theme;
 
 pub(crate) type DrawResult<DB> =
@@ -161,19 +163,10 @@ impl Frame {
         y += x_label.len() as f64 * lh(body) + lh(body) * 0.3;
         // Legend entries flow into lines that fit the width.
         let sample = body * 1.2;
-        let mut legend: Vec<Vec<(Swatch, String)>> = Vec::new();
-        let mut used = 0.0;
-        for (sw, label) in &s.legend {
-            let w = sample + text_w(label, small, false) + small;
-            if legend.is_empty() || used + w > inner {
-                legend.push(Vec::new());
-                used = 0.0;
-            }
-            used += w;
-            if let Some(line) = legend.last_mut() {
-                line.push((sw.clone(), label.clone()));
-            }
-        }
+        let legend: Vec<Vec<(Swatch, String)>> =
+            flow(s.legend.iter().cloned(), inner, |(_, label)| {
+                sample + text_w(label, small, false) + small
+            });
         let legend_y = y;
         y += legend.len() as f64 * lh(small);
         let footnotes: Vec<String> = s

@@ -52,6 +52,29 @@ pub fn text_width(text: &str, svg_font_size: f64, bold: bool) -> f64 {
     text_w(text, svg_font_size * PLOTTERS_PER_SVG_PX, bold)
 }
 
+/// Items flowed into lines no wider than `inner`, in order, as a legend is
+/// set: a line takes items while they fit, and every line holds at least one.
+pub(crate) fn flow<T>(
+    items: impl IntoIterator<Item = T>,
+    inner: f64,
+    width: impl Fn(&T) -> f64,
+) -> Vec<Vec<T>> {
+    let mut lines: Vec<Vec<T>> = Vec::new();
+    let mut used = 0.0;
+    for it in items {
+        let w = width(&it);
+        if lines.is_empty() || used + w > inner {
+            lines.push(Vec::new());
+            used = 0.0;
+        }
+        used += w;
+        if let Some(line) = lines.last_mut() {
+            line.push(it);
+        }
+    }
+    lines
+}
+
 /// Breaks `text` into lines no wider than `max_w` at spaces; a word longer
 /// than a line is broken between characters. Always at least one line.
 pub(crate) fn wrap(text: &str, size: f64, bold: bool, max_w: f64) -> Vec<String> {
@@ -138,6 +161,13 @@ pub(crate) fn pt(points: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flow_fills_lines_in_order_and_never_leaves_one_empty() {
+        let lines = flow([3.0, 3.0, 3.0, 9.0, 1.0], 7.0, |w| *w);
+        assert_eq!(lines, vec![vec![3.0, 3.0], vec![3.0], vec![9.0], vec![1.0]]);
+        assert!(flow(Vec::<f64>::new(), 7.0, |w| *w).is_empty());
+    }
 
     #[test]
     fn wrap_respects_width_and_keeps_words() {

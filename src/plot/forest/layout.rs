@@ -3,7 +3,7 @@
 
 pub(crate) use super::axis::{limits, ticks};
 use super::{Align, ForestMark, ForestPlot, RowKind, Style};
-use crate::plot::text::{mm_to_px, pt, text_w, wrap, PLOTTERS_PER_SVG_PX};
+use crate::plot::text::{flow, mm_to_px, pt, text_w, wrap, PLOTTERS_PER_SVG_PX};
 use crate::plot::Scale;
 
 /// A column's horizontal extent.
@@ -396,19 +396,9 @@ fn attempt(
     if let Some((a, b)) = &favours {
         y += a.len().max(b.len()) as f64 * line_height(small);
     }
-    let mut legend: Vec<Vec<(LegendMark, String)>> = Vec::new();
-    let mut used = 0.0;
-    for (m, label) in legend_items(p) {
-        let w = legend_entry_w(&label, small);
-        if legend.is_empty() || used + w > inner {
-            legend.push(Vec::new());
-            used = 0.0;
-        }
-        used += w;
-        if let Some(l) = legend.last_mut() {
-            l.push((m, label));
-        }
-    }
+    let legend = flow(legend_items(p), inner, |(_, label)| {
+        legend_entry_w(label, small)
+    });
     let legend_y = y + line_height(small) * 0.2;
     y = legend_y + legend.len() as f64 * line_height(small);
     y += line_h * 0.5;

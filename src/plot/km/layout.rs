@@ -2,7 +2,7 @@
 //! risk-table rows, margins and panel sizes, from text measurements.
 
 use super::{KmCurve, KmPlot};
-use crate::plot::text::{mm_to_px, pt, text_w, tick_text, wrap, PLOTTERS_PER_SVG_PX};
+use crate::plot::text::{flow, mm_to_px, pt, text_w, tick_text, wrap, PLOTTERS_PER_SVG_PX};
 
 pub(super) fn lh(size: f64) -> f64 {
     size / PLOTTERS_PER_SVG_PX * 1.3
@@ -53,20 +53,7 @@ pub(super) fn legend_lines(p: &KmPlot, small: f64, body: f64, inner: f64) -> Vec
     if p.curves.iter().any(|c| !c.points.is_empty()) {
         items.push(Legend::Points);
     }
-    let mut lines: Vec<Vec<Legend>> = Vec::new();
-    let mut used = 0.0;
-    for it in items {
-        let w = legend_width(&it, small, body);
-        if lines.is_empty() || used + w > inner {
-            lines.push(Vec::new());
-            used = 0.0;
-        }
-        used += w;
-        if let Some(l) = lines.last_mut() {
-            l.push(it);
-        }
-    }
-    lines
+    flow(items, inner, |it| legend_width(it, small, body))
 }
 
 pub(super) fn legend_text(it: &Legend) -> &str {

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::linear_ticks;
-use super::text::{font, mm_to_px, nice_step, pt, text_w, wrap, PLOTTERS_PER_SVG_PX};
+use super::text::{flow, font, mm_to_px, nice_step, pt, text_w, wrap, PLOTTERS_PER_SVG_PX};
 use super::{register_fonts, render_svg, PlotError, Theme};
 
 /// How a patient's follow-up ended.
@@ -198,19 +198,9 @@ fn layout(p: &SwimmerPlot) -> Layout {
             items.push(Item::End(e));
         }
     }
-    let mut legend: Vec<Vec<Item>> = Vec::new();
-    let mut used = 0.0;
-    for it in items {
-        let w = small * 2.0 + text_w(item_text(&it), small, false) + small;
-        if legend.is_empty() || used + w > inner {
-            legend.push(Vec::new());
-            used = 0.0;
-        }
-        used += w;
-        if let Some(l) = legend.last_mut() {
-            l.push(it);
-        }
-    }
+    let legend = flow(items, inner, |it| {
+        small * 2.0 + text_w(item_text(it), small, false) + small
+    });
     let legend_y = y;
     y += legend.len() as f64 * lh(small);
     let foot: Vec<String> = p
