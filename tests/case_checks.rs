@@ -51,8 +51,10 @@ fn row<'a>(report: &'a str, what: &str) -> &'a str {
 
 #[test]
 fn aggregates_that_the_case_rows_reproduce_agree_and_a_wrong_median_is_flagged() {
-    // KM of 30+, 8 (censored), 20+: S = 0.5 from 20 to 30, so the median is
-    // 25 (R's midpoint rule), not the 30 "reported".
+    // KM of 30 (death), 8 (censored), 20 (death): S = 0.5 from 20 to 30, so
+    // the median is 25 by R's midpoint rule, not the 30 "reported"
+    // (R 4.2.2: survfit(Surv(c(30, 8, 20), c(1, 0, 1)) ~ 1) prints median 25;
+    // mean(c(50, 61, 47)) = 52.66667).
     let p = project("30", "3");
     let out = p.survlit("run").assert().success().get_output().clone();
     let report = std::fs::read_to_string(p.path("reports/index.md")).unwrap();

@@ -333,8 +333,6 @@ pub(super) fn run(
             measure,
             params,
             &entered,
-            &y,
-            &v,
             &super::pool_metafor::Design {
                 subgroup: design.subgroup_field().map(|f| {
                     (

@@ -26,8 +26,6 @@ pub(super) fn files(
     measure: Measure,
     params: RmaParams,
     entered: &[Entered<'_>],
-    y: &[f64],
-    v: &[f64],
     design: &Design<'_>,
 ) -> Result<[OutputFile; 2], ExportError> {
     let mut t = Table::default();
@@ -46,9 +44,12 @@ pub(super) fn files(
             })
             .collect(),
     )
-    .number("yi", y.iter().map(|x| Some(*x)).collect())
-    .number("vi", v.iter().map(|x| Some(*x)).collect())
-    .number("sei", v.iter().map(|x| Some(x.sqrt())).collect())
+    .number("yi", entered.iter().map(|e| Some(e.effect.yi)).collect())
+    .number("vi", entered.iter().map(|e| Some(e.effect.vi)).collect())
+    .number(
+        "sei",
+        entered.iter().map(|e| Some(e.effect.sei())).collect(),
+    )
     .integer("ni", entered.iter().map(|e| e.figure.n).collect());
     if let Some((field, values)) = &design.subgroup {
         t.text(field, values.iter().map(|s| Some(s.clone())).collect());

@@ -29,6 +29,13 @@ pub struct Effect {
     pub derived: bool,
 }
 
+impl Effect {
+    /// Standard error, √vi (metafor's `sei`).
+    pub fn sei(&self) -> f64 {
+        self.vi.sqrt()
+    }
+}
+
 /// Why an effect could not be derived from a study's numbers.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{0}")]
