@@ -4,8 +4,9 @@
 //! says what changed since the last run.
 //!
 //! Data flows one way (see ARCHITECTURE.md):
-//! [`project`] + [`ingest`] → [`validate`] → [`analysis`] (→ `stats`) →
-//! [`plot`] / [`export`] / [`report`], orchestrated by [`pipeline`]. Only the
+//! [`project`] + [`ingest`] → [`validate`] → [`workflow`] (→ [`stats`]) →
+//! [`present`] → [`plot`] / [`export`], assembled by the kinds of
+//! [`analysis`] into a [`report`], orchestrated by [`pipeline`]. Only the
 //! binary's [`cli`] prints.
 
 #![warn(missing_docs)]
@@ -16,9 +17,12 @@ pub mod cli;
 pub mod domain;
 pub mod export;
 pub mod ingest;
+pub mod number;
 pub mod pipeline;
 pub mod plot;
+pub mod present;
 pub mod project;
 pub mod report;
 pub mod stats;
 pub mod validate;
+pub mod workflow;

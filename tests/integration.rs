@@ -20,6 +20,7 @@ mod golden_survival;
 mod golden_survival_effects;
 mod golden_trimfill;
 mod incremental;
+mod layering;
 mod lifelines_differences;
 mod lms_figures;
 mod lms_project;

@@ -1,6 +1,8 @@
 //! `claims-audit`: each claim of a draft (`[data] claims`) checked against
 //! the evidence table, with a verdict and what the source actually says.
 
+use crate::analysis::Kind;
+use crate::domain::Reads;
 use serde::Deserialize;
 
 use crate::audit::{audit, claim_value, Finding, Verdict};
@@ -13,74 +15,82 @@ use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
 /// Options of `claims-audit` (none yet; unknown keys are errors).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Options {}
+pub(crate) struct Options {}
 
-pub(super) fn run(
-    spec: &AnalysisSpec,
-    evidence: &Evidence,
-) -> Result<AnalysisOutput, AnalysisError> {
-    let _: Options = spec.options()?;
-    if evidence.claims.is_empty() {
-        return Err(spec
-            .error(
-                "kind 'claims-audit' needs claims, and the project has none".into(),
-                "add claims = \"data/claims.csv\" under [data] (columns: claim_id, text, value, unit, statistic, outcome, population, study_id, ...)".into(),
-            )
-            .into());
-    }
-    // The audit reads the figures the selection admits (all by default).
-    let scoped = Evidence {
-        figures: evidence
-            .figures
+/// A draft's claims checked against the selected figures.
+pub(crate) struct ClaimsAudit;
+
+impl Kind for ClaimsAudit {
+    type Options = Options;
+    const READS: Reads = Reads::FIGURES.and_claims();
+
+    fn run(
+        spec: &AnalysisSpec,
+        _options: Options,
+        evidence: &Evidence,
+    ) -> Result<AnalysisOutput, AnalysisError> {
+        if evidence.claims.is_empty() {
+            return Err(spec
+                .error(
+                    "kind 'claims-audit' needs claims, and the project has none".into(),
+                    "add claims = \"data/claims.csv\" under [data] (columns: claim_id, text, value, unit, statistic, outcome, population, study_id, ...)".into(),
+                )
+                .into());
+        }
+        // The audit reads the figures the selection admits (all by default).
+        let scoped = Evidence {
+            figures: evidence
+                .figures
+                .iter()
+                .filter(|f| spec.select.matches_figure(f))
+                .cloned()
+                .collect(),
+            studies: evidence.studies.clone(),
+            claims: evidence.claims.clone(),
+            ..Evidence::default()
+        };
+        let findings = audit(&scoped);
+        let csv = to_csv(&findings_table(&findings)).map_err(export_err(spec))?;
+        let heading = title(spec, "Claims audit");
+        let table = findings_markdown(&findings);
+        let counts = tally(&findings);
+        let md = format!("# {heading}\n\n{counts}.\n\n{table}");
+        let report = format!(
+            "{counts}. [audit.md]({name}/audit.md) · [audit.csv]({name}/audit.csv)\n\n{table}",
+            name = spec.name
+        );
+        let mut studies: Vec<String> = findings
             .iter()
-            .filter(|f| spec.select.matches_figure(f))
-            .cloned()
-            .collect(),
-        studies: evidence.studies.clone(),
-        claims: evidence.claims.clone(),
-        ..Evidence::default()
-    };
-    let findings = audit(&scoped);
-    let csv = to_csv(&findings_table(&findings)).map_err(export_err(spec))?;
-    let heading = title(spec, "Claims audit");
-    let table = findings_markdown(&findings);
-    let counts = tally(&findings);
-    let md = format!("# {heading}\n\n{counts}.\n\n{table}");
-    let report = format!(
-        "{counts}. [audit.md]({name}/audit.md) · [audit.csv]({name}/audit.csv)\n\n{table}",
-        name = spec.name
-    );
-    let mut studies: Vec<String> = findings
-        .iter()
-        .filter_map(|f| f.figure.as_ref().map(|g| g.study_id.clone()))
-        .collect();
-    studies.sort();
-    studies.dedup();
-    Ok(AnalysisOutput {
-        name: spec.name.clone(),
-        kind: spec.kind,
-        title: heading,
-        files: vec![
-            OutputFile {
-                name: "audit.csv".into(),
-                bytes: csv,
-            },
-            OutputFile {
-                name: "audit.md".into(),
-                bytes: md.into_bytes(),
-            },
-        ],
-        summary: counts,
-        report,
-        studies,
-        methods: super::Methods::new(
-            format!(
-                "Each claim of the draft was checked against the extracted figures of the study it cites: a claim is supported when that study reports the number (equal at the claim's printed precision, or within 10% where the claim says 'about') as the same statistic, outcome, time point, number of patients and population (every content word of the claimed population found in the source's population, detail or group, allowing inflections and synonyms such as spine/spinal, LMS/leiomyosarcoma); a mismatch when the study prints the number as something else; unsupported when no source is cited; not found when the cited study is not in the evidence table or prints no such number. {}",
-                super::methods::software("")
+            .filter_map(|f| f.figure.as_ref().map(|g| g.study_id.clone()))
+            .collect();
+        studies.sort();
+        studies.dedup();
+        Ok(AnalysisOutput {
+            name: spec.name.clone(),
+            kind: spec.kind,
+            title: heading,
+            files: vec![
+                OutputFile {
+                    name: "audit.csv".into(),
+                    bytes: csv,
+                },
+                OutputFile {
+                    name: "audit.md".into(),
+                    bytes: md.into_bytes(),
+                },
+            ],
+            summary: counts,
+            report,
+            studies,
+            methods: super::Methods::new(
+                format!(
+                    "Each claim of the draft was checked against the extracted figures of the study it cites: a claim is supported when that study reports the number (equal at the claim's printed precision, or within 10% where the claim says 'about') as the same statistic, outcome, time point, number of patients and population (every content word of the claimed population found in the source's population, detail or group, allowing inflections and synonyms such as spine/spinal, LMS/leiomyosarcoma); a mismatch when the study prints the number as something else; unsupported when no source is cited; not found when the cited study is not in the evidence table or prints no such number. {}",
+                    crate::present::methods::software("")
+                ),
+                &[],
             ),
-            &[],
-        ),
-    })
+        })
+    }
 }
 
 /// "6 claims: 4 supported, 1 mismatch, 1 unsupported".

@@ -1,19 +1,21 @@
 //! `evidence-table`: the selected figures as one tidy table with provenance.
 
+use crate::analysis::Kind;
+use crate::domain::Reads;
 use serde::Deserialize;
 
 use crate::domain::{Evidence, Figure, StudySource, Vocab};
 use crate::export::{markdown_table, to_csv, Table};
 use crate::project::AnalysisSpec;
 
-use super::columns::{self, Sourced};
-use super::format::{estimate_with_unit, n_text, source_text, statistic_words};
 use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
+use crate::present::columns::{self, Sourced};
+use crate::present::format::{estimate_with_unit, n_text, source_text, statistic_words};
 
 /// Options of `evidence-table` (none yet; unknown keys are errors).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Options {}
+pub(crate) struct Options {}
 
 /// Selected figures in a stable, readable order; selecting none is an error
 /// (a typo in the selection must not produce an empty analysis).
@@ -46,91 +48,99 @@ pub(super) fn selected<'a>(
     Ok(rows)
 }
 
-pub(super) fn run(
-    spec: &AnalysisSpec,
-    evidence: &Evidence,
-) -> Result<AnalysisOutput, AnalysisError> {
-    let _: Options = spec.options()?;
-    let rows = selected(spec, evidence)?;
-    let empty = StudySource::default();
-    let source = |f: &Figure| evidence.studies.get(&f.study_id).unwrap_or(&empty);
-    let csv = to_csv(&figure_table(&rows, &source)).map_err(export_err(spec))?;
+/// A tidy table of the selected figures with provenance.
+pub(crate) struct EvidenceTable;
 
-    let md_rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|f| {
-            let s = source(f);
-            let tp = f
-                .time_point
-                .map(|t| format!(" at {} months", super::format::num(t, 2)))
-                .unwrap_or_default();
-            vec![
-                s.short_label(&f.study_id),
-                f.outcome.name().replace('_', " "),
-                if f.group == "all" {
-                    f.population.clone()
-                } else {
-                    format!("{} · {}", f.population, f.group)
+impl Kind for EvidenceTable {
+    type Options = Options;
+    const READS: Reads = Reads::FIGURES;
+
+    fn run(
+        spec: &AnalysisSpec,
+        _options: Options,
+        evidence: &Evidence,
+    ) -> Result<AnalysisOutput, AnalysisError> {
+        let rows = selected(spec, evidence)?;
+        let empty = StudySource::default();
+        let source = |f: &Figure| evidence.studies.get(&f.study_id).unwrap_or(&empty);
+        let csv = to_csv(&figure_table(&rows, &source)).map_err(export_err(spec))?;
+
+        let md_rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|f| {
+                let s = source(f);
+                let tp = f
+                    .time_point
+                    .map(|t| format!(" at {} months", crate::present::format::num(t, 2)))
+                    .unwrap_or_default();
+                vec![
+                    s.short_label(&f.study_id),
+                    f.outcome.name().replace('_', " "),
+                    if f.group == "all" {
+                        f.population.clone()
+                    } else {
+                        format!("{} · {}", f.population, f.group)
+                    },
+                    format!("{}{tp}", statistic_words(f.statistic)),
+                    estimate_with_unit(f),
+                    n_text(f),
+                    f.time_origin.clone().unwrap_or_default(),
+                    source_text(
+                        f.provenance.source_location.as_deref(),
+                        s.doi.as_deref(),
+                        s.pmid.as_deref(),
+                    ),
+                ]
+            })
+            .collect();
+        let heading = title(spec, "Evidence table");
+        let table = markdown_table(
+            &[
+                "Study",
+                "Outcome",
+                "Population · group",
+                "Statistic",
+                "Estimate",
+                "n",
+                "Time origin",
+                "Source",
+            ],
+            &md_rows,
+        );
+        let md = format!("# {heading}\n\nTimes in months; proportions in percent. Full provenance (citation, quote, notes, confidence) is in `evidence.csv`.\n\n{table}");
+        let studies = columns::study_ids(rows.iter().map(|f| f.study_id.as_str()));
+        let report = format!(
+            "{} figures from {} studies: [evidence.md]({name}/evidence.md) · [evidence.csv]({name}/evidence.csv)\n",
+            rows.len(),
+            studies.len(),
+            name = spec.name
+        );
+        Ok(AnalysisOutput {
+            name: spec.name.clone(),
+            kind: spec.kind,
+            title: heading,
+            files: vec![
+                OutputFile {
+                    name: "evidence.csv".into(),
+                    bytes: csv,
                 },
-                format!("{}{tp}", statistic_words(f.statistic)),
-                estimate_with_unit(f),
-                n_text(f),
-                f.time_origin.clone().unwrap_or_default(),
-                source_text(
-                    f.provenance.source_location.as_deref(),
-                    s.doi.as_deref(),
-                    s.pmid.as_deref(),
+                OutputFile {
+                    name: "evidence.md".into(),
+                    bytes: md.into_bytes(),
+                },
+            ],
+            summary: format!("{} figures from {} studies", rows.len(), studies.len()),
+            report,
+            studies,
+            methods: super::Methods::new(
+                format!(
+                    "Reported figures are tabulated as extracted, in canonical units (months, proportions shown in percent), with their citation, DOI/PMID, location in the source and the quoted sentence. Nothing is estimated. {}",
+                    crate::present::methods::software("")
                 ),
-            ]
-        })
-        .collect();
-    let heading = title(spec, "Evidence table");
-    let table = markdown_table(
-        &[
-            "Study",
-            "Outcome",
-            "Population · group",
-            "Statistic",
-            "Estimate",
-            "n",
-            "Time origin",
-            "Source",
-        ],
-        &md_rows,
-    );
-    let md = format!("# {heading}\n\nTimes in months; proportions in percent. Full provenance (citation, quote, notes, confidence) is in `evidence.csv`.\n\n{table}");
-    let studies = columns::study_ids(rows.iter().map(|f| f.study_id.as_str()));
-    let report = format!(
-        "{} figures from {} studies: [evidence.md]({name}/evidence.md) · [evidence.csv]({name}/evidence.csv)\n",
-        rows.len(),
-        studies.len(),
-        name = spec.name
-    );
-    Ok(AnalysisOutput {
-        name: spec.name.clone(),
-        kind: spec.kind,
-        title: heading,
-        files: vec![
-            OutputFile {
-                name: "evidence.csv".into(),
-                bytes: csv,
-            },
-            OutputFile {
-                name: "evidence.md".into(),
-                bytes: md.into_bytes(),
-            },
-        ],
-        summary: format!("{} figures from {} studies", rows.len(), studies.len()),
-        report,
-        studies,
-        methods: super::Methods::new(
-            format!(
-                "Reported figures are tabulated as extracted, in canonical units (months, proportions shown in percent), with their citation, DOI/PMID, location in the source and the quoted sentence. Nothing is estimated. {}",
-                super::methods::software("")
+                &[],
             ),
-            &[],
-        ),
-    })
+        })
+    }
 }
 
 /// The tidy figures table: every field, canonical units, provenance on every row.

@@ -6,47 +6,17 @@
 //! when the kind needs them) → presentation data → [`crate::plot`] and
 //! [`crate::export`]. It does no file I/O: it returns bytes.
 
-mod case_checks;
 mod case_table;
 pub mod claims_audit;
-mod columns;
 mod compare;
-mod cox_kind;
-pub mod curve_input;
-pub mod design;
-pub mod effects;
 mod evidence_table;
-mod figure_effects;
-pub mod forest;
-pub mod format;
-mod km;
-mod km_pooled;
-mod km_tables;
-pub mod median_summaries;
-mod medians_contrast;
-mod medians_kind;
-mod medians_routes;
-mod medians_tables;
-pub mod methods;
-mod overlap;
+pub mod medians;
+mod options;
 pub mod patients;
 mod pool;
-mod pool_design;
-pub mod pool_figures;
-mod pool_metafor;
-mod pool_methods;
-mod pool_options;
-mod pool_sensitivity;
-mod pool_tables;
-pub mod pooling;
-mod reconstruct_checks;
-mod reconstruct_kind;
-pub mod reconstruction;
-pub mod survival_fits;
-mod swimmer;
 
-use crate::domain::Evidence;
-pub use methods::{Methods, Ref};
+use crate::domain::{Evidence, Reads};
+pub use crate::present::methods::{Methods, Ref};
 
 use crate::export::ExportError;
 use crate::plot::PlotError;
@@ -107,25 +77,80 @@ pub enum AnalysisError {
     },
 }
 
+/// An analysis kind: what it reads, its typed options and its run. Adding a
+/// kind is a folder (or file) implementing this and one line in
+/// [`kinds!`] below (ARCHITECTURE.md, "Adding an analysis kind").
+pub(crate) trait Kind {
+    /// Its `[analysis.options]`, typed (`#[serde(deny_unknown_fields)]`).
+    type Options: serde::de::DeserializeOwned;
+    /// The evidence tables it reads: its cache key and overlap rule follow.
+    const READS: Reads;
+    /// Under `overlap = "warn"`, whether the studies sharing a cohort are
+    /// warned about (a figure comparing them; pooling kinds handle shared
+    /// cohorts themselves, tables list rows without comparing them).
+    const WARNS_SHARED_COHORTS: bool = false;
+    /// Runs on the evidence (already reduced by the overlap rule) with the
+    /// options parsed.
+    fn run(
+        spec: &AnalysisSpec,
+        options: Self::Options,
+        evidence: &Evidence,
+    ) -> Result<AnalysisOutput, AnalysisError>;
+}
+
+/// The registry: one line per kind, `project::AnalysisKind` variant => type.
+macro_rules! kinds {
+    ($($variant:ident => $kind:ty,)*) => {
+        /// The evidence tables a kind reads.
+        pub fn reads(kind: AnalysisKind) -> Reads {
+            match kind {
+                $(AnalysisKind::$variant => <$kind as Kind>::READS,)*
+            }
+        }
+
+        fn warns_shared_cohorts(kind: AnalysisKind) -> bool {
+            match kind {
+                $(AnalysisKind::$variant => <$kind as Kind>::WARNS_SHARED_COHORTS,)*
+            }
+        }
+
+        fn run_kind(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, AnalysisError> {
+            match spec.kind {
+                $(AnalysisKind::$variant => {
+                    let options = spec.options::<<$kind as Kind>::Options>()?;
+                    <$kind as Kind>::run(spec, options, evidence)
+                })*
+            }
+        }
+    };
+}
+
+kinds! {
+    EvidenceTable => evidence_table::EvidenceTable,
+    CaseTable => case_table::CaseTable,
+    Compare => compare::Compare,
+    Pool => pool::Pool,
+    Km => patients::km::Km,
+    Reconstruct => patients::reconstruct::Reconstruct,
+    Cox => patients::cox::Cox,
+    Medians => medians::Medians,
+    ClaimsAudit => claims_audit::ClaimsAudit,
+}
+
 /// Runs one analysis on validated evidence.
 pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, AnalysisError> {
     let select_warnings = spec
         .select
         .check(evidence)
         .map_err(|(m, f)| spec.error(m, f))?;
-    let overlap = overlap::apply(spec, evidence);
+    let overlap = crate::workflow::overlap::apply(
+        spec,
+        evidence,
+        reads(spec.kind),
+        warns_shared_cohorts(spec.kind),
+    );
     let evidence = overlap.evidence.as_ref().unwrap_or(evidence);
-    let mut out = match spec.kind {
-        AnalysisKind::EvidenceTable => evidence_table::run(spec, evidence)?,
-        AnalysisKind::CaseTable => case_table::run(spec, evidence)?,
-        AnalysisKind::Compare => compare::run(spec, evidence)?,
-        AnalysisKind::Pool => pool::run(spec, evidence)?,
-        AnalysisKind::Km => km::run(spec, evidence)?,
-        AnalysisKind::Reconstruct => reconstruct_kind::run(spec, evidence)?,
-        AnalysisKind::Cox => cox_kind::run(spec, evidence)?,
-        AnalysisKind::Medians => medians_kind::run(spec, evidence)?,
-        AnalysisKind::ClaimsAudit => claims_audit::run(spec, evidence)?,
-    };
+    let mut out = run_kind(spec, evidence)?;
     keep_requested(spec, &mut out)?;
     out.methods.warnings.extend(select_warnings);
     out.methods.warnings.extend(overlap.warnings);

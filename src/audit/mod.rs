@@ -10,8 +10,8 @@
 
 mod population;
 
-use crate::analysis::format::{estimate_with_unit, statistic_words};
 use crate::domain::{Claim, Evidence, Figure, Vocab};
+use crate::present::format::{estimate_with_unit, statistic_words};
 
 pub use population::population_matches;
 
@@ -244,10 +244,10 @@ fn differences(claim: &Claim, f: &Figure, part: Part) -> Vec<String> {
         if f.time_point.is_none_or(|ft| (ft - t).abs() > 1e-6) {
             out.push(format!(
                 "time point: the claim says {} months, the source {}",
-                crate::analysis::format::num(t, 1),
+                crate::present::format::num(t, 1),
                 f.time_point.map_or("gives none".into(), |ft| format!(
                     "reports {} months",
-                    crate::analysis::format::num(ft, 1)
+                    crate::present::format::num(ft, 1)
                 ))
             ));
         }
@@ -281,7 +281,7 @@ fn group_words(f: &Figure) -> String {
 pub fn describe(f: &Figure) -> String {
     let at = f
         .time_point
-        .map(|t| format!(" at {} months", crate::analysis::format::num(t, 1)))
+        .map(|t| format!(" at {} months", crate::present::format::num(t, 1)))
         .unwrap_or_default();
     let n = f.n.map(|n| format!(", n = {n}")).unwrap_or_default();
     format!(

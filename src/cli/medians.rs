@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::survival::{data_errors, emit, usage};
-use crate::analysis::median_summaries::{
-    convert_all, pair_groups, pool_medians, read_summaries, ConvertMethod, MedianMethod,
-    SkewedPolicy, StudySummary,
-};
 use crate::export::medians_json::{
     convert_text, medians_text, write_convert_json, write_medians_json,
 };
 use crate::ingest::read_table;
+use crate::workflow::medians::{
+    convert_all, pair_groups, pool_medians, read_summaries, ConvertMethod, MedianMethod,
+    SkewedPolicy, StudySummary,
+};
 
 /// Arguments of `survlit medians`.
 #[derive(Debug, clap::Args)]

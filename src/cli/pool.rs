@@ -4,13 +4,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::analysis::effects::{Measure, Roles};
-use crate::analysis::forest::{ForestLook, Width};
-use crate::analysis::pooling::{figures, pool_table, PoolOptions};
 use crate::export::pool_json::{to_text, write_json, PoolReport};
 use crate::ingest::read_table;
 use crate::plot::{svg_to_pdf, svg_to_png};
+use crate::present::forest::{ForestLook, Width};
+use crate::present::table_figures::figures;
 use crate::stats::pool::{RmaParams, Tau2Method, TestKind};
+use crate::workflow::pool::effects::{Measure, Roles};
+use crate::workflow::pool::{pool_table, PoolOptions};
 
 /// Arguments of `survlit pool`.
 #[derive(Debug, clap::Args)]
@@ -185,7 +186,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         };
         let title = format!(
             "{} pooled from {}",
-            crate::analysis::format::capitalise(&measure_words(measure)),
+            crate::present::format::capitalise(&measure_words(measure)),
             a.file
                 .file_name()
                 .map_or(display.clone(), |f| f.to_string_lossy().into_owned())

@@ -5,16 +5,14 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::analysis::patients::{read_patients, EventCoding, PatientColumns, Patients};
-use crate::analysis::survival_fits::{
-    cox_model_zph, group_test, km_curves, summarise, summarise_cox,
-};
 use crate::export::survival_json::{
     cox_text, km_text, logrank_text, write_cox_json, write_km_json, write_logrank_json, KmReport,
 };
 use crate::ingest::read_table;
 use crate::stats::survival::cox::Ties;
 use crate::stats::survival::km::ConfType;
+use crate::workflow::survival::patients::{read_patients, EventCoding, PatientColumns, Patients};
+use crate::workflow::survival::{cox_model_zph, group_test, km_curves, summarise, summarise_cox};
 
 /// Columns and coding shared by the three commands.
 #[derive(Debug, clap::Args)]
@@ -272,9 +270,10 @@ pub struct ReconstructArgs {
 }
 
 pub(super) fn reconstruct(a: &ReconstructArgs) -> anyhow::Result<ExitCode> {
-    use crate::analysis::curve_input::{read_at_risk, read_curves};
-    use crate::analysis::reconstruction::{ipd_table, reconstruct_arms};
+    use crate::export::reconstruct_json::ipd_table;
     use crate::export::reconstruct_json::{reconstruct_text, write_reconstruct_json};
+    use crate::workflow::reconstruct::curves::{read_at_risk, read_curves};
+    use crate::workflow::reconstruct::reconstruct_arms;
 
     let curve_name = a.curve.display().to_string();
     let risk_name = a.at_risk.display().to_string();

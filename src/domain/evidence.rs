@@ -258,6 +258,53 @@ pub struct Evidence {
     pub claims: Vec<super::Claim>,
 }
 
+/// The evidence tables an analysis kind reads. Its cache key hashes exactly
+/// these rows, and its overlap rule looks at them, so a kind that reads a
+/// table it does not declare would be reused stale after an edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reads {
+    /// Figures matching the selection.
+    pub figures: bool,
+    /// Case rows matching the selection.
+    pub cases: bool,
+    /// Of every selected study with digitised curves: its curve points,
+    /// numbers at risk and reported figures (the reconstruction checks).
+    pub digitised: bool,
+    /// The claims table.
+    pub claims: bool,
+}
+
+impl Reads {
+    /// Figures only.
+    pub const FIGURES: Reads = Reads {
+        figures: true,
+        cases: false,
+        digitised: false,
+        claims: false,
+    };
+    /// Case rows only.
+    pub const CASES: Reads = Reads {
+        figures: false,
+        cases: true,
+        digitised: false,
+        claims: false,
+    };
+    /// These reads and the digitised curves of the selected studies.
+    pub const fn and_digitised(self) -> Reads {
+        Reads {
+            digitised: true,
+            ..self
+        }
+    }
+    /// These reads and the claims table.
+    pub const fn and_claims(self) -> Reads {
+        Reads {
+            claims: true,
+            ..self
+        }
+    }
+}
+
 /// Bibliographic identity of a study, gathered from all its rows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StudySource {

@@ -19,12 +19,27 @@ pub trait Vocab: Sized + Copy + 'static {
 
     /// Parses a cell, case-insensitively, accepting aliases.
     fn parse(text: &str) -> Option<Self> {
-        let key = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        let key = normalise(text);
         Self::ALL
             .iter()
             .chain(Self::ALIASES)
-            .find(|(name, _)| *name == key)
+            .find(|(name, _)| normalise(name) == key)
             .map(|(_, v)| *v)
+    }
+
+    /// Parses a word of survlit.toml or the command line, or says what is
+    /// allowed (and the closest word, when it looks like a typo).
+    fn parse_or_explain(text: &str) -> Result<Self, String> {
+        Self::parse(text).ok_or_else(|| {
+            let hint =
+                Self::suggest(text).map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
+            format!(
+                "unknown {} '{}'{hint}; use {}",
+                Self::WHAT,
+                text.trim(),
+                Self::allowed()
+            )
+        })
     }
 
     /// The canonical spelling.
@@ -53,6 +68,33 @@ pub trait Vocab: Sized + Copy + 'static {
         closest(text, Self::ALL.iter().map(|(n, _)| *n))
     }
 }
+
+/// A word as vocabularies compare it: trimmed, lower case, spaces and
+/// hyphens as underscores.
+fn normalise(text: &str) -> String {
+    text.trim().to_ascii_lowercase().replace([' ', '-'], "_")
+}
+
+/// `FromStr` (through [`Vocab::parse_or_explain`]) and serde's `Deserialize`
+/// (through `FromStr`) for vocabularies, so survlit.toml, the command line
+/// and every message share one parser per vocabulary.
+macro_rules! parsed_as_vocab {
+    ($($t:ty),+ $(,)?) => {$(
+        impl std::str::FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                <$t as $crate::domain::Vocab>::parse_or_explain(s)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )+};
+}
+pub(crate) use parsed_as_vocab;
 
 /// The closest candidate to `text` by edit distance, if it is plausibly a typo
 /// (distance at most a third of the word, and at least 2 allowed), or if

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::json::{write_rows, Num};
-use crate::analysis::median_summaries::{ConvertedRow, PooledMedians};
+use crate::workflow::medians::{ConvertedRow, PooledMedians};
 
 #[derive(Serialize)]
 struct MedianStudy<'a> {
@@ -37,7 +37,7 @@ struct MediansJson<'a> {
 /// How the CI was obtained, for the reader.
 pub fn median_ci_text(p: &PooledMedians) -> &'static str {
     match p.method {
-        crate::analysis::median_summaries::MedianMethod::Qe => {
+        crate::workflow::medians::MedianMethod::Qe => {
             "95% Wald CI of the REML pooled estimate (QE variances, McGrath 2020a)"
         }
         _ => "95% CI by inverting the sign test, normal approximation (McGrath 2019)",

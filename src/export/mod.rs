@@ -12,7 +12,6 @@ mod markdown;
 pub mod medians_json;
 pub mod parquet;
 pub mod pool_json;
-mod pool_text;
 pub mod reconstruct_json;
 pub mod survival_json;
 

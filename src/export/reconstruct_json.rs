@@ -38,7 +38,7 @@ struct ReconstructJson<'a> {
 
 /// Writes the reconstruct JSON.
 pub fn write_reconstruct_json<W: std::io::Write>(
-    arms: &[crate::analysis::reconstruction::Arm],
+    arms: &[crate::workflow::reconstruct::Arm],
     w: W,
 ) -> serde_json::Result<()> {
     write_rows(
@@ -76,7 +76,7 @@ pub fn write_reconstruct_json<W: std::io::Write>(
 }
 
 /// A readable summary of the reconstruction.
-pub fn reconstruct_text(arms: &[crate::analysis::reconstruction::Arm]) -> String {
+pub fn reconstruct_text(arms: &[crate::workflow::reconstruct::Arm]) -> String {
     let mut s = String::from(
         "Reconstruction of patient data from a published KM curve (Guyot et al. 2012)\n",
     );
@@ -106,4 +106,22 @@ pub fn reconstruct_text(arms: &[crate::analysis::reconstruction::Arm]) -> String
         }
     }
     s
+}
+
+/// The reconstructed patients of every arm as `arm,time,event`.
+pub fn ipd_table(arms: &[crate::workflow::reconstruct::Arm]) -> super::Table {
+    let rows: Vec<(&str, f64, bool)> = arms
+        .iter()
+        .flat_map(|a| {
+            a.result
+                .patients
+                .iter()
+                .map(move |p| (a.name.as_str(), p.time, p.event))
+        })
+        .collect();
+    let mut t = super::Table::default();
+    t.text("arm", rows.iter().map(|r| Some(r.0.to_string())).collect())
+        .number("time", rows.iter().map(|r| Some(r.1)).collect())
+        .integer("event", rows.iter().map(|r| Some(u64::from(r.2))).collect());
+    t
 }

@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use super::json::{write_rows, Num, Rows};
-use crate::analysis::survival_fits::{CoxSummary, CurveSummary};
 use crate::stats::survival::km::KmStep;
 use crate::stats::survival::logrank::LogRank;
+use crate::workflow::survival::{CoxSummary, CurveSummary};
 
 /// What the km command reports for each curve.
 #[derive(Debug, Clone)]

@@ -186,23 +186,17 @@ pub fn analysis_inputs(
     h.update(BUILD.as_bytes());
     h.update(spec.fingerprint().as_bytes());
     let s = &spec.select;
-    // Kinds that work on patients depend on every digitised curve of their
-    // studies, and reconstruction checks read those studies' reported
-    // figures (medians, landmark survival).
-    let per_study = matches!(
-        spec.kind,
-        AnalysisKind::Km | AnalysisKind::Cox | AnalysisKind::Reconstruct
-    );
+    // What the kind declares it reads (analysis::reads): figures, case rows,
+    // the digitised curves of its studies (with those studies' reported
+    // figures, which the reconstruction checks read), claims.
+    let reads = crate::analysis::reads(spec.kind);
+    let per_study = reads.digitised;
     let digitised: std::collections::BTreeSet<&str> = evidence
         .curves
         .iter()
         .map(|p| p.study_id.as_str())
         .collect();
-    // Patient-level kinds select cases and curves, not figures.
-    let selects_figures = !matches!(
-        spec.kind,
-        AnalysisKind::Km | AnalysisKind::Cox | AnalysisKind::CaseTable
-    );
+    let selects_figures = reads.figures;
     let mut studies: Vec<&str> = Vec::new();
     for (f, id) in evidence.figures.iter().zip(figure_ids) {
         let checked =
@@ -213,11 +207,7 @@ pub fn analysis_inputs(
             rows.push(id.clone());
         }
     }
-    // Only patient-level kinds read case rows.
-    let uses_cases = matches!(
-        spec.kind,
-        AnalysisKind::Km | AnalysisKind::Cox | AnalysisKind::CaseTable
-    );
+    let uses_cases = reads.cases;
     for (c, id) in evidence.cases.iter().zip(case_ids) {
         if uses_cases && s.matches_case(c) {
             h.update(format!("C{c:?}\n").as_bytes());
@@ -237,7 +227,7 @@ pub fn analysis_inputs(
             }
         }
     }
-    if spec.kind == AnalysisKind::ClaimsAudit {
+    if reads.claims {
         for c in &evidence.claims {
             h.update(format!("A{c:?}\n").as_bytes());
             rows.push(claim_id(c));

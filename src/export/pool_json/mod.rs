@@ -44,6 +44,7 @@ pub struct PoolReport<'a> {
 }
 
 mod rows;
+mod text;
 
 use rows::{
     begg_json, egger_json, num, opt, refits, trimfill_json, Coefficient, FBetween, GroupRow,
@@ -245,4 +246,4 @@ pub fn write_json<W: std::io::Write>(r: &PoolReport<'_>, w: W) -> serde_json::Re
     super::json::write_rows(&ReportJson(r), w)
 }
 
-pub use super::pool_text::to_text;
+pub use text::to_text;

@@ -10,14 +10,7 @@ use super::{Align, ForestPlot, RowKind};
 use crate::plot::text::{font, tick_text, PLOTTERS_PER_SVG_PX};
 use crate::plot::Theme;
 
-use super::marks::{arrowhead, draw_mark, interval_body};
-
-pub(super) type DrawResult<DB> =
-    Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-
-pub(super) fn px(v: f64) -> i32 {
-    v.round() as i32
-}
+use super::marks::{arrowhead, draw_mark, interval_body, px, DrawResult};
 
 fn pos(align: Align) -> Pos {
     match align {

@@ -5,10 +5,16 @@ use plotters::coord::Shift;
 use plotters::element::{Circle, DashedPathElement, PathElement, Polygon, Rectangle};
 use plotters::prelude::*;
 
-use super::draw::{px, DrawResult};
 use super::layout::Layout;
 use super::{ForestMark, ForestPlot, IntervalKind};
 use crate::plot::Theme;
+
+pub(super) type DrawResult<DB> =
+    Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+pub(super) fn px(v: f64) -> i32 {
+    v.round() as i32
+}
 
 /// A horizontal interval from `a` to `b` at `y`, ending in an arrow where it
 /// leaves the axis.

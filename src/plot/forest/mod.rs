@@ -15,6 +15,7 @@ mod layout;
 mod marks;
 
 use super::{register_fonts, render_svg, IntervalKind, PlotError, Scale};
+use crate::domain::{parsed_as_vocab, Vocab};
 #[cfg(test)]
 pub(crate) use layout::limits;
 pub(crate) use layout::Layout;
@@ -36,17 +37,15 @@ pub enum Preset {
     Compact,
 }
 
-impl std::str::FromStr for Preset {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Preset, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "cochrane" | "revman" => Ok(Preset::Cochrane),
-            "compact" | "jama" | "bmj" => Ok(Preset::Compact),
-            other => Err(format!(
-                "unknown forest preset {other:?}; use cochrane or compact"
-            )),
-        }
-    }
+impl Vocab for Preset {
+    const WHAT: &'static str = "forest preset";
+    const ALL: &'static [(&'static str, Self)] =
+        &[("cochrane", Preset::Cochrane), ("compact", Preset::Compact)];
+    const ALIASES: &'static [(&'static str, Self)] = &[
+        ("revman", Preset::Cochrane),
+        ("jama", Preset::Compact),
+        ("bmj", Preset::Compact),
+    ];
 }
 
 /// Sizes of a preset (points and millimetres).
@@ -109,22 +108,19 @@ pub enum ColumnKind {
     Weight,
 }
 
-impl std::str::FromStr for ColumnKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<ColumnKind, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "study" => Ok(ColumnKind::Study),
-            "year" => Ok(ColumnKind::Year),
-            "n" => Ok(ColumnKind::N),
-            "events" => Ok(ColumnKind::Events),
-            "estimate" => Ok(ColumnKind::Estimate),
-            "weight" => Ok(ColumnKind::Weight),
-            other => Err(format!(
-                "unknown forest column {other:?}; use study, year, n, events, estimate or weight"
-            )),
-        }
-    }
+impl Vocab for ColumnKind {
+    const WHAT: &'static str = "forest column";
+    const ALL: &'static [(&'static str, Self)] = &[
+        ("study", ColumnKind::Study),
+        ("year", ColumnKind::Year),
+        ("n", ColumnKind::N),
+        ("events", ColumnKind::Events),
+        ("estimate", ColumnKind::Estimate),
+        ("weight", ColumnKind::Weight),
+    ];
 }
+
+parsed_as_vocab!(Preset, ColumnKind);
 
 impl ColumnKind {
     /// Text alignment: labels left, numbers right.

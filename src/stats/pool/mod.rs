@@ -25,8 +25,8 @@ pub mod subgroups;
 pub mod tau2;
 pub mod trimfill;
 
+use crate::domain::{parsed_as_vocab, Vocab};
 use std::fmt;
-use std::str::FromStr;
 
 use super::dist;
 use super::linalg::Matrix;
@@ -82,23 +82,28 @@ impl fmt::Display for Tau2Method {
     }
 }
 
-impl FromStr for Tau2Method {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let up = s.trim().to_ascii_uppercase();
-        if up == "EE" {
-            return Ok(Self::FE);
-        }
-        Self::ALL
-            .into_iter()
-            .find(|m| format!("{m:?}") == up)
-            .ok_or_else(|| {
-                format!(
-                    "unknown method '{s}'; use one of FE (EE), DL, HE, HS, SJ, ML, REML, EB, PM"
-                )
-            })
-    }
+impl Vocab for Tau2Method {
+    const WHAT: &'static str = "τ² estimator";
+    const ALL: &'static [(&'static str, Self)] = &[
+        ("FE", Self::FE),
+        ("DL", Self::DL),
+        ("HE", Self::HE),
+        ("HS", Self::HS),
+        ("SJ", Self::SJ),
+        ("ML", Self::ML),
+        ("REML", Self::REML),
+        ("EB", Self::EB),
+        ("PM", Self::PM),
+    ];
+    const ALIASES: &'static [(&'static str, Self)] = &[("EE", Self::FE)];
 }
+
+impl Vocab for TestKind {
+    const WHAT: &'static str = "test";
+    const ALL: &'static [(&'static str, Self)] = &[("z", Self::Z), ("knha", Self::Knha)];
+}
+
+parsed_as_vocab!(Tau2Method, TestKind);
 
 /// Inference for the coefficients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,6 +17,7 @@
 //! predictor.
 
 use super::{check_input, SurvError};
+use crate::domain::{parsed_as_vocab, Vocab};
 use crate::stats::dist;
 use crate::stats::linalg::Matrix;
 
@@ -29,18 +30,13 @@ pub enum Ties {
     Breslow,
 }
 
-impl std::str::FromStr for Ties {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "efron" => Ok(Self::Efron),
-            "breslow" => Ok(Self::Breslow),
-            other => Err(format!(
-                "unknown ties method '{other}'; use efron or breslow"
-            )),
-        }
-    }
+impl Vocab for Ties {
+    const WHAT: &'static str = "ties method";
+    const ALL: &'static [(&'static str, Self)] =
+        &[("efron", Self::Efron), ("breslow", Self::Breslow)];
 }
+
+parsed_as_vocab!(Ties);
 
 impl std::fmt::Display for Ties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

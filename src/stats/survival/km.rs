@@ -21,6 +21,7 @@
 //! Aⱼ the area under S from tⱼ to τ (R's `survmean`).
 
 use super::SurvError;
+use crate::domain::{parsed_as_vocab, Vocab};
 use crate::stats::dist;
 
 /// Pointwise CI type for S(t).
@@ -34,19 +35,18 @@ pub enum ConfType {
     Plain,
 }
 
-impl std::str::FromStr for ConfType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "log" => Ok(Self::Log),
-            "log-log" | "loglog" => Ok(Self::LogLog),
-            "plain" | "linear" => Ok(Self::Plain),
-            other => Err(format!(
-                "unknown CI type '{other}'; use log, log-log or plain"
-            )),
-        }
-    }
+impl Vocab for ConfType {
+    const WHAT: &'static str = "CI type";
+    const ALL: &'static [(&'static str, Self)] = &[
+        ("log", Self::Log),
+        ("log-log", Self::LogLog),
+        ("plain", Self::Plain),
+    ];
+    const ALIASES: &'static [(&'static str, Self)] =
+        &[("loglog", Self::LogLog), ("linear", Self::Plain)];
 }
+
+parsed_as_vocab!(ConfType);
 
 impl std::fmt::Display for ConfType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -1,0 +1,119 @@
+//! The methods paragraph of the `pool` kind: the measure and how each
+//! figure's SE was found, the model, heterogeneity, and every extra the
+//! analysis ran (subgroups, sensitivity, cumulative, meta-regression, funnel,
+//! small-study tests), with the literature each cites.
+
+use crate::workflow::pool::effects::Measure;
+use crate::workflow::pool::from_evidence::Entered;
+
+/// What the pool kind did beyond the overall model.
+pub(crate) struct PoolExtras<'a> {
+    pub excluded: usize,
+    pub exclude_derived: bool,
+    pub subgroup: Option<&'a str>,
+    pub subgroup_common: bool,
+    pub cumulative: Option<&'a str>,
+    pub leave_one_out: bool,
+    pub moderator: Option<&'a str>,
+    pub bias_tests: bool,
+    pub contours: bool,
+}
+
+/// The methods paragraph of a pooled analysis.
+pub(crate) fn pool_methods(
+    measure: Measure,
+    entered: &[Entered<'_>],
+    fit: &crate::stats::pool::RmaFit,
+    x: &PoolExtras<'_>,
+) -> crate::analysis::Methods {
+    use crate::analysis::Ref;
+    let derived = entered.iter().filter(|e| e.effect.derived).count();
+    let mut refs = crate::present::methods::model_refs(fit);
+    let mut s = String::new();
+    s.push_str(&match measure {
+        Measure::HR => {
+            refs.extend([Ref::Parmar1998, Ref::Tierney2007]);
+            "Hazard ratios were analysed on the log scale, with SEs from the reported CI (the printed rounding checked) or, without a CI, from an exact two-sided p-value (Parmar 1998; Tierney 2007).".to_string()
+        }
+        Measure::Proportion(s) => {
+            if matches!(s, crate::stats::effect::proportion::Scale::PFT) {
+                refs.push(Ref::MillerFreemanTukey1978);
+            }
+            format!("Proportions were analysed on the {measure} scale ({}), with SEs from the reported CI or, without one, from counts (events = proportion × n; for a Kaplan–Meier or actuarial proportion this ignores censoring and is flagged).", crate::present::pool_models::analysis_scale_label(measure).to_lowercase())
+        }
+        Measure::MED => {
+            refs.push(Ref::McGrath2025);
+            "Median survival times were pooled on the median scale with SEs from their reported CIs assuming a Wald interval (McGrath 2025).".to_string()
+        }
+        _ => format!("Effects were analysed on the {measure} scale."),
+    });
+    s.push_str(&format!(
+        " {} of {} figures entered{}{}; per-study derivations are in effects.csv.",
+        entered.len(),
+        entered.len() + x.excluded,
+        if x.excluded > 0 {
+            " (the others are listed with the reason)"
+        } else {
+            ""
+        },
+        match (x.exclude_derived, derived) {
+            (true, _) => ", leaving out every effect whose SE was approximated",
+            (false, 0) => "",
+            (false, _) => ", including effects whose SE was approximated (flagged)",
+        }
+    ));
+    s.push_str(&format!(
+        " They were pooled with {}; heterogeneity is described by Cochran's Q, I² and tau² with its Q-profile CI",
+        crate::present::methods::model_words(fit)
+    ));
+    refs.push(Ref::Viechtbauer2007);
+    if fit.pi.is_some() {
+        s.push_str(", and a prediction interval is shown");
+        refs.push(Ref::HigginsThompsonSpiegelhalter2009);
+    }
+    s.push('.');
+    if let Some(g) = x.subgroup {
+        s.push_str(&format!(
+            " Subgroups by {g} were pooled {}, and compared by the test for subgroup differences ({}).",
+            if x.subgroup_common { "with one tau² shared by all (a mixed-effects model on the subgroup factor)" } else { "each with its own tau²" },
+            if x.subgroup_common { "the omnibus test of the subgroup factor" } else { "Q-between: an equal-effects meta-analysis of the subgroup estimates" }
+        ));
+        refs.push(Ref::Borenstein2009);
+    }
+    if x.leave_one_out {
+        s.push_str(
+            " Sensitivity: the model was refitted without each study in turn (leave-one-out).",
+        );
+    }
+    if let Some(order) = x.cumulative {
+        s.push_str(&format!(
+            " A cumulative meta-analysis added the studies one at a time, {order}."
+        ));
+        refs.push(Ref::Lau1992);
+    }
+    if let Some(m) = x.moderator {
+        s.push_str(&format!(" An exploratory meta-regression on {m} used the same estimator (bubble plot with the fitted line and its CI)."));
+        refs.push(Ref::ThompsonHiggins2002);
+    }
+    s.push_str(if x.contours {
+        " The funnel plot is contour-enhanced: shading marks where a study would be significant at p < 0.10, 0.05 and 0.01."
+    } else {
+        " The funnel plot shows each study against its SE with the pooled estimate's pseudo 95% CI (no null value for this measure, so no significance contours)."
+    });
+    if x.contours {
+        refs.push(Ref::Peters2008);
+    }
+    if x.bias_tests {
+        s.push_str(" Small-study effects were tested with Egger's regression, Begg's rank correlation and trim-and-fill.");
+        refs.extend([Ref::Egger1997, Ref::BeggMazumdar1994, Ref::DuvalTweedie2000]);
+    } else {
+        s.push_str(" Funnel-asymmetry tests were not run (fewer than 10 studies).");
+        refs.push(Ref::Sterne2011);
+    }
+    s.push(' ');
+    s.push_str(&crate::present::methods::software(
+        "metafor 3.8 (rma.uni, confint, leave1out, cumul, predict, regtest, ranktest, trimfill)",
+    ));
+    refs.push(Ref::Viechtbauer2010);
+    crate::analysis::Methods::new(s, &refs)
+}

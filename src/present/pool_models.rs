@@ -1,0 +1,118 @@
+//! Fitted meta-analytic models in words: the model line, the subgroup and
+//! meta-regression summary of the report, and the names of a measure's
+//! estimate and analysis scale.
+
+use crate::number::num;
+use crate::present::format::estimate;
+use crate::stats::pool::RmaFit;
+use crate::workflow::pool::design::Fitted;
+use crate::workflow::pool::effects::Measure;
+
+/// "Random-effects model (REML), z inference; tau² = …, I² = …%, Q(df) = …"
+/// for a fitted model, τ² to `tau2_decimals`.
+pub fn model_line(fit: &RmaFit, tau2_decimals: usize) -> String {
+    use crate::stats::pool::{Tau2Method, TestKind};
+    format!(
+        "{} model ({}), {} inference; tau² = {}, I² = {}%, Q({}) = {}",
+        if fit.params.method == Tau2Method::FE {
+            "Equal-effects"
+        } else {
+            "Random-effects"
+        },
+        fit.params.method,
+        if fit.params.test == TestKind::Knha {
+            "Knapp–Hartung"
+        } else {
+            "z"
+        },
+        num(fit.tau2, tau2_decimals),
+        num(fit.i2, 1),
+        fit.q_df,
+        num(fit.q, 2)
+    )
+}
+
+/// Report text: the subgroup estimates and test, the regression.
+pub(crate) fn fitted_markdown(fitted: &Fitted, display: &dyn Fn(f64) -> f64) -> String {
+    let mut s = String::new();
+    if let (Some(sg), Some(field)) = (&fitted.subgroups, &fitted.subgroup_field) {
+        s.push_str(&format!(
+            "Subgroups by {field} ({} tau²):\n\n| subgroup | k | estimate [CI] | I² |\n|---|---|---|---|\n",
+            if sg.common_tau2 { "common" } else { "separate" }
+        ));
+        for g in &sg.groups {
+            let (a, b) = (display(g.ci_lb), display(g.ci_ub));
+            s.push_str(&format!(
+                "| {} | {} | {} [{}, {}] | {} |\n",
+                crate::export::escape_markdown(&g.group),
+                g.k,
+                estimate(display(g.estimate)),
+                estimate(a.min(b)),
+                estimate(a.max(b)),
+                if g.i2.is_nan() || g.k < 2 {
+                    "—".to_string()
+                } else {
+                    format!("{}%", num(g.i2, 1))
+                }
+            ));
+        }
+        s.push_str(&format!(
+            "\nTest for subgroup differences: {} = {}, p = {}.\n\n",
+            match sg.df2 {
+                Some(d2) => format!("F({}, {d2})", sg.df),
+                None => format!("Q({})", sg.df),
+            },
+            num(sg.stat, 2),
+            num(sg.pval, 4)
+        ));
+    }
+    if let (Some(r), Some(label)) = (&fitted.regression, &fitted.moderator) {
+        let (qm, df, p) = r.fit.qm.unwrap_or((f64::NAN, 0, f64::NAN));
+        s.push_str(&format!(
+            "Meta-regression on {label} (exploratory): slope {} (SE {}) per unit on the analysis scale, {}({df}{}) = {}, p = {}; residual tau² = {}.\n\n",
+            num(r.fit.beta[1], 4),
+            num(r.fit.se[1], 4),
+            if r.fit.df.is_some() { "F" } else { "QM" },
+            r.fit.df.map_or(String::new(), |d| format!(", {}", num(d, 0))),
+            num(qm, 2),
+            num(p, 4),
+            num(r.fit.tau2, 4)
+        ));
+    }
+    s
+}
+
+/// The estimate's name in column headers.
+pub fn estimate_name(measure: Measure) -> String {
+    match measure {
+        Measure::HR => "Hazard ratio".into(),
+        Measure::ROM => "Ratio of medians".into(),
+        Measure::DOM => "Difference of medians".into(),
+        Measure::MED => "Median (months)".into(),
+        Measure::Proportion(_) => "Proportion (%)".into(),
+        Measure::GEN => "Estimate".into(),
+    }
+}
+
+/// The analysis scale's name (funnel plot axis).
+pub fn analysis_scale_label(measure: Measure) -> String {
+    match measure {
+        Measure::HR => "Log hazard ratio".into(),
+        Measure::ROM => "Log ratio of medians".into(),
+        Measure::Proportion(s) => match s {
+            crate::stats::effect::proportion::Scale::PR => "Proportion".into(),
+            crate::stats::effect::proportion::Scale::PLN => "Log proportion".into(),
+            crate::stats::effect::proportion::Scale::PLO => "Logit proportion".into(),
+            crate::stats::effect::proportion::Scale::PAS => "Arcsine square-root proportion".into(),
+            crate::stats::effect::proportion::Scale::PFT => {
+                "Freeman–Tukey double-arcsine proportion".into()
+            }
+            crate::stats::effect::proportion::Scale::CLOGLOG => {
+                "Complementary log-log survival".into()
+            }
+        },
+        Measure::MED => "Median (months)".into(),
+        Measure::DOM => "Difference of medians (months)".into(),
+        Measure::GEN => "Effect".into(),
+    }
+}

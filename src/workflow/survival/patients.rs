@@ -1,0 +1,168 @@
+//! A table of patient rows → the vectors the survival engine takes: time,
+//! event, group and stratum labels, covariates. Shared by `survlit km`,
+//! `logrank` and `cox`. Rows with a missing value in a column the analysis
+//! uses are dropped, as R's `na.omit` does, and listed; bad values are
+//! errors naming file, line, column, value and the fix.
+
+use crate::ingest::RawTable;
+
+use crate::validate::parse_number;
+use crate::workflow::design::Labels;
+
+/// How the event column is coded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventCoding {
+    /// The value meaning "event" (default "1").
+    pub event: String,
+    /// The value meaning "censored": "0", or "1" when the event code is
+    /// "2" (R's 1/2 coding, as in the lung data).
+    pub censored: String,
+}
+
+impl EventCoding {
+    /// Coding with `event` as the event code.
+    pub fn new(event: Option<&str>) -> EventCoding {
+        let event = event.unwrap_or("1").trim().to_string();
+        let censored = if event == "2" { "1" } else { "0" }.to_string();
+        EventCoding { event, censored }
+    }
+}
+
+/// Which columns play which role.
+#[derive(Debug, Clone, Default)]
+pub struct PatientColumns {
+    /// Time column.
+    pub time: String,
+    /// Event column.
+    pub event: String,
+    /// Group column (curves, or the groups a test compares).
+    pub group: Option<String>,
+    /// Stratum column.
+    pub strata: Option<String>,
+    /// Covariates (Cox).
+    pub covariates: Vec<String>,
+}
+
+/// The rows kept, column by column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Patients {
+    /// Times.
+    pub time: Vec<f64>,
+    /// Events.
+    pub event: Vec<bool>,
+    /// Group labels ("all" without a group column).
+    pub group: Labels,
+    /// Stratum labels, when a stratum column was named.
+    pub strata: Option<Labels>,
+    /// Covariate columns as text (coded by [`crate::workflow::design`]).
+    pub covariates: Vec<(String, Vec<String>)>,
+    /// Lines dropped for a missing value, with the column.
+    pub dropped: Vec<(usize, String)>,
+}
+
+/// Reads the named columns; every bad cell is reported.
+pub fn read_patients(
+    table: &RawTable,
+    cols: &PatientColumns,
+    coding: &EventCoding,
+) -> Result<Patients, Vec<String>> {
+    let file = &table.source.display;
+    let mut errors = Vec::new();
+    let find = |name: &str| table.column(&name.to_ascii_lowercase());
+    let mut need = vec![cols.time.clone(), cols.event.clone()];
+    need.extend(cols.group.clone());
+    need.extend(cols.strata.clone());
+    need.extend(cols.covariates.iter().cloned());
+    let mut idx = Vec::with_capacity(need.len());
+    for name in &need {
+        match find(name) {
+            Some(i) => idx.push(i),
+            None => errors.push(format!(
+                "{file}: no column '{name}' (columns: {}); name it with the matching option",
+                table.header.join(", ")
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut out = Patients {
+        time: Vec::with_capacity(table.rows.len()),
+        event: Vec::with_capacity(table.rows.len()),
+        group: Labels::default(),
+        strata: cols.strata.as_ref().map(|_| Labels::default()),
+        covariates: cols
+            .covariates
+            .iter()
+            .map(|c| (c.clone(), Vec::new()))
+            .collect(),
+        dropped: Vec::new(),
+    };
+    let n_fixed = 2 + usize::from(cols.group.is_some()) + usize::from(cols.strata.is_some());
+    for row in &table.rows {
+        let cells = table.cells(row);
+        // Cells come trimmed from ingest.
+        let cell = |k: usize| cells.get(idx[k]).unwrap_or("");
+        if let Some(k) = (0..idx.len()).find(|&k| cell(k).is_empty()) {
+            out.dropped.push((row.line, need[k].clone()));
+            continue;
+        }
+        let at = |k: usize| {
+            format!(
+                "{file}, line {}, column '{}' (value '{}')",
+                row.line,
+                need[k],
+                cell(k)
+            )
+        };
+        let time = match parse_number(cell(0)) {
+            Ok(t) if t >= 0.0 => t,
+            Ok(_) => {
+                errors.push(format!(
+                    "{}: a time cannot be negative; fix the value or the time origin",
+                    at(0)
+                ));
+                continue;
+            }
+            Err(fix) => {
+                errors.push(format!("{}: not a number ({fix})", at(0)));
+                continue;
+            }
+        };
+        let e = cell(1);
+        let event = if e == coding.event {
+            true
+        } else if e == coding.censored {
+            false
+        } else {
+            errors.push(format!(
+                "{}: the event column must hold {} (event) or {} (censored); set --event-code if events are coded differently",
+                at(1),
+                coding.event,
+                coding.censored
+            ));
+            continue;
+        };
+        out.time.push(time);
+        out.event.push(event);
+        out.group
+            .push(if cols.group.is_some() { cell(2) } else { "all" });
+        if let Some(s) = out.strata.as_mut() {
+            s.push(cell(2 + usize::from(cols.group.is_some())));
+        }
+        for (j, (_, v)) in out.covariates.iter_mut().enumerate() {
+            v.push(cell(n_fixed + j).to_string());
+        }
+    }
+    if out.time.is_empty() && errors.is_empty() {
+        errors.push(format!(
+            "{file}: no rows with every needed value (time, event{})",
+            if need.len() > 2 { ", ..." } else { "" }
+        ));
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
