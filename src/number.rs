@@ -11,9 +11,59 @@ pub fn num(v: f64, decimals: usize) -> String {
     }
 }
 
+/// How a p-value is written. One formatter, named styles: each is what a
+/// place of survlit has always printed, and they differ only below 0.0001
+/// and in their prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PStyle {
+    /// Figures and report prose: "p = 0.0123" (trailing zeros trimmed) or
+    /// "p < 0.0001".
+    Prose,
+    /// After a test statistic: "= 0.0123" (four decimals) or "< 0.0001".
+    Relation,
+    /// metafor's printout: "0.0123" or "<.0001".
+    Metafor,
+    /// R's printout of survival tests: "0.0123" or "2.30e-5".
+    Scientific,
+}
+
+/// A p-value in the given style.
+pub fn p_value(p: f64, style: PStyle) -> String {
+    let tiny = p < 1e-4;
+    match style {
+        PStyle::Prose if tiny => "p < 0.0001".into(),
+        PStyle::Prose => format!("p = {}", num(p, 4)),
+        PStyle::Relation if tiny => "< 0.0001".into(),
+        PStyle::Relation => format!("= {p:.4}"),
+        PStyle::Metafor if tiny => "<.0001".into(),
+        PStyle::Scientific if tiny => format!("{p:.2e}"),
+        PStyle::Metafor | PStyle::Scientific => format!("{p:.4}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::num;
+    use super::{num, p_value, PStyle};
+
+    #[test]
+    fn p_values_in_each_style() {
+        let both = |s| (p_value(0.0120, s), p_value(0.000023, s));
+        assert_eq!(
+            both(PStyle::Prose),
+            ("p = 0.012".into(), "p < 0.0001".into())
+        );
+        assert_eq!(
+            both(PStyle::Relation),
+            ("= 0.0120".into(), "< 0.0001".into())
+        );
+        assert_eq!(both(PStyle::Metafor), ("0.0120".into(), "<.0001".into()));
+        assert_eq!(
+            both(PStyle::Scientific),
+            ("0.0120".into(), "2.30e-5".into())
+        );
+        // 0.0001 itself is not "tiny".
+        assert_eq!(p_value(0.0001, PStyle::Relation), "= 0.0001");
+    }
 
     #[test]
     fn trims_trailing_zeros_only_after_the_point() {

@@ -16,7 +16,7 @@ fn case(study: &str, id: usize, trt: &str, time: u32, dead: bool) -> String {
     )
 }
 
-fn project(group: &str) -> TestProject {
+pub(crate) fn project(group: &str) -> TestProject {
     let rows = [
         ("a", "surgery", 30, true),
         ("a", "surgery", 8, false),

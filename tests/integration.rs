@@ -32,6 +32,7 @@ mod never_panics;
 mod overlap;
 mod pool_cli;
 mod prop_pool;
+mod provenance;
 mod reconstruct;
 mod reconstruct_kind;
 mod reconstruction_accuracy;

@@ -33,28 +33,6 @@ const FLOORS: &[&[&str]] = &[
 /// middle layer, where each kind's run once was one 400-line function.
 const SIZED: &[&str] = &["analysis", "present", "workflow"];
 const MAX_FILE_LINES: usize = 400;
-/// Functions and files still over the limits, being split (issue #14). The
-/// test fails when one of them fits (take it off this list) and when any
-/// other is too long.
-const NOT_YET_SPLIT: &[&str] = &[
-    "src/analysis/case_table/checks.rs fn check",
-    "src/analysis/case_table/mod.rs fn run",
-    "src/analysis/compare.rs fn run",
-    "src/analysis/medians/contrast.rs",
-    "src/analysis/medians/contrast.rs fn run",
-    "src/analysis/medians/mod.rs",
-    "src/analysis/medians/mod.rs fn run",
-    "src/analysis/patients/cox.rs fn run",
-    "src/analysis/patients/km.rs fn run",
-    "src/analysis/patients/pooled.rs fn collect",
-    "src/analysis/patients/reconstruct/mod.rs",
-    "src/analysis/patients/reconstruct/mod.rs fn run",
-    "src/analysis/pool/mod.rs",
-    "src/analysis/pool/mod.rs fn run",
-    "src/present/forest/mod.rs",
-    "src/present/forest/mod.rs fn pooled_forest",
-    "src/workflow/pool/effects.rs fn read_effects",
-];
 const MAX_FN_LINES: usize = 120;
 
 fn floor(module: &str) -> Option<usize> {
@@ -416,7 +394,6 @@ fn strongly_connected(
 #[test]
 fn files_and_functions_stay_short() {
     let mut long = Vec::new();
-    let mut seen = BTreeSet::new();
     for s in sources() {
         let code = match s.text.find("#[cfg(test)]\nmod tests") {
             Some(i) => &s.text[..i],
@@ -431,38 +408,21 @@ fn files_and_functions_stay_short() {
             continue;
         }
         let file = rel(&s.file);
-        let mut too_long = |key: String, why: String| {
-            if NOT_YET_SPLIT.contains(&key.as_str()) {
-                seen.insert(key);
-            } else {
-                long.push(why);
-            }
-        };
         let lines = code.lines().count();
         if lines > MAX_FILE_LINES {
-            too_long(
-                file.clone(),
-                format!("{file}: {lines} lines (at most {MAX_FILE_LINES} outside tests)"),
-            );
+            long.push(format!(
+                "{file}: {lines} lines (at most {MAX_FILE_LINES} outside tests)"
+            ));
         }
         for (name, start, len) in functions(code) {
             if len > MAX_FN_LINES {
-                too_long(
-                    format!("{file} fn {name}"),
-                    format!("{file}:{start}: fn {name} is {len} lines (at most {MAX_FN_LINES})"),
-                );
+                long.push(format!(
+                    "{file}:{start}: fn {name} is {len} lines (at most {MAX_FN_LINES})"
+                ));
             }
         }
     }
-    let fitted: Vec<&&str> = NOT_YET_SPLIT
-        .iter()
-        .filter(|k| !seen.contains(**k))
-        .collect();
     assert!(long.is_empty(), "too long:\n{}", long.join("\n"));
-    assert!(
-        fitted.is_empty(),
-        "within the limits now, take them off NOT_YET_SPLIT: {fitted:?}"
-    );
 }
 
 /// Each `fn` with a body: its name, first line and length in lines, found by

@@ -29,7 +29,7 @@ fn curve(n: usize) -> (String, String) {
     (curves, risk)
 }
 
-fn project(reported_median: &str) -> TestProject {
+pub(crate) fn project(reported_median: &str) -> TestProject {
     let (curves, risk) = curve(100);
     // S(24) = exp(-0.05 * 24) = 0.30 for this curve.
     let figures = figures_csv(&[
@@ -65,7 +65,7 @@ fn reconstructs_with_provenance_and_passes_qa_against_the_reported_median() {
     common::assert_dictionary_complete(&p.path("reports"));
     let ipd = std::fs::read_to_string(p.path("reports/rec/ipd.csv")).unwrap();
     let mut lines = ipd.lines();
-    assert!(lines.next().unwrap().starts_with("study_id,study_label,citation,doi,pmid,arm,time_months,event,source,method,source_location"));
+    assert!(lines.next().unwrap().starts_with("study_id,study_label,citation,year,doi,pmid,arm,time_months,event,source,method,source_location,source_url,quote,confidence,notes,data_file,data_line"));
     assert_eq!(lines.count(), 100, "one row per patient");
     assert!(ipd.contains("reconstructed,Guyot 2012; points + numbers at risk,Figure 2"));
     let report = std::fs::read_to_string(p.path("reports/index.md")).unwrap();
@@ -87,8 +87,8 @@ jones2019,jones2019_1,\"Jones B. A case. Spine 2019;2:3-4.\",2019,50,F,30,months
 jones2019,jones2019_2,\"Jones B. A case. Spine 2019;2:3-4.\",2019,61,F,8,months,surgery,alive_ned,0,Case report,alive at 8 months\n\
 jones2019,jones2019_3,\"Jones B. A case. Spine 2019;2:3-4.\",2019,47,F,20,months,surgery,dead_disease,1,Case report,died at 20 months\n";
 
-#[test]
-fn pooled_km_over_reconstructed_and_case_report_patients_flags_each_source() {
+/// Case-report patients and a reconstructed arm pooled by the `km` kind.
+pub(crate) fn pooled_km_project() -> TestProject {
     let (curves, risk) = curve(100);
     let figures = figures_csv(&[fig(&[
         ("group", "Surgery"),
@@ -96,13 +96,18 @@ fn pooled_km_over_reconstructed_and_case_report_patients_flags_each_source() {
         ("n", "100"),
     ])]);
     let toml = "title = \"t\"\n\n[data]\nfigures = \"data/figures.csv\"\ncases = \"data/cases.csv\"\ncurves = \"data/curves.csv\"\nat_risk = \"data/at_risk.csv\"\n\n[[analysis]]\nname = \"pooled\"\nkind = \"km\"\noptions = { sources = [\"cases\", \"reconstructed\"], group = \"source\" }\n";
-    let p = TestProject::new(&[
+    TestProject::new(&[
         ("survlit.toml", toml),
         ("data/figures.csv", &figures),
         ("data/cases.csv", CASES),
         ("data/curves.csv", &curves),
         ("data/at_risk.csv", &risk),
-    ]);
+    ])
+}
+
+#[test]
+fn pooled_km_over_reconstructed_and_case_report_patients_flags_each_source() {
+    let p = pooled_km_project();
     p.survlit("run").assert().success();
     let pooled = std::fs::read_to_string(p.path("reports/pooled/pooled_patients.csv")).unwrap();
     assert_eq!(

@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use crate::audit::{audit, claim_value, Finding, Verdict};
 use crate::domain::{Evidence, Vocab};
-use crate::export::{markdown_table, to_csv, Table};
+use crate::export::{markdown_table, Table};
 use crate::project::AnalysisSpec;
 
-use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
+use super::{title, AnalysisError, AnalysisOutput, OutputFile};
 
 /// Options of `claims-audit` (none yet; unknown keys are errors).
 #[derive(Debug, Default, Deserialize)]
@@ -50,7 +50,7 @@ impl Kind for ClaimsAudit {
             ..Evidence::default()
         };
         let findings = audit(&scoped);
-        let csv = to_csv(&findings_table(&findings)).map_err(export_err(spec))?;
+        let csv = OutputFile::csv(spec, "audit.csv", &findings_table(&findings))?;
         let heading = title(spec, "Claims audit");
         let table = findings_markdown(&findings);
         let counts = tally(&findings);
@@ -70,14 +70,8 @@ impl Kind for ClaimsAudit {
             kind: spec.kind,
             title: heading,
             files: vec![
-                OutputFile {
-                    name: "audit.csv".into(),
-                    bytes: csv,
-                },
-                OutputFile {
-                    name: "audit.md".into(),
-                    bytes: md.into_bytes(),
-                },
+                csv,
+                OutputFile::new("audit.md", md.into_bytes()),
             ],
             summary: counts,
             report,

@@ -5,10 +5,10 @@ use crate::domain::Reads;
 use serde::Deserialize;
 
 use crate::domain::{Evidence, Figure, StudySource, Vocab};
-use crate::export::{markdown_table, to_csv, Table};
+use crate::export::{markdown_table, Table};
 use crate::project::AnalysisSpec;
 
-use super::{export_err, title, AnalysisError, AnalysisOutput, OutputFile};
+use super::{title, AnalysisError, AnalysisOutput, OutputFile};
 use crate::present::columns::{self, Sourced};
 use crate::present::format::{estimate_with_unit, n_text, source_text, statistic_words};
 
@@ -63,7 +63,7 @@ impl Kind for EvidenceTable {
         let rows = selected(spec, evidence)?;
         let empty = StudySource::default();
         let source = |f: &Figure| evidence.studies.get(&f.study_id).unwrap_or(&empty);
-        let csv = to_csv(&figure_table(&rows, &source)).map_err(export_err(spec))?;
+        let csv = OutputFile::csv(spec, "evidence.csv", &figure_table(&rows, &source))?;
 
         let md_rows: Vec<Vec<String>> = rows
             .iter()
@@ -120,14 +120,8 @@ impl Kind for EvidenceTable {
             kind: spec.kind,
             title: heading,
             files: vec![
-                OutputFile {
-                    name: "evidence.csv".into(),
-                    bytes: csv,
-                },
-                OutputFile {
-                    name: "evidence.md".into(),
-                    bytes: md.into_bytes(),
-                },
+                csv,
+                OutputFile::new("evidence.md", md.into_bytes()),
             ],
             summary: format!("{} figures from {} studies", rows.len(), studies.len()),
             report,

@@ -1,9 +1,11 @@
-//! Analyses: each kind turns the selected evidence into output files and a
-//! report section. Kinds live in one file each; adding a kind (pool, km,
-//! reconstruct, medians) adds a file and a variant, and touches no other kind.
+//! Analyses: each `[[analysis]]` kind turns the selected evidence into
+//! output files and a report section. A kind is a folder (or a file)
+//! implementing [`Kind`] — its typed options, the evidence tables it reads,
+//! its run — and one line of the `kinds!` registry below; adding one
+//! touches no other kind (ARCHITECTURE.md, "Adding an analysis kind").
 //!
-//! An analysis orchestrates: select rows → (statistics from [`crate::stats`]
-//! when the kind needs them) → presentation data → [`crate::plot`] and
+//! A kind orchestrates: select rows → a [`crate::workflow`] (statistics) →
+//! [`crate::present`] (words, tables, figure data) → [`crate::plot`] and
 //! [`crate::export`]. It does no file I/O: it returns bytes.
 
 mod case_table;
@@ -11,14 +13,13 @@ pub mod claims_audit;
 mod compare;
 mod evidence_table;
 pub mod medians;
-mod options;
 pub mod patients;
 mod pool;
 
 use crate::domain::{Evidence, Reads};
 pub use crate::present::methods::{Methods, Ref};
 
-use crate::export::ExportError;
+use crate::export::{ExportError, Schema, Table};
 use crate::plot::PlotError;
 use crate::project::{AnalysisKind, AnalysisSpec, ProjectError};
 
@@ -29,6 +30,33 @@ pub struct OutputFile {
     pub name: String,
     /// Contents.
     pub bytes: Vec<u8>,
+    /// For a CSV, its columns and their types as the table declared them
+    /// (its Parquet copy and DICTIONARY.md read this); empty otherwise.
+    pub schema: Schema,
+}
+
+impl OutputFile {
+    /// A file that is not a table (a figure, a script, Markdown).
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> OutputFile {
+        OutputFile {
+            name: name.into(),
+            bytes,
+            schema: Schema::new(),
+        }
+    }
+
+    /// A table written as CSV, keeping its schema.
+    pub(crate) fn csv(
+        spec: &AnalysisSpec,
+        name: &str,
+        table: &Table,
+    ) -> Result<OutputFile, AnalysisError> {
+        Ok(OutputFile {
+            name: name.into(),
+            bytes: crate::export::to_csv(table).map_err(export_err(spec))?,
+            schema: table.schema(),
+        })
+    }
 }
 
 /// What an analysis produced.
@@ -137,6 +165,19 @@ kinds! {
     ClaimsAudit => claims_audit::ClaimsAudit,
 }
 
+impl AnalysisError {
+    /// A statistic that could not be computed on the analysis' figures (a
+    /// model that does not converge, too few studies), located at its entry.
+    pub(crate) fn stats<E: std::fmt::Display>(
+        spec: &AnalysisSpec,
+    ) -> impl Fn(E) -> AnalysisError + '_ {
+        move |e| {
+            spec.error(e.to_string(), "check the selected figures".into())
+                .into()
+        }
+    }
+}
+
 /// Runs one analysis on validated evidence.
 pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, AnalysisError> {
     let select_warnings = spec
@@ -210,18 +251,9 @@ fn figure_files(
     let png = crate::plot::svg_to_png(&svg, dpi).map_err(plot_err)?;
     let pdf = crate::plot::svg_to_pdf(&svg).map_err(plot_err)?;
     Ok([
-        OutputFile {
-            name: format!("{stem}.svg"),
-            bytes: svg.into_bytes(),
-        },
-        OutputFile {
-            name: format!("{stem}.png"),
-            bytes: png,
-        },
-        OutputFile {
-            name: format!("{stem}.pdf"),
-            bytes: pdf,
-        },
+        OutputFile::new(format!("{stem}.svg"), svg.into_bytes()),
+        OutputFile::new(format!("{stem}.png"), png),
+        OutputFile::new(format!("{stem}.pdf"), pdf),
     ])
 }
 

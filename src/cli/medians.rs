@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::survival::{data_errors, emit, usage};
+use super::vocab::vocab;
+use crate::domain::Vocab;
 use crate::export::medians_json::{
     convert_text, medians_text, write_convert_json, write_medians_json,
 };
@@ -22,8 +24,8 @@ pub struct MediansArgs {
     pub file: PathBuf,
     /// mm (median of medians), wmm (weighted by n) or qe (quantile
     /// estimation variances, REML pooling).
-    #[arg(long, value_parser = ["mm", "wmm", "qe"])]
-    pub method: String,
+    #[arg(long, value_parser = vocab::<MedianMethod>())]
+    pub method: MedianMethod,
     /// Pool the difference of medians between two groups, G1 − G2: the
     /// table then has a `group` column and one row per study and group.
     #[arg(long, value_name = "G1,G2", value_delimiter = ',')]
@@ -48,12 +50,12 @@ pub struct ConvertArgs {
     /// luo-shi (Luo mean, Wan/Shi SD: metafor's recommended), luo-wan, hozo,
     /// qe (quantile estimation), bc (Box-Cox) or mln (Cai 2021). bc and mln
     /// integrate where estmeansd simulates, so no seed is needed.
-    #[arg(long, default_value = "luo-shi", value_parser = ["luo-wan", "luo-shi", "hozo", "qe", "bc", "mln"])]
-    pub method: String,
+    #[arg(long, default_value = "luo-shi", value_parser = vocab::<ConvertMethod>())]
+    pub method: ConvertMethod,
     /// Studies the Shi 2023 skewness test flags: exclude (default), convert
     /// on the log scale (lognormal), or keep them as normal (keep).
-    #[arg(long, default_value = "exclude", value_parser = ["exclude", "lognormal", "keep"])]
-    pub skewed: String,
+    #[arg(long, default_value = "exclude", value_parser = vocab::<SkewedPolicy>())]
+    pub skewed: SkewedPolicy,
     /// Worksheet, for spreadsheets.
     #[arg(long)]
     pub sheet: Option<String>,
@@ -75,10 +77,7 @@ fn load(
 }
 
 pub(super) fn medians(a: &MediansArgs) -> anyhow::Result<ExitCode> {
-    let method = match MedianMethod::parse(&a.method) {
-        Ok(m) => m,
-        Err(e) => return usage(e),
-    };
+    let method = a.method;
     let rows = match load(&a.file, a.sheet.as_deref())? {
         Ok(r) => r,
         Err(code) => return Ok(code),
@@ -103,15 +102,7 @@ pub(super) fn medians(a: &MediansArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub(super) fn convert(a: &ConvertArgs) -> anyhow::Result<ExitCode> {
-    let method = match ConvertMethod::parse(&a.method) {
-        Ok(m) => m,
-        Err(e) => return usage(e),
-    };
-    let skewed = match a.skewed.as_str() {
-        "lognormal" => SkewedPolicy::LogNormal,
-        "keep" => SkewedPolicy::Keep,
-        _ => SkewedPolicy::Exclude,
-    };
+    let (method, skewed) = (a.method, a.skewed);
     let rows = match load(&a.file, a.sheet.as_deref())? {
         Ok(r) => r,
         Err(code) => return Ok(code),

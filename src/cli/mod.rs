@@ -9,6 +9,7 @@ mod medians;
 mod pool;
 mod run;
 mod survival;
+mod vocab;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -4,9 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use super::vocab::vocab;
 use crate::export::pool_json::{to_text, write_json, PoolReport};
 use crate::ingest::read_table;
-use crate::plot::{svg_to_pdf, svg_to_png};
+use crate::plot::{svg_to_pdf, svg_to_png, Preset};
 use crate::present::forest::{ForestLook, Width};
 use crate::present::table_figures::figures;
 use crate::stats::pool::{RmaParams, Tau2Method, TestKind};
@@ -19,14 +20,14 @@ pub struct PoolArgs {
     /// CSV (or .xlsx with --sheet) with one row per study.
     pub file: PathBuf,
     /// GEN, HR, PR, PLO, PLN, PAS, PFT, CLOGLOG, MED, DOM or ROM.
-    #[arg(long)]
-    pub measure: String,
+    #[arg(long, value_parser = vocab::<Measure>())]
+    pub measure: Measure,
     /// tau^2 estimator: FE (EE), DL, HE, HS, SJ, ML, REML, EB, PM.
-    #[arg(long, default_value = "REML")]
-    pub method: String,
+    #[arg(long, default_value = "REML", value_parser = vocab::<Tau2Method>())]
+    pub method: Tau2Method,
     /// z or knha (Knapp-Hartung).
-    #[arg(long, default_value = "z", value_parser = ["z", "knha"])]
-    pub test: String,
+    #[arg(long, default_value = "z", value_parser = vocab::<TestKind>())]
+    pub test: TestKind,
     /// Confidence level in percent.
     #[arg(long, default_value_t = 95.0)]
     pub level: f64,
@@ -71,8 +72,8 @@ pub struct PoolArgs {
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
     /// Forest plot layout: cochrane or compact.
-    #[arg(long, default_value = "cochrane", value_parser = ["cochrane", "compact"])]
-    pub preset: String,
+    #[arg(long, default_value = "cochrane", value_parser = vocab::<Preset>())]
+    pub preset: Preset,
     /// Figure width: single (85 mm), double (175 mm) or a number of mm.
     #[arg(long)]
     pub width: Option<String>,
@@ -86,14 +87,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         writeln!(std::io::stderr(), "error: {m}")?;
         Ok(ExitCode::from(2))
     };
-    let measure: Measure = match a.measure.parse() {
-        Ok(m) => m,
-        Err(e) => return usage(e),
-    };
-    let method: Tau2Method = match a.method.parse() {
-        Ok(m) => m,
-        Err(e) => return usage(e),
-    };
+    let (measure, method, test) = (a.measure, a.method, a.test);
     if !(a.level > 0.0 && a.level < 100.0) {
         return usage(format!(
             "--level {} must be between 0 and 100 (e.g. 95)",
@@ -111,11 +105,6 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let test = if a.test == "knha" {
-        TestKind::Knha
-    } else {
-        TestKind::Z
-    };
     let display = a.file.display().to_string();
     let table = read_table(Path::new(&a.file), &display, a.sheet.as_deref())?;
     let opts = PoolOptions {
@@ -179,8 +168,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
                 Err(_) => Width::Named(w.to_string()),
             }),
         };
-        let look = match ForestLook::parse(Some(&a.preset), None, None, width.as_ref(), None, None)
-        {
+        let look = match ForestLook::parse(Some(a.preset), None, None, width.as_ref(), None, None) {
             Ok(l) => l,
             Err(e) => return usage(format!("--{e}")),
         };

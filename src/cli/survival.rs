@@ -1,6 +1,7 @@
 //! `survlit km`, `logrank` and `cox`: survival analyses of a table of
 //! patient rows, as R survival computes them.
 
+use super::vocab::vocab;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,8 +53,8 @@ pub struct KmArgs {
     #[arg(long)]
     strata: Option<String>,
     /// Pointwise CI type: log (R's default), log-log or plain.
-    #[arg(long, default_value = "log")]
-    conf_type: String,
+    #[arg(long, default_value = "log", value_parser = vocab::<ConfType>())]
+    conf_type: ConfType,
     /// Times at which to report S(t), comma-separated.
     #[arg(long, value_delimiter = ',')]
     times: Vec<f64>,
@@ -88,8 +89,8 @@ pub struct CoxArgs {
     #[arg(long, value_delimiter = ',', required = true)]
     covariates: Vec<String>,
     /// Handling of tied event times: efron (R's default) or breslow.
-    #[arg(long, default_value = "efron")]
-    ties: String,
+    #[arg(long, default_value = "efron", value_parser = vocab::<Ties>())]
+    ties: Ties,
     /// Column with strata (separate baseline hazards).
     #[arg(long)]
     strata: Option<String>,
@@ -176,10 +177,7 @@ pub(super) fn emit(
 }
 
 pub(super) fn km(a: &KmArgs) -> anyhow::Result<ExitCode> {
-    let conf: ConfType = match a.conf_type.parse() {
-        Ok(c) => c,
-        Err(e) => return usage(e),
-    };
+    let conf = a.conf_type;
     let (p, mut warnings) = match load(&a.common, a.group.as_deref(), a.strata.as_deref(), &[])? {
         Ok(x) => x,
         Err(code) => return Ok(code),
@@ -224,10 +222,7 @@ pub(super) fn logrank(a: &LogRankArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub(super) fn cox(a: &CoxArgs) -> anyhow::Result<ExitCode> {
-    let ties: Ties = match a.ties.parse() {
-        Ok(t) => t,
-        Err(e) => return usage(e),
-    };
+    let ties = a.ties;
     let (p, warnings) = match load(&a.common, None, a.strata.as_deref(), &a.covariates)? {
         Ok(x) => x,
         Err(code) => return Ok(code),

@@ -209,6 +209,55 @@ pub struct Case {
     pub origin: Origin,
 }
 
+impl Figure {
+    /// A median overall survival of `value` months reported by `study_id`
+    /// for `n` patients, every other field empty: the start of a test's
+    /// figure (set the fields the test is about).
+    #[cfg(test)]
+    pub(crate) fn example(study_id: &str, value: f64, n: u64) -> Figure {
+        Figure {
+            study_id: study_id.into(),
+            outcome: Outcome::OverallSurvival,
+            population: "population".into(),
+            population_detail: None,
+            group: "all".into(),
+            statistic: Statistic::Median,
+            value_status: ValueStatus::Reported,
+            value: Some(value),
+            unit: Unit::Months,
+            reported_value: Some(value.to_string()),
+            reported_unit: Unit::Months,
+            time_point: None,
+            n: Some(n),
+            n_unit: NUnit::Patients,
+            events: None,
+            ci: None,
+            range: None,
+            iqr: None,
+            sd: None,
+            p_value: None,
+            time_origin: None,
+            derivation: None,
+            tags: Vec::new(),
+            cohort: None,
+            provenance: Provenance::default(),
+            origin: Origin {
+                file: "data/figures.csv".into(),
+                sheet: None,
+                line: 2,
+            },
+        }
+    }
+}
+
+impl Case {
+    /// Whether the patient had the event (died): the `event` column when
+    /// given, else what the vital status implies; `None` when neither says.
+    pub fn died(&self) -> Option<bool> {
+        self.event.or(self.status.event())
+    }
+}
+
 /// One digitized point of a Kaplan–Meier curve.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CurvePoint {
@@ -305,6 +354,28 @@ impl Reads {
     }
 }
 
+/// The cohorts that figures of two or more different studies declare: each
+/// with the positions (in the order given) of its figures. A cohort only
+/// one study reports is left out: subgroups of one study (its primary and
+/// metastatic cases) are disjoint parts of it, not a second count.
+pub fn shared_cohorts<'a>(
+    figures: impl IntoIterator<Item = &'a Figure>,
+) -> BTreeMap<&'a str, Vec<usize>> {
+    let mut by_cohort: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut studies: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (i, f) in figures.into_iter().enumerate() {
+        if let Some(c) = f.cohort.as_deref() {
+            by_cohort.entry(c).or_default().push(i);
+            let ids = studies.entry(c).or_default();
+            if !ids.contains(&f.study_id.as_str()) {
+                ids.push(&f.study_id);
+            }
+        }
+    }
+    by_cohort.retain(|c, _| studies[c].len() > 1);
+    by_cohort
+}
+
 /// Bibliographic identity of a study, gathered from all its rows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StudySource {
@@ -358,5 +429,23 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(s.short_label("x2020"), "x2020");
+    }
+
+    #[test]
+    fn a_cohort_is_shared_when_two_studies_declare_it() {
+        let with = |study: &str, cohort: Option<&str>| Figure {
+            cohort: cohort.map(String::from),
+            ..Figure::example(study, 20.0, 10)
+        };
+        let figures = [
+            with("a", Some("c1")),
+            with("a", Some("c2")),
+            with("a", Some("c2")), // one study's two subgroups: not shared
+            with("b", Some("c1")),
+            with("b", None),
+        ];
+        let shared = shared_cohorts(&figures);
+        assert_eq!(shared.len(), 1);
+        assert_eq!(shared["c1"], [0, 3]);
     }
 }

@@ -65,7 +65,12 @@ pub trait Vocab: Sized + Copy + 'static {
 
     /// The closest canonical spelling, when one is close enough to be a typo.
     fn suggest(text: &str) -> Option<&'static str> {
-        closest(text, Self::ALL.iter().map(|(n, _)| *n))
+        // Compared as they are parsed (case and separators aside), shown
+        // as they are spelled.
+        let keys: Vec<String> = Self::ALL.iter().map(|(n, _)| normalise(n)).collect();
+        let best = closest(text, keys.iter().map(String::as_str))?;
+        let at = keys.iter().position(|k| k == best)?;
+        Some(Self::ALL[at].0)
     }
 }
 

@@ -1,11 +1,12 @@
 //! `reports/DICTIONARY.md`: every CSV under `reports/`, each column with its
-//! type (read from the values written) and meaning. Meanings are looked up
+//! type (as the table that wrote it declares it) and meaning. Meanings are looked up
 //! by file name and column, then by column; a column without one is listed
 //! as undocumented (a test keeps the LMS project free of them).
 
 use std::collections::BTreeMap;
 
 use super::markdown::markdown_table;
+use super::Schema;
 
 /// Meaning of a column in one kind of file (by file name), where it differs
 /// from the column's general meaning.
@@ -194,27 +195,12 @@ fn meaning(file: &str, column: &str) -> Option<&'static str> {
         })
 }
 
-/// Type of a column from its written values: integer, number or text
-/// (empty cells ignored; a column of empty cells is "empty").
-pub(crate) fn column_type(values: &[&str]) -> &'static str {
-    let given: Vec<&&str> = values.iter().filter(|v| !v.is_empty()).collect();
-    if given.is_empty() {
-        "empty"
-    } else if given.iter().all(|v| v.parse::<i64>().is_ok()) {
-        "integer"
-    } else if given.iter().all(|v| v.parse::<f64>().is_ok()) {
-        "number"
-    } else {
-        "text"
-    }
-}
-
 /// Columns without a documented meaning, as "file: column".
-pub fn undocumented(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+pub fn undocumented(schemas: &BTreeMap<String, Schema>) -> Vec<String> {
     let mut out = Vec::new();
-    for (f, cols) in tables(files) {
+    for (f, cols) in schemas {
         for (c, _) in cols {
-            if meaning(&f, &c).is_none() {
+            if meaning(f, c).is_none() {
                 out.push(format!("{f}: {c}"));
             }
         }
@@ -222,33 +208,11 @@ pub fn undocumented(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     out
 }
 
-/// Each CSV with its columns and their types.
-fn tables(files: &BTreeMap<String, Vec<u8>>) -> Vec<(String, Vec<(String, &'static str)>)> {
-    files
-        .iter()
-        .filter(|(name, _)| name.ends_with(".csv"))
-        .filter_map(|(name, bytes)| {
-            let mut r = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
-            let header: Vec<String> = r.headers().ok()?.iter().map(str::to_string).collect();
-            let rows: Vec<csv::StringRecord> = r.records().filter_map(Result::ok).collect();
-            let cols = header
-                .iter()
-                .enumerate()
-                .map(|(i, h)| {
-                    let values: Vec<&str> = rows.iter().map(|r| r.get(i).unwrap_or("")).collect();
-                    (h.clone(), column_type(&values))
-                })
-                .collect();
-            Some((name.clone(), cols))
-        })
-        .collect()
-}
-
 /// The dictionary as Markdown.
-pub fn markdown(files: &BTreeMap<String, Vec<u8>>) -> String {
+pub fn markdown(schemas: &BTreeMap<String, Schema>) -> String {
     let mut md = String::from(
         "# Data dictionary\n\n\
-         Every CSV under `reports/`, one section per file, each column with its type (as written) and meaning.\n\n\
+         Every CSV under `reports/`, one section per file, each column with its type (as the table declares it) and meaning.\n\n\
          Conventions: one row per record (tidy); times in months (ages in years), proportions as 0–1 (reports and figures show percent), ratios as ratios; \
          an empty cell means not reported or not applicable; every row that comes from the data carries its provenance \
          (study, citation, DOI/PMID, source location, quote, and the input file and line); \
@@ -256,15 +220,15 @@ pub fn markdown(files: &BTreeMap<String, Vec<u8>>) -> String {
          Every CSV has a Parquet copy beside it (`<name>.parquet`: the same columns, typed as listed here, formula neutralisation undone). \
          Each pooled analysis also writes `metafor.csv` (`yi, vi` as metafor reads them) and `metafor.R`, which refits it in R.\n",
     );
-    for (file, cols) in tables(files) {
+    for (file, cols) in schemas {
         md.push_str(&format!("\n## `{file}`\n\n"));
         let rows: Vec<Vec<String>> = cols
             .iter()
             .map(|(c, t)| {
                 vec![
                     c.clone(),
-                    (*t).to_string(),
-                    meaning(&file, c).unwrap_or("(undocumented)").to_string(),
+                    t.name().to_string(),
+                    meaning(file, c).unwrap_or("(undocumented)").to_string(),
                 ]
             })
             .collect();
@@ -278,11 +242,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn types_come_from_the_values_and_meanings_from_file_then_column() {
-        assert_eq!(column_type(&["1", "", "20"]), "integer");
-        assert_eq!(column_type(&["1", "2.5"]), "number");
-        assert_eq!(column_type(&["1", "NR"]), "text");
-        assert_eq!(column_type(&["", ""]), "empty");
+    fn meanings_come_from_file_then_column() {
         assert!(meaning("a/pooled.csv", "estimate")
             .unwrap()
             .starts_with("pooled estimate"));
@@ -293,14 +253,19 @@ mod tests {
         assert_eq!(meaning("a/other.csv", "estimate"), Some("estimate"));
         assert!(meaning("a/cases.csv", "cov_grade").is_some());
         assert!(meaning("a/x.csv", "mystery").is_none());
-        let mut files = BTreeMap::new();
-        files.insert("a/x.csv".to_string(), b"study_id,mystery\ns1,3\n".to_vec());
-        files.insert("a/x.svg".to_string(), b"<svg/>".to_vec());
-        assert_eq!(undocumented(&files), vec!["a/x.csv: mystery".to_string()]);
-        let md = markdown(&files);
-        assert!(
-            md.contains("## `a/x.csv`") && md.contains("| mystery | integer | (undocumented) |")
+        let mut schemas = BTreeMap::new();
+        schemas.insert(
+            "a/x.csv".to_string(),
+            vec![
+                ("study_id".to_string(), super::super::ColumnType::Text),
+                ("mystery".to_string(), super::super::ColumnType::Number),
+            ],
         );
-        assert!(!md.contains("x.svg"));
+        assert_eq!(undocumented(&schemas), vec!["a/x.csv: mystery".to_string()]);
+        let md = markdown(&schemas);
+        // The declared type, whatever the values written.
+        assert!(
+            md.contains("## `a/x.csv`") && md.contains("| mystery | number | (undocumented) |")
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Output of `survlit medians` and `survlit convert`: JSON (one object per
 //! study on a line) or a readable table. Formats what the analysis computed.
 
+use crate::domain::Vocab;
 use std::fmt::Write as _;
 
 use serde::Serialize;

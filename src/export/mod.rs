@@ -30,7 +30,45 @@ pub enum Values {
     Integer(Vec<Option<u64>>),
 }
 
+/// The type of a column, as the table that wrote it declares it: what
+/// Parquet stores and DICTIONARY.md lists (never re-guessed from the CSV
+/// text, so a column keeps its type when its values happen to be whole or
+/// empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnType {
+    /// Text.
+    Text,
+    /// Real numbers.
+    Number,
+    /// Whole numbers.
+    Integer,
+}
+
+impl ColumnType {
+    /// Its name in DICTIONARY.md.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::Number => "number",
+            ColumnType::Integer => "integer",
+        }
+    }
+}
+
+/// A table's columns and their types, in order.
+pub type Schema = Vec<(String, ColumnType)>;
+
 impl Values {
+    /// The column's type.
+    pub fn column_type(&self) -> ColumnType {
+        match self {
+            Values::Text(_) => ColumnType::Text,
+            Values::Number(_) => ColumnType::Number,
+            Values::Integer(_) => ColumnType::Integer,
+        }
+    }
+
     fn len(&self) -> usize {
         match self {
             Values::Text(v) => v.len(),
@@ -66,6 +104,14 @@ impl Table {
         self.columns
             .push((name.to_string(), Values::Integer(values)));
         self
+    }
+
+    /// The columns and their types.
+    pub fn schema(&self) -> Schema {
+        self.columns
+            .iter()
+            .map(|(name, values)| (name.clone(), values.column_type()))
+            .collect()
     }
 
     /// Number of rows.

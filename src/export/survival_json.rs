@@ -1,6 +1,7 @@
 //! Output of `survlit km`, `logrank` and `cox`: JSON (keys as R names
 //! things) or a readable table. Formats summaries the analysis computed.
 
+use crate::number::{p_value, PStyle};
 use serde::Serialize;
 
 use super::json::{write_rows, Num, Rows};
@@ -275,7 +276,7 @@ pub fn logrank_text(names: &[String], r: &LogRank, warnings: &[String]) -> Strin
         "\nChisq = {:.4} on {} degrees of freedom, p = {}\n",
         r.chisq,
         r.df,
-        fmt_p(r.pval)
+        p_value(r.pval, PStyle::Scientific)
     ));
     for w in warnings {
         s.push_str(&format!("warning: {w}\n"));
@@ -397,7 +398,7 @@ pub fn cox_text(c: &CoxSummary, warnings: &[String]) -> String {
             t.hr_ci_lb,
             t.hr_ci_ub,
             t.z,
-            fmt_p(t.pval)
+            p_value(t.pval, PStyle::Scientific)
         ));
     }
     s.push_str(&format!(
@@ -405,13 +406,13 @@ pub fn cox_text(c: &CoxSummary, warnings: &[String]) -> String {
         f.concordance,
         f.lr_chisq,
         f.p(),
-        fmt_p(c.lr_pval),
+        p_value(c.lr_pval, PStyle::Scientific),
         f.wald_chisq,
         f.p(),
-        fmt_p(c.wald_pval),
+        p_value(c.wald_pval, PStyle::Scientific),
         f.score_chisq,
         f.p(),
-        fmt_p(c.score_pval)
+        p_value(c.score_pval, PStyle::Scientific)
     ));
     if !c.zph.is_empty() {
         s.push_str("\nProportional hazards (cox.zph, km transform):\n");
@@ -421,7 +422,7 @@ pub fn cox_text(c: &CoxSummary, warnings: &[String]) -> String {
                 t,
                 z.chisq,
                 z.df,
-                fmt_p(z.pval)
+                p_value(z.pval, PStyle::Scientific)
             ));
         }
     }
@@ -429,12 +430,4 @@ pub fn cox_text(c: &CoxSummary, warnings: &[String]) -> String {
         s.push_str(&format!("warning: {w}\n"));
     }
     s
-}
-
-fn fmt_p(p: f64) -> String {
-    if p < 1e-4 {
-        format!("{p:.2e}")
-    } else {
-        format!("{p:.4}")
-    }
 }

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{AnalysisOutput, Methods, OutputFile};
 use crate::domain::Evidence;
+use crate::export::Schema;
 use crate::project::{AnalysisKind, AnalysisSpec};
+use std::collections::BTreeMap;
 
 use super::Loaded;
 
@@ -60,6 +62,11 @@ pub struct Entry {
     pub methods: Methods,
     /// Files under `reports/<name>/`.
     pub files: Vec<String>,
+    /// The schema of each CSV among them (columns and declared types), so
+    /// a reused analysis' Parquet copy and dictionary entry are typed as a
+    /// fresh run types them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub schemas: BTreeMap<String, Schema>,
     /// Ids of the figure and case rows it read.
     #[serde(default)]
     pub rows: Vec<String>,
@@ -78,6 +85,12 @@ impl Entry {
             studies: o.studies.clone(),
             methods: o.methods.clone(),
             files: o.files.iter().map(|f| f.name.clone()).collect(),
+            schemas: o
+                .files
+                .iter()
+                .filter(|f| !f.schema.is_empty())
+                .map(|f| (f.name.clone(), f.schema.clone()))
+                .collect(),
             rows,
         }
     }
@@ -98,6 +111,7 @@ impl Entry {
                 Some(OutputFile {
                     name: f.clone(),
                     bytes,
+                    schema: self.schemas.get(f).cloned().unwrap_or_default(),
                 })
             })
             .collect::<Option<Vec<_>>>()?;

@@ -303,23 +303,27 @@ pub fn assemble(
     outputs: &[AnalysisOutput],
 ) -> Result<BTreeMap<String, Vec<u8>>, RunError> {
     let mut files = BTreeMap::new();
+    let mut schemas = BTreeMap::new();
     for o in outputs {
         for f in &o.files {
-            files.insert(format!("{}/{}", o.name, f.name), f.bytes.clone());
+            let path = format!("{}/{}", o.name, f.name);
+            files.insert(path.clone(), f.bytes.clone());
             if let Some(stem) = f.name.strip_suffix(".csv") {
-                let parquet = crate::export::parquet::csv_to_parquet(&f.bytes).map_err(|e| {
-                    AnalysisError::Export {
-                        name: o.name.clone(),
-                        source: e,
-                    }
-                })?;
+                let parquet =
+                    crate::export::parquet::csv_to_parquet(&f.bytes, &f.schema).map_err(|e| {
+                        AnalysisError::Export {
+                            name: o.name.clone(),
+                            source: e,
+                        }
+                    })?;
                 files.insert(format!("{}/{stem}.parquet", o.name), parquet);
+                schemas.insert(path, f.schema.clone());
             }
         }
     }
     files.insert(
         "DICTIONARY.md".into(),
-        crate::export::dictionary::markdown(&files).into_bytes(),
+        crate::export::dictionary::markdown(&schemas).into_bytes(),
     );
     let md = report::index_markdown(
         &loaded.project,

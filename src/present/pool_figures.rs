@@ -79,13 +79,53 @@ pub struct Drawn {
 pub(crate) fn regression_view<'a>(r: &'a RegressionFit, d: &Design) -> Regression<'a> {
     let (label, x) = d
         .moderator()
-        .map(|(l, x)| (l.to_string(), x.to_vec()))
+        .map(|(m, x)| {
+            (
+                super::pool_models::moderator_label(m).to_string(),
+                x.to_vec(),
+            )
+        })
         .unwrap_or_default();
     Regression {
         label,
         x,
         fit: &r.fit,
         line: r.line.clone(),
+    }
+}
+
+/// The forest axis of a measure, labelled `x_label`: ratios on a log scale
+/// around 1, differences (and generic effects) around 0, proportions (in
+/// percent) bounded to 0–100 and medians to ≥ 0.
+pub fn forest_axis(measure: Measure, x_label: String) -> ForestAxis {
+    ForestAxis {
+        scale: if matches!(measure, Measure::HR | Measure::ROM) {
+            Scale::Log
+        } else {
+            Scale::Linear
+        },
+        null: match measure {
+            Measure::HR | Measure::ROM => Some(1.0),
+            Measure::DOM | Measure::GEN => Some(0.0),
+            _ => None,
+        },
+        x_label,
+        name: super::pool_models::estimate_name(measure),
+        domain: match measure {
+            Measure::Proportion(_) => Some((0.0, 100.0)),
+            Measure::MED => Some((0.0, f64::INFINITY)),
+            _ => None,
+        },
+    }
+}
+
+/// The line under the funnel plot: below `min_k` studies, that asymmetry
+/// cannot be judged; otherwise `otherwise` (where the tests are).
+pub fn funnel_note(k: usize, min_k: usize, otherwise: &str) -> String {
+    if k < min_k {
+        format!("With k = {k}, asymmetry cannot be judged (tests need k ≥ {min_k}; Sterne et al. 2011).")
+    } else {
+        otherwise.to_string()
     }
 }
 
@@ -338,4 +378,37 @@ pub(crate) fn axis_label(entered: &[Entered<'_>], measure: Measure, unit: &str) 
         ""
     };
     super::format::capitalise(&format!("{prefix}{outcome}{at} ({unit})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::effect::proportion::Scale as PScale;
+
+    #[test]
+    fn ratios_are_drawn_on_a_log_axis_around_one() {
+        let a = forest_axis(Measure::HR, "Hazard ratio (log scale)".into());
+        assert_eq!((a.scale, a.null, a.domain), (Scale::Log, Some(1.0), None));
+        assert_eq!(a.name, "Hazard ratio");
+    }
+
+    #[test]
+    fn proportions_and_medians_are_bounded_and_have_no_null() {
+        let p = forest_axis(Measure::Proportion(PScale::PLO), String::new());
+        assert_eq!(
+            (p.scale, p.null, p.domain),
+            (Scale::Linear, None, Some((0.0, 100.0)))
+        );
+        let m = forest_axis(Measure::MED, String::new());
+        assert_eq!((m.null, m.domain), (None, Some((0.0, f64::INFINITY))));
+    }
+
+    #[test]
+    fn below_the_minimum_k_the_funnel_says_asymmetry_cannot_be_judged() {
+        assert_eq!(
+            funnel_note(5, 10, "tests below"),
+            "With k = 5, asymmetry cannot be judged (tests need k ≥ 10; Sterne et al. 2011)."
+        );
+        assert_eq!(funnel_note(10, 10, "tests below"), "tests below");
+    }
 }

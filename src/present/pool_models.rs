@@ -2,11 +2,13 @@
 //! meta-regression summary of the report, and the names of a measure's
 //! estimate and analysis scale.
 
+use crate::domain::Vocab;
 use crate::number::num;
 use crate::present::format::estimate;
 use crate::stats::pool::RmaFit;
-use crate::workflow::pool::design::Fitted;
+use crate::workflow::pool::design::{CumulativeOrder, Fitted, Moderator};
 use crate::workflow::pool::effects::Measure;
+use crate::workflow::pool::natural;
 
 /// "Random-effects model (REML), z inference; tau² = …, I² = …%, Q(df) = …"
 /// for a fitted model, τ² to `tau2_decimals`.
@@ -35,7 +37,8 @@ pub fn model_line(fit: &RmaFit, tau2_decimals: usize) -> String {
 /// Report text: the subgroup estimates and test, the regression.
 pub(crate) fn fitted_markdown(fitted: &Fitted, display: &dyn Fn(f64) -> f64) -> String {
     let mut s = String::new();
-    if let (Some(sg), Some(field)) = (&fitted.subgroups, &fitted.subgroup_field) {
+    if let (Some(sg), Some(field)) = (&fitted.subgroups, fitted.subgroup_field) {
+        let field = field.name();
         s.push_str(&format!(
             "Subgroups by {field} ({} tau²):\n\n| subgroup | k | estimate [CI] | I² |\n|---|---|---|---|\n",
             if sg.common_tau2 { "common" } else { "separate" }
@@ -66,7 +69,8 @@ pub(crate) fn fitted_markdown(fitted: &Fitted, display: &dyn Fn(f64) -> f64) -> 
             num(sg.pval, 4)
         ));
     }
-    if let (Some(r), Some(label)) = (&fitted.regression, &fitted.moderator) {
+    if let (Some(r), Some(m)) = (&fitted.regression, fitted.moderator) {
+        let label = moderator_label(m);
         let (qm, df, p) = r.fit.qm.unwrap_or((f64::NAN, 0, f64::NAN));
         s.push_str(&format!(
             "Meta-regression on {label} (exploratory): slope {} (SE {}) per unit on the analysis scale, {}({df}{}) = {}, p = {}; residual tau² = {}.\n\n",
@@ -80,6 +84,50 @@ pub(crate) fn fitted_markdown(fitted: &Fitted, display: &dyn Fn(f64) -> f64) -> 
         ));
     }
     s
+}
+
+/// Analysis scale → the scale the report shows: the natural scale
+/// ([`natural`]; `harmonic_n` for the PFT back-transform), proportions in
+/// percent; a measure without a natural scale stays as it is.
+pub fn display_scale(measure: Measure, harmonic_n: f64) -> impl Fn(f64) -> f64 {
+    let percent = matches!(measure, Measure::Proportion(_));
+    move |y: f64| natural(measure, y, harmonic_n).map_or(y, |x| if percent { 100.0 * x } else { x })
+}
+
+/// The unit of the displayed estimate: "hazard ratio", "%" or "months".
+pub fn natural_unit(measure: Measure) -> &'static str {
+    match measure {
+        Measure::HR => "hazard ratio",
+        Measure::Proportion(_) => "%",
+        _ => "months",
+    }
+}
+
+/// The moderator as the report and the bubble plot name it.
+pub fn moderator_label(m: Moderator) -> &'static str {
+    match m {
+        Moderator::Year => "year of publication",
+        Moderator::N => "sample size",
+        Moderator::TimePoint => "time point (months)",
+    }
+}
+
+/// The moderator as the methods paragraph names it.
+pub fn moderator_methods_words(m: Moderator) -> &'static str {
+    match m {
+        Moderator::N => "sample size (n)",
+        Moderator::Year => "year of publication",
+        Moderator::TimePoint => "time point",
+    }
+}
+
+/// The cumulative order in words ("most precise first (smallest variance)").
+pub fn cumulative_order_words(by: CumulativeOrder) -> &'static str {
+    match by {
+        CumulativeOrder::Year => "by year of publication",
+        CumulativeOrder::Precision => "most precise first (smallest variance)",
+        CumulativeOrder::N => "largest first (n)",
+    }
 }
 
 /// The estimate's name in column headers.
@@ -114,5 +162,40 @@ pub fn analysis_scale_label(measure: Measure) -> String {
         Measure::MED => "Median (months)".into(),
         Measure::DOM => "Difference of medians (months)".into(),
         Measure::GEN => "Effect".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::effect::proportion::Scale;
+
+    #[test]
+    fn proportions_are_shown_in_percent_ratios_exponentiated() {
+        let plo = display_scale(Measure::Proportion(Scale::PLO), 50.0);
+        assert!((plo(0.0) - 50.0).abs() < 1e-12);
+        let hr = display_scale(Measure::HR, 50.0);
+        assert!((hr(2f64.ln()) - 2.0).abs() < 1e-12);
+        assert_eq!(display_scale(Measure::MED, 50.0)(14.5), 14.5);
+        assert_eq!(display_scale(Measure::GEN, 50.0)(-0.3), -0.3);
+    }
+
+    #[test]
+    fn units_follow_the_measure() {
+        assert_eq!(natural_unit(Measure::HR), "hazard ratio");
+        assert_eq!(natural_unit(Measure::Proportion(Scale::PFT)), "%");
+        assert_eq!(natural_unit(Measure::MED), "months");
+    }
+
+    #[test]
+    fn the_moderator_is_named_for_the_report_and_for_the_methods() {
+        assert_eq!(moderator_label(Moderator::N), "sample size");
+        assert_eq!(moderator_methods_words(Moderator::N), "sample size (n)");
+        assert_eq!(moderator_label(Moderator::TimePoint), "time point (months)");
+        assert_eq!(moderator_methods_words(Moderator::TimePoint), "time point");
+        assert_eq!(
+            cumulative_order_words(CumulativeOrder::Precision),
+            "most precise first (smallest variance)"
+        );
     }
 }

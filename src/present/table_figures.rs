@@ -1,11 +1,16 @@
 //! The figures of `survlit pool --plots`, from a pooled table.
 
 use crate::ingest::RawTable;
-use crate::stats::pool::rma;
-use crate::stats::StatsError;
-use crate::validate::parse_number;
-use crate::workflow::pool::effects::{Measure, StudyEffect};
-use crate::workflow::pool::{columns, harmonic_n, natural, PoolOptions, PoolOutcome};
+use crate::present::forest::{ForestAxis, ForestLook, ForestStudy};
+use crate::present::pool_figures::{
+    draw, forest_axis, funnel_note, Drawn, PoolFigures, Regression,
+};
+use crate::present::pool_models::{analysis_scale_label, display_scale, estimate_name};
+use crate::workflow::pool::design::default_null;
+use crate::workflow::pool::effects::Measure;
+use crate::workflow::pool::{
+    figure_models, harmonic_n, PoolOptions, PoolOutcome, SMALL_STUDY_MIN_K,
+};
 
 /// The figures of a pooled table (`survlit pool --plots`): the forest plot
 /// of the model without moderators (with subgroups when `--by` is given),
@@ -17,64 +22,22 @@ pub fn figures(
     table: &RawTable,
     o: &PoolOptions,
     out: &PoolOutcome,
-    look: &crate::present::forest::ForestLook,
-) -> Result<Vec<crate::present::pool_figures::Drawn>, Vec<String>> {
-    use crate::plot::Scale;
-    use crate::present::forest::{ForestAxis, ForestStudy};
-    use crate::present::pool_figures::{draw, PoolFigures, Regression};
-    use crate::present::pool_models::{analysis_scale_label, estimate_name};
-    use crate::workflow::pool::design::default_null;
-    let (y, v, labels) = columns(&out.effects);
-    let stats_err = |e: StatsError| vec![e.to_string()];
-    let base = if out.fit.p == 1 {
-        out.fit.clone()
-    } else {
-        rma(&y, &v, None, &labels, o.params).map_err(stats_err)?
-    };
-    let hm = harmonic_n(&out.effects);
-    let percent = matches!(o.measure, Measure::Proportion(_));
-    let display =
-        |b: f64| natural(o.measure, b, hm).map_or(b, |x| if percent { 100.0 * x } else { x });
-    let cell = |e: &StudyEffect, col: &str| -> String {
-        table
-            .column(&col.to_ascii_lowercase())
-            .and_then(|c| table.rows.get(e.row).and_then(|r| table.cells(r).get(c)))
-            .map(str::to_string)
-            .unwrap_or_default()
-    };
-    let studies: Vec<ForestStudy> = out
-        .effects
-        .iter()
-        .map(|e| ForestStudy {
-            label: e.study.clone(),
-            year: None,
-            n: e.n
-                .map_or(String::new(), |n| crate::present::format::num(n, 0)),
-            events: String::new(),
-            yi: e.effect.yi,
-            vi: e.effect.vi,
-            subgroup: o.by.as_ref().map(|c| cell(e, c)),
-        })
-        .collect();
-    let moderator: Option<Vec<f64>> = match o.mods.as_slice() {
-        [m] => out
-            .effects
-            .iter()
-            .map(|e| parse_number(&cell(e, m)).ok())
-            .collect(),
-        _ => None,
-    };
-    let regression = moderator.map(|x| Regression {
+    look: &ForestLook,
+) -> Result<Vec<Drawn>, Vec<String>> {
+    let models = figure_models(table, o, out)?;
+    let base = &models.base;
+    let display = display_scale(o.measure, harmonic_n(&out.effects));
+    let studies = forest_studies(out, models.subgroups.as_deref());
+    let regression = models.regression.map(|(x, line)| Regression {
         label: o.mods[0].clone(),
-        line: crate::workflow::pool::design::regression_line(&out.fit, &x),
+        line,
         x,
         fit: &out.fit,
     });
-    let name = estimate_name(o.measure);
     let f = PoolFigures {
         title,
         studies: &studies,
-        fit: &base,
+        fit: base,
         tau2_ci: if out.fit.p == 1 {
             out.ci.map(|c| c.tau2)
         } else {
@@ -91,36 +54,84 @@ pub fn figures(
         }),
         regression,
         display: &display,
-        axis: ForestAxis {
-            scale: if matches!(o.measure, Measure::HR | Measure::ROM) {
-                Scale::Log
-            } else {
-                Scale::Linear
-            },
-            null: match o.measure {
-                Measure::HR | Measure::ROM => Some(1.0),
-                Measure::DOM | Measure::GEN => Some(0.0),
-                _ => None,
-            },
-            x_label: if matches!(o.measure, Measure::HR | Measure::ROM) {
-                format!("{name} (log scale)")
-            } else {
-                name.clone()
-            },
-            name,
-            domain: percent.then_some((0.0, 100.0)),
-        },
+        axis: axis(o.measure),
         look: look.clone(),
         funnel_null: default_null(o.measure),
         analysis_scale: analysis_scale_label(o.measure),
-        funnel_note: if base.k < 10 {
-            format!(
-                "With k = {}, asymmetry cannot be judged (tests need k ≥ 10; Sterne et al. 2011).",
-                base.k
-            )
-        } else {
-            "Asymmetry tests: run survlit pool with --bias.".into()
-        },
+        funnel_note: funnel_note(
+            base.k,
+            SMALL_STUDY_MIN_K,
+            if o.bias {
+                "Asymmetry tests are printed with the pooled results."
+            } else {
+                "Asymmetry tests: run survlit pool with --bias."
+            },
+        ),
     };
     Ok(draw(&f))
+}
+
+/// One forest row per study of the table: its label and n, no year or
+/// events (a table of effects has neither).
+fn forest_studies(out: &PoolOutcome, subgroups: Option<&[String]>) -> Vec<ForestStudy> {
+    out.effects
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ForestStudy {
+            label: e.study.clone(),
+            year: None,
+            n: e.n
+                .map_or(String::new(), |n| crate::present::format::num(n, 0)),
+            events: String::new(),
+            yi: e.effect.yi,
+            vi: e.effect.vi,
+            subgroup: subgroups.map(|s| s[i].clone()),
+        })
+        .collect()
+}
+
+/// The measure's axis as `survlit pool` labels it: the estimate's name
+/// (on the log scale for ratios), bounded as the `pool` kind bounds it
+/// (proportions to 0–100, medians to ≥ 0: a median cannot be negative).
+fn axis(measure: Measure) -> ForestAxis {
+    let name = estimate_name(measure);
+    let x_label = if matches!(measure, Measure::HR | Measure::ROM) {
+        format!("{name} (log scale)")
+    } else {
+        name
+    };
+    forest_axis(measure, x_label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::Scale;
+    use crate::stats::effect::proportion::Scale as PScale;
+
+    #[test]
+    fn ratios_are_labelled_on_the_log_scale() {
+        let a = axis(Measure::ROM);
+        assert_eq!(a.x_label, "Ratio of medians (log scale)");
+        assert_eq!(a.scale, Scale::Log);
+        assert_eq!(a.null, Some(1.0));
+    }
+
+    #[test]
+    fn bounded_as_the_pool_kind_bounds_them() {
+        assert_eq!(
+            axis(Measure::Proportion(PScale::PLO)).domain,
+            Some((0.0, 100.0))
+        );
+        // A median cannot be negative (the kind's axis; the CLI's was unbounded).
+        assert_eq!(axis(Measure::MED).domain, Some((0.0, f64::INFINITY)));
+        assert_eq!(axis(Measure::HR).domain, None);
+        assert_eq!(axis(Measure::MED).x_label, "Median (months)");
+    }
+
+    #[test]
+    fn generic_effects_have_a_null_of_zero() {
+        assert_eq!(axis(Measure::GEN).null, Some(0.0));
+        assert_eq!(axis(Measure::GEN).scale, Scale::Linear);
+    }
 }

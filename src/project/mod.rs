@@ -177,6 +177,20 @@ pub struct ProjectError {
 }
 
 impl AnalysisSpec {
+    /// The analysis `name` of `kind` with these options (a TOML inline
+    /// table, `{}` for none), as survlit.toml would declare it: the start
+    /// of a kind's unit test.
+    #[cfg(test)]
+    pub(crate) fn example(name: &str, kind: &str, options: &str) -> AnalysisSpec {
+        let toml = format!(
+            "title = \"t\"\n[[analysis]]\nname = \"{name}\"\nkind = \"{kind}\"\noptions = {options}\n"
+        );
+        parse(std::path::Path::new("."), &toml)
+            .unwrap()
+            .analyses
+            .remove(0)
+    }
+
     /// Everything in the entry that can change what the analysis writes
     /// (for deciding whether a rerun is needed).
     pub fn fingerprint(&self) -> String {

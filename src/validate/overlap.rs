@@ -4,7 +4,7 @@
 //! These are warnings: the data may be right, and each analysis decides
 //! with `overlap = "warn" | "exclude"`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::domain::{Case, Evidence, Sex, Vocab};
 
@@ -91,17 +91,9 @@ fn similar_citations(e: &Evidence, diags: &mut Vec<Diagnostic>) {
 }
 
 fn shared_cohorts(e: &Evidence, diags: &mut Vec<Diagnostic>) {
-    let mut by_cohort: BTreeMap<&str, Vec<&crate::domain::Figure>> = BTreeMap::new();
-    for f in &e.figures {
-        if let Some(c) = f.cohort.as_deref() {
-            by_cohort.entry(c).or_default().push(f);
-        }
-    }
-    for (cohort, figures) in by_cohort {
+    for (cohort, idx) in crate::domain::shared_cohorts(&e.figures) {
+        let figures: Vec<&crate::domain::Figure> = idx.iter().map(|&i| &e.figures[i]).collect();
         let studies: BTreeSet<&str> = figures.iter().map(|f| f.study_id.as_str()).collect();
-        if studies.len() < 2 {
-            continue;
-        }
         let first_of_last = figures
             .iter()
             .find(|f| Some(&f.study_id.as_str()) == studies.iter().last())

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::domain::{Evidence, Figure, Reads};
+use crate::domain::{shared_cohorts, Evidence, Figure, Reads};
 use crate::project::{AnalysisSpec, Overlap};
 use crate::validate::duplicate_cases;
 
@@ -24,29 +24,21 @@ pub(crate) struct Applied {
 /// Studies of one cohort among `figures`, largest first (the largest n of
 /// their figures in the cohort, then the most recent, then by id).
 fn cohorts<'a>(figures: &[&'a Figure], evidence: &Evidence) -> BTreeMap<&'a str, Vec<&'a str>> {
-    let mut n: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-    for f in figures {
-        if let Some(c) = f.cohort.as_deref() {
-            let m = n.entry((c, f.study_id.as_str())).or_default();
-            *m = (*m).max(f.n.unwrap_or(0));
-        }
-    }
-    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (c, s) in n.keys() {
-        out.entry(c).or_default().push(s);
-    }
-    out.retain(|_, s| s.len() > 1);
     let year = |s: &str| evidence.studies.get(s).and_then(|x| x.year).unwrap_or(0);
-    for (c, studies) in &mut out {
-        studies.sort_by_key(|s| {
-            (
-                std::cmp::Reverse(n[&(*c, *s)]),
-                std::cmp::Reverse(year(s)),
-                *s,
-            )
-        });
-    }
-    out
+    shared_cohorts(figures.iter().copied())
+        .into_iter()
+        .map(|(c, idx)| {
+            // Each study with the largest n of its figures in the cohort.
+            let mut n: BTreeMap<&str, u64> = BTreeMap::new();
+            for &i in &idx {
+                let m = n.entry(figures[i].study_id.as_str()).or_default();
+                *m = (*m).max(figures[i].n.unwrap_or(0));
+            }
+            let mut studies: Vec<&str> = n.keys().copied().collect();
+            studies.sort_by_key(|s| (std::cmp::Reverse(n[s]), std::cmp::Reverse(year(s)), *s));
+            (c, studies)
+        })
+        .collect()
 }
 
 /// Applies the analysis' overlap rule to its selected rows.

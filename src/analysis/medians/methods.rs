@@ -4,6 +4,7 @@ use super::Method;
 use crate::analysis::{Methods, Ref};
 use crate::present::format;
 
+/// The method as the report and the figure name it.
 pub(crate) fn method_name(m: Method) -> &'static str {
     match m {
         Method::Wald => "inverse-variance (Wald SEs)",
@@ -55,6 +56,7 @@ pub(crate) fn methods(m: Method, conversion_text: &str, pooled: bool) -> Methods
     Methods::new(text, &refs)
 }
 
+/// What was pooled and how, as a clause.
 fn methods_text(m: Method, conversion_text: &str) -> String {
     match m {
         Method::Wald => "median survival times were pooled on the median scale with inverse-variance weights; each SE came from the reported CI assuming a Wald interval (McGrath et al. 2025) or, without a CI, from the number of events under an exponential model (flagged).".to_string(),

@@ -1,16 +1,21 @@
 //! What the `medians` kind writes: `medians.csv` (every figure, its route
-//! and status, with provenance) and the figure. Formatting only.
+//! and status, with provenance), `pooled.csv` and the figure. Formatting
+//! only.
 
-use crate::domain::{Statistic, StudySource};
+use crate::domain::{Statistic, StudySource, Vocab};
 use crate::export::Table;
 use crate::plot::{CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale};
 use crate::stats::effect::wald_ci;
+use crate::stats::medians::pool_med::PooledMedian;
+use crate::stats::pool::{RmaFit, Tau2Method, TestKind};
 
-use crate::analysis::medians::{method_name, Method, Row};
+use crate::analysis::medians::{method_name, Method, Pooled, Row};
 use crate::present::columns::{self, Sourced};
 use crate::present::format::{estimate_with_unit, n_text, num};
 use crate::workflow::medians::routes::Route;
 
+/// `medians.csv`: every figure read, its route, SE, status and weight,
+/// with provenance.
 pub(crate) fn medians_table<'a>(
     rows: &[Row<'a>],
     source: &dyn Fn(&str) -> &'a StudySource,
@@ -93,82 +98,32 @@ pub(crate) fn medians_table<'a>(
     t
 }
 
+/// The figure: each figure as reported (a converted mean where means are
+/// pooled) with its CI, and the pooled estimate as a diamond.
 pub(crate) fn medians_plot<'a>(
     heading: &str,
     rows: &[Row<'a>],
-    pooled: Option<&(f64, f64, f64, String)>,
+    pooled: Option<&Pooled>,
     method: Method,
     unit: &str,
     source: &dyn Fn(&str) -> &'a StudySource,
 ) -> ComparePlot {
-    let mut plot_rows: Vec<CompareRow> = rows
-        .iter()
-        .map(|r| {
-            let f = r.figure;
-            let interval = match &r.route {
-                Route::Se(e, _) => {
-                    let (a, b) = match f.ci.and_then(|c| Some((c.bounds.lower?, c.bounds.upper?))) {
-                        Some(ci) => ci,
-                        None => wald_ci(e.yi, e.vi, 0.95),
-                    };
-                    Some(PlotInterval {
-                        kind: IntervalKind::Ci,
-                        lower: Some(a),
-                        upper: Some(b),
-                    })
-                }
-                _ => None,
-            };
-            CompareRow {
-                summary: false,
-                pi: None,
-                label: source(&f.study_id).short_label(&f.study_id),
-                detail: if f.group == "all" {
-                    String::new()
-                } else {
-                    f.group.clone()
-                },
-                n_text: n_text(f),
-                // Means: the (converted) mean that enters; medians as reported.
-                value: match (&r.route, method) {
-                    (Route::Se(e, _), Method::Mean) => Some(e.yi),
-                    // A mean without SD is still a mean: shown, without a CI.
-                    (_, Method::Mean) if f.statistic == Statistic::Mean => f.value,
-                    (_, Method::Mean) => None,
-                    _ => f.value,
-                },
-                value_text: format!(
-                    "{}{}{}",
-                    estimate_with_unit(f),
-                    match (&r.route, method) {
-                        (Route::Se(e, _), Method::Mean) if e.derived => {
-                            format!(" → mean {}", num(e.yi, 1))
-                        }
-                        _ => String::new(),
-                    },
-                    match (&r.status, r.weight) {
-                        (None, Some(w)) => format!("  {}%", num(w, 1)),
-                        (Some(_), _) => "  not pooled".into(),
-                        _ => String::new(),
-                    }
-                ),
-                interval,
-            }
-        })
-        .collect();
-    if let Some((e, l, u, _)) = pooled {
+    let mut plot_rows: Vec<CompareRow> =
+        rows.iter().map(|r| figure_row(r, method, source)).collect();
+    if let Some(p) = pooled {
+        let (e, l, u) = (p.estimate, p.lower, p.upper);
         plot_rows.push(CompareRow {
             summary: true,
             pi: None,
             label: crate::present::format::capitalise(method_name(method)),
             detail: String::new(),
             n_text: String::new(),
-            value: Some(*e),
-            value_text: format!("{} ({}–{})", num(*e, 1), num(*l, 1), num(*u, 1)),
+            value: Some(e),
+            value_text: format!("{} ({}–{})", num(e, 1), num(l, 1), num(u, 1)),
             interval: Some(PlotInterval {
                 kind: IntervalKind::Ci,
-                lower: Some(*l),
-                upper: Some(*u),
+                lower: Some(l),
+                upper: Some(u),
             }),
         });
     }
@@ -193,6 +148,160 @@ pub(crate) fn medians_plot<'a>(
             rows: plot_rows,
         }],
         reference: None,
-        footnote: pooled.map(|p| p.3.clone()),
+        footnote: pooled.map(|p| p.footnote.clone()),
+    }
+}
+
+/// One figure's line of the figure: as reported (the converted mean that
+/// enters, when means are pooled), its CI or model-based interval when it
+/// has an SE, its weight or "not pooled".
+fn figure_row<'a>(
+    r: &Row<'a>,
+    method: Method,
+    source: &dyn Fn(&str) -> &'a StudySource,
+) -> CompareRow {
+    let f = r.figure;
+    let interval = match &r.route {
+        Route::Se(e, _) => {
+            let (a, b) = match f.ci.and_then(|c| Some((c.bounds.lower?, c.bounds.upper?))) {
+                Some(ci) => ci,
+                None => wald_ci(e.yi, e.vi, 0.95),
+            };
+            Some(PlotInterval {
+                kind: IntervalKind::Ci,
+                lower: Some(a),
+                upper: Some(b),
+            })
+        }
+        _ => None,
+    };
+    CompareRow {
+        summary: false,
+        pi: None,
+        label: source(&f.study_id).short_label(&f.study_id),
+        detail: if f.group == "all" {
+            String::new()
+        } else {
+            f.group.clone()
+        },
+        n_text: n_text(f),
+        // Means: the (converted) mean that enters; medians as reported.
+        value: match (&r.route, method) {
+            (Route::Se(e, _), Method::Mean) => Some(e.yi),
+            // A mean without SD is still a mean: shown, without a CI.
+            (_, Method::Mean) if f.statistic == Statistic::Mean => f.value,
+            (_, Method::Mean) => None,
+            _ => f.value,
+        },
+        value_text: format!(
+            "{}{}{}",
+            estimate_with_unit(f),
+            match (&r.route, method) {
+                (Route::Se(e, _), Method::Mean) if e.derived => {
+                    format!(" → mean {}", num(e.yi, 1))
+                }
+                _ => String::new(),
+            },
+            match (&r.status, r.weight) {
+                (None, Some(w)) => format!("  {}%", num(w, 1)),
+                (Some(_), _) => "  not pooled".into(),
+                _ => String::new(),
+            }
+        ),
+        interval,
+    }
+}
+
+/// `pooled.csv` of an inverse-variance pool (`wald` or `mean`).
+pub(crate) fn inverse_variance_table(
+    method: Method,
+    tau2: Tau2Method,
+    test: TestKind,
+    fit: &RmaFit,
+    unit: &str,
+) -> Table {
+    let mut t = Table::default();
+    t.text("method", vec![Some(method.name().into())])
+        .text("tau2_method", vec![Some(tau2.to_string())])
+        .text("test", vec![Some(test.to_string())])
+        .integer("k", vec![Some(fit.k as u64)])
+        .number("estimate", vec![Some(fit.beta[0])])
+        .text("unit", vec![Some(unit.to_string())])
+        .number("se", vec![Some(fit.se[0])])
+        .number("ci_lower", vec![Some(fit.ci_lb[0])])
+        .number("ci_upper", vec![Some(fit.ci_ub[0])])
+        .number("tau2", vec![Some(fit.tau2)])
+        .number("i2_percent", vec![Some(fit.i2)])
+        .number("q", vec![Some(fit.q)])
+        .number("q_pval", vec![Some(fit.q_pval)]);
+    t
+}
+
+/// `pooled.csv` of a (weighted) median of medians (`mm` or `wmm`).
+pub(crate) fn median_of_medians_table(method: Method, p: &PooledMedian, unit: &str) -> Table {
+    let mut t = Table::default();
+    t.text("method", vec![Some(method.name().into())])
+        .integer("k", vec![Some(p.k as u64)])
+        .number("estimate", vec![Some(p.estimate)])
+        .text("unit", vec![Some(unit.to_string())])
+        .number("ci_lower", vec![Some(p.ci_lb)])
+        .number("ci_upper", vec![Some(p.ci_ub)]);
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::medians::fixtures::{median, median_with_ci, no_source};
+    use crate::domain::Figure;
+
+    fn row<'a>(figure: &'a Figure, route: Route, status: Option<&str>) -> Row<'a> {
+        Row {
+            figure,
+            route,
+            status: status.map(str::to_string),
+            weight: None,
+        }
+    }
+
+    #[test]
+    fn under_means_a_mean_without_sd_is_drawn_but_an_unconverted_median_is_not() {
+        let mean = Figure {
+            statistic: Statistic::Mean,
+            n: Some(9),
+            ..median("m", "all", 62.4)
+        };
+        let listed = Route::Listed("mean without SD: no SE, listed only".into());
+        let got = figure_row(
+            &row(&mean, listed.clone(), Some("x")),
+            Method::Mean,
+            &no_source,
+        );
+        assert_eq!(got.value, Some(62.4));
+        assert!(got.interval.is_none());
+        assert!(
+            got.value_text.ends_with("  not pooled"),
+            "{}",
+            got.value_text
+        );
+        let med = median("d", "all", 30.0);
+        let got = figure_row(&row(&med, listed, Some("x")), Method::Mean, &no_source);
+        assert_eq!(got.value, None);
+        // Medians are drawn as reported under the median methods.
+        let got = figure_row(&row(&med, Route::ValueOnly, None), Method::Mm, &no_source);
+        assert_eq!(got.value, Some(30.0));
+    }
+
+    #[test]
+    fn a_figure_with_a_ci_is_drawn_with_the_reported_ci_and_its_group() {
+        let f = median_with_ci("a", "spine", 40.0, 30);
+        let route = crate::workflow::medians::routes::route(&f);
+        let mut r = row(&f, route, None);
+        r.weight = Some(50.0);
+        let got = figure_row(&r, Method::Wald, &no_source);
+        let i = got.interval.unwrap();
+        assert_eq!((i.lower, i.upper), (Some(20.0), Some(60.0)));
+        assert_eq!(got.detail, "spine");
+        assert!(got.value_text.ends_with("  50%"), "{}", got.value_text);
     }
 }

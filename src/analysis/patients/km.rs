@@ -4,24 +4,26 @@
 //! reached"), survival at chosen times, and the caveats a case series
 //! carries (small n, mixed time origins, selective reporting).
 
-use crate::analysis::Kind;
+use std::collections::BTreeSet;
+
+use crate::analysis::{Kind, OutputFile};
 use crate::domain::Reads;
 use serde::Deserialize;
 
-use crate::domain::{Case, Evidence, StudySource};
-use crate::export::{escape_markdown, markdown_table, to_csv};
+use crate::domain::{Case, Evidence};
+use crate::export::{escape_markdown, markdown_table};
 use crate::plot::{render_km_svg, time_ticks, KmPlot};
 use crate::project::AnalysisSpec;
 use crate::stats::survival::km::ConfType;
 
-use crate::analysis::patients::pooled::{collect, compare_groups, Collected};
+use crate::analysis::patients::pooled::{collect, compare_groups, Collected, Pooled};
 use crate::analysis::patients::tables::{patient_table, steps_table};
-use crate::analysis::{export_err, figure_files, title, AnalysisError, AnalysisOutput, OutputFile};
+use crate::analysis::patients::{left_out_section, study_source, Source, DEFAULT_SOURCES};
+use crate::analysis::{figure_files, title, AnalysisError, AnalysisOutput, Methods, Ref};
 use crate::present::columns;
-use crate::present::format::num;
-use crate::present::km::plot_curve;
+use crate::present::km::{months_or_not_reached, plot_curve, summary_header, summary_row};
 use crate::workflow::survival::patients::Patients;
-use crate::workflow::survival::{km_curves, summarise};
+use crate::workflow::survival::{km_curves, summarise, CurveSummary};
 
 /// Options of `km`.
 #[derive(Debug, Deserialize)]
@@ -31,7 +33,7 @@ pub(crate) struct Options {
     /// covariate ("cov_<name>"); one curve when absent.
     group: Option<String>,
     /// log (default), log-log or plain.
-    conf_type: Option<String>,
+    conf_type: Option<ConfType>,
     /// Times (months) at which to report S(t); default 12, 24, 60.
     times: Option<Vec<f64>>,
     /// RMST horizon in months.
@@ -40,9 +42,37 @@ pub(crate) struct Options {
     min_n: Option<usize>,
     /// Where patients come from: "cases" (default) and/or "reconstructed"
     /// (every selected digitised arm, rebuilt as the `reconstruct` kind does).
-    sources: Option<Vec<String>>,
+    sources: Option<Vec<Source>>,
     /// Censored and events rows under the numbers at risk (KMunicate; default true).
     kmunicate: Option<bool>,
+}
+
+impl Options {
+    /// The CI transform (log, R's default, unless set).
+    fn conf(&self) -> ConfType {
+        self.conf_type.unwrap_or(ConfType::Log)
+    }
+
+    /// The times of S(t) (12, 24 and 60 months unless set).
+    fn times(&self) -> Vec<f64> {
+        self.times.clone().unwrap_or_else(|| vec![12.0, 24.0, 60.0])
+    }
+
+    /// Fewest patients for which a curve is estimated (2 unless set).
+    fn min_n(&self) -> usize {
+        self.min_n.unwrap_or(2)
+    }
+
+    /// Where the patients come from (case reports by default).
+    fn sources(&self) -> &[Source] {
+        self.sources.as_deref().unwrap_or(DEFAULT_SOURCES)
+    }
+
+    /// Whether the figure counts censored patients and events under the
+    /// numbers at risk (yes unless set).
+    fn kmunicate(&self) -> bool {
+        self.kmunicate.unwrap_or(true)
+    }
 }
 
 /// Kaplan–Meier curves of case-report and reconstructed patients.
@@ -57,246 +87,223 @@ impl Kind for Km {
         o: Options,
         evidence: &Evidence,
     ) -> Result<AnalysisOutput, AnalysisError> {
-        let bad = |m: String, f: &str| -> AnalysisError { spec.error(m, f.into()).into() };
-        let conf: ConfType =
-            o.conf_type
-                .as_deref()
-                .unwrap_or("log")
-                .parse()
-                .map_err(|e: String| {
-                    bad(
-                        format!("options.conf_type: {e}"),
-                        "use log, log-log or plain",
-                    )
-                })?;
-        let times = o.times.clone().unwrap_or_else(|| vec![12.0, 24.0, 60.0]);
-        let sources = o.sources.clone().unwrap_or_else(|| vec!["cases".into()]);
-        let Collected {
-            rows,
-            entered,
-            groups,
-            reasons,
-            reasons_extra,
-            pooled,
-            reconstructed_arms,
-        } = collect(spec, evidence, o.group.as_deref(), &sources)?;
-        let empty = StudySource::default();
-        let source = |c: &Case| evidence.studies.get(&c.study_id).unwrap_or(&empty);
         let heading = title(spec, "Kaplan–Meier analysis of case reports");
-        let patients = Patients {
-            time: pooled.time.clone(),
-            event: pooled.event.clone(),
-            group: pooled.group.iter().map(String::as_str).collect(),
-            strata: None,
-            covariates: Vec::new(),
-            dropped: Vec::new(),
-        };
-        let min_n = o.min_n.unwrap_or(2);
-        let mut files = vec![OutputFile {
-            name: "patients.csv".into(),
-            bytes: to_csv(&patient_table(&rows, &entered, &groups, &reasons, &source))
-                .map_err(export_err(spec))?,
-        }];
-        let mut exclusions: String = reasons
-            .iter()
-            .map(|(c, r)| {
-                format!(
-                    "- {} ({}): {}\n",
-                    escape_markdown(&c.case_id),
-                    escape_markdown(&source(c).short_label(&c.study_id)),
-                    escape_markdown(r)
-                )
-            })
-            .collect();
-        for r in &reasons_extra {
-            exclusions.push_str(&format!("- {}\n", escape_markdown(r)));
-        }
-        if patients.time.len() < min_n {
-            let report = format!(
-                "**Not estimated**: {} of {} selected patients have a follow-up time and a known vital status (fewer than {min_n}).\n\n{}[patients.csv]({}/patients.csv)\n",
-                entered.len(),
-                rows.len(),
-                if exclusions.is_empty() { String::new() } else { format!("Left out:\n\n{exclusions}\n") },
-                spec.name
-            );
+        let c = collect(spec, evidence, o.group.as_deref(), o.sources())?;
+        let source = |case: &Case| study_source(evidence, &case.study_id);
+        let left_out = c.left_out_list(&|case| {
+            let label = source(case).short_label(&case.study_id);
+            format!(
+                "{} ({})",
+                escape_markdown(&case.case_id),
+                escape_markdown(&label)
+            )
+        });
+        let patients = c.pooled.patients(false, None);
+        let table = patient_table(&c.rows, &c.entered, &c.groups, &c.reasons, &source);
+        let mut files = vec![OutputFile::csv(spec, "patients.csv", &table)?];
+        let studies = columns::study_ids(c.rows.iter().map(|case| case.study_id.as_str()));
+        if patients.time.len() < o.min_n() {
             return Ok(AnalysisOutput {
                 name: spec.name.clone(),
                 kind: spec.kind,
                 title: heading,
                 files,
                 summary: format!("not estimated (n = {})", patients.time.len()),
-                report,
-                studies: columns::study_ids(rows.iter().map(|c| c.study_id.as_str())),
-                methods: crate::analysis::Methods::new(
-                    format!(
-                        "Kaplan–Meier estimation needs at least {min_n} patients with a follow-up time and a known vital status; none was estimated. {}",
-                        crate::present::methods::software("")
-                    ),
-                    &[],
-                ),
+                report: not_estimated_report(spec, &c, &left_out, o.min_n()),
+                studies,
+                methods: not_estimated_methods(o.min_n()),
             });
         }
-        let curves =
-            km_curves(&patients, conf, 0.95).map_err(|e| bad(e, "check the selected cases"))?;
-        let curves = summarise(curves, &times, o.rmst);
-        let comparison = if curves.len() > 1 {
-            match compare_groups(&pooled) {
-                Ok(c) => format!("{c}\n\n"),
-                Err(e) => format!("Groups not compared: {e}.\n\n"),
-            }
-        } else {
-            String::new()
-        };
-        if reconstructed_arms > 0 {
-            files.push(OutputFile {
-                name: "pooled_patients.csv".into(),
-                bytes: to_csv(&pooled.table(evidence)).map_err(export_err(spec))?,
-            });
+        let curves = km_curves(&patients, o.conf(), 0.95)
+            .map_err(|e| spec.error(e, "check the selected cases".into()))?;
+        let curves = summarise(curves, &o.times(), o.rmst);
+        let comparison = comparison_paragraph(&curves, &c.pooled);
+        if c.reconstructed_arms > 0 {
+            let pooled = c.pooled.table(evidence);
+            files.push(OutputFile::csv(spec, "pooled_patients.csv", &pooled)?);
         }
-        files.push(OutputFile {
-            name: "km.csv".into(),
-            bytes: to_csv(&steps_table(&curves)).map_err(export_err(spec))?,
-        });
-        let origins: std::collections::BTreeSet<String> = entered
-            .iter()
-            .map(|c| {
-                c.follow_up_origin
-                    .clone()
-                    .unwrap_or_else(|| "not stated".into())
-            })
-            .collect();
-        let mut caveats = vec![format!(
-            "{} patients, {} events: a case series, selected by what was published; the curve describes these patients, not a population.",
-            patients.time.len(),
-            patients.event.iter().filter(|e| **e).count()
-        )];
-        if reconstructed_arms > 0 {
-            caveats.push(format!(
-                "{} patients were reconstructed from {reconstructed_arms} published curve(s) (Guyot 2012): approximate event and censoring times, not observed ones.",
-                pooled.source.iter().filter(|s| **s == "reconstructed").count()
-            ));
-        }
-        if origins.len() > 1 {
-            caveats.push(format!(
-                "Follow-up is measured from different origins ({}); times are not strictly comparable.",
-                origins.iter().cloned().collect::<Vec<_>>().join("; ")
-            ));
-        }
-        let tmax = patients.time.iter().copied().fold(0.0, f64::max);
-        let ticks = time_ticks(tmax);
-        let plot = KmPlot {
-            title: heading.clone(),
-            subtitle: Some(format!(
-                "Kaplan–Meier estimate with 95% CI ({conf}); ticks mark censored patients; dashed: median where reached"
-            )),
-            x_label: "Months from the time origin each report uses".into(),
-            curves: curves.iter().map(|c| plot_curve(c, &ticks)).collect(),
-            ticks,
-            kmunicate: o.kmunicate.unwrap_or(true),
-            width_mm: crate::plot::DOUBLE_COLUMN_MM,
-            footnote: Some(format!(
-                "n = {}; see patients.csv for who entered and from which origin.",
-                patients.time.len()
-            )),
-        };
+        files.push(OutputFile::csv(spec, "km.csv", &steps_table(&curves))?);
+        let plot = km_plot(&heading, &curves, &patients, o.conf(), o.kmunicate());
         files.extend(figure_files(spec, "km", render_km_svg(&plot))?);
-
-        let nr = |v: Option<f64>| v.map_or_else(|| "not reached".to_string(), |x| num(x, 1));
-        let mut header = vec![
-            "Group".to_string(),
-            "n".into(),
-            "events".into(),
-            "median (95% CI), months".into(),
-        ];
-        header.extend(times.iter().map(|t| format!("S({}) (95% CI)", num(*t, 1))));
-        if let Some(t) = o.rmst {
-            header.push(format!("RMST to {} (SE)", num(t, 1)));
-        }
-        let md_rows: Vec<Vec<String>> = curves
-            .iter()
-            .map(|c| {
-                let mut r = vec![
-                    c.label.clone(),
-                    c.fit.n.to_string(),
-                    c.fit.events.to_string(),
-                    format!(
-                        "{} ({}–{})",
-                        nr(c.median.estimate),
-                        nr(c.median.ci_lb),
-                        nr(c.median.ci_ub)
-                    ),
-                ];
-                r.extend(c.at.iter().map(|a| {
-                    if a.n_risk == 0 && a.time > c.fit.steps.last().map_or(0.0, |s| s.time) {
-                        "beyond follow-up".to_string()
-                    } else {
-                        format!(
-                            "{} ({}–{})",
-                            num(100.0 * a.surv, 0),
-                            fmt_pct(a.ci_lb),
-                            fmt_pct(a.ci_ub)
-                        )
-                    }
-                }));
-                if let Some((_, m, se)) = c.rmst {
-                    r.push(format!("{} ({})", num(m, 1), num(se, 1)));
-                }
-                r
-            })
-            .collect();
-        let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-        let report = format!(
-            "![{alt}]({name}/km.png)\n\n{}\n{}\n\n{comparison}{}\n\n{}[patients.csv]({name}/patients.csv) · [km.csv]({name}/km.csv) · [SVG]({name}/km.svg)\n",
-            markdown_table(&header_refs, &md_rows),
-            "S(t) in percent.",
-            caveats.iter().map(|c| escape_markdown(c)).collect::<Vec<_>>().join(" "),
-            if exclusions.is_empty() { String::new() } else { format!("Left out:\n\n{exclusions}\n") },
-            alt = escape_markdown(&heading),
-            name = spec.name
-        );
-        let summary = curves
-            .iter()
-            .map(|c| {
-                format!(
-                    "{}: n = {}, median {}",
-                    c.label,
-                    c.fit.n,
-                    nr(c.median.estimate)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        let methods = crate::analysis::Methods::new(
-            format!(
-                "Survival of the patient rows was estimated by the Kaplan–Meier method with Greenwood's variance and {conf}-transformed pointwise 95% CIs; the median and its CI follow R's survfit (Brookmeyer–Crowley inversion; \"not reached\" when the curve or bound stays above 0.5). The figure marks censoring times, draws the median where it is reached, and tabulates the numbers at risk, censored and with events under the time axis (KMunicate style).{} {}",
-                if comparison.is_empty() { "" } else { " Groups were compared with the log-rank test." },
-                crate::present::methods::software("R survival 3.5 (survfit, survdiff)")
-            ),
-            &[
-                crate::analysis::Ref::KaplanMeier1958,
-                crate::analysis::Ref::Greenwood1926,
-                crate::analysis::Ref::BrookmeyerCrowley1982,
-                crate::analysis::Ref::Morris2019,
-                crate::analysis::Ref::TherneauSurvival,
-            ],
-        );
+        let caveats = caveats(&c, &patients);
         Ok(AnalysisOutput {
             name: spec.name.clone(),
             kind: spec.kind,
+            report: report(
+                spec,
+                &heading,
+                &curves,
+                &o,
+                &comparison,
+                &caveats,
+                &left_out,
+            ),
             title: heading,
             files,
-            summary,
-            report,
-            studies: columns::study_ids(rows.iter().map(|c| c.study_id.as_str())),
-            methods,
+            summary: summary(&curves),
+            studies,
+            methods: methods_paragraph(o.conf(), !comparison.is_empty()),
         })
     }
 }
 
-fn fmt_pct(v: f64) -> String {
-    if v.is_finite() {
-        num(100.0 * v, 0)
-    } else {
-        "—".into()
+/// The report when fewer than `min_n` patients enter: how many did, of how
+/// many, and who was left out.
+fn not_estimated_report(
+    spec: &AnalysisSpec,
+    c: &Collected,
+    left_out: &str,
+    min_n: usize,
+) -> String {
+    format!(
+        "**Not estimated**: {} of {} selected patients have a follow-up time and a known vital status (fewer than {min_n}).\n\n{}[patients.csv]({}/patients.csv)\n",
+        c.entered.len(),
+        c.rows.len(),
+        left_out_section(left_out),
+        spec.name
+    )
+}
+
+/// The methods when no curve was estimated.
+fn not_estimated_methods(min_n: usize) -> Methods {
+    Methods::new(
+        format!(
+            "Kaplan–Meier estimation needs at least {min_n} patients with a follow-up time and a known vital status; none was estimated. {}",
+            crate::present::methods::software("")
+        ),
+        &[],
+    )
+}
+
+/// The comparison of several curves, stratified by study, or why the groups
+/// were not compared; nothing for one curve.
+fn comparison_paragraph(curves: &[CurveSummary], pooled: &Pooled) -> String {
+    if curves.len() < 2 {
+        return String::new();
     }
+    match compare_groups(pooled) {
+        Ok(c) => format!("{c}\n\n"),
+        Err(e) => format!("Groups not compared: {e}.\n\n"),
+    }
+}
+
+/// The caveats of the estimate: a case series selected by publication,
+/// reconstructed rather than observed times, and mixed time origins.
+fn caveats(c: &Collected, patients: &Patients) -> Vec<String> {
+    let mut caveats = vec![format!(
+        "{} patients, {} events: a case series, selected by what was published; the curve describes these patients, not a population.",
+        patients.time.len(),
+        patients.event.iter().filter(|e| **e).count()
+    )];
+    if c.reconstructed_arms > 0 {
+        caveats.push(format!(
+            "{} patients were reconstructed from {} published curve(s) (Guyot 2012): approximate event and censoring times, not observed ones.",
+            c.pooled.count(Source::Reconstructed),
+            c.reconstructed_arms
+        ));
+    }
+    let origins: BTreeSet<String> = c
+        .entered
+        .iter()
+        .map(|case| {
+            case.follow_up_origin
+                .clone()
+                .unwrap_or_else(|| "not stated".into())
+        })
+        .collect();
+    if origins.len() > 1 {
+        caveats.push(format!(
+            "Follow-up is measured from different origins ({}); times are not strictly comparable.",
+            origins.into_iter().collect::<Vec<_>>().join("; ")
+        ));
+    }
+    caveats
+}
+
+/// The figure: every curve with its band, censor marks, median and the
+/// numbers at risk (with the KMunicate rows when asked).
+fn km_plot(
+    heading: &str,
+    curves: &[CurveSummary],
+    patients: &Patients,
+    conf: ConfType,
+    kmunicate: bool,
+) -> KmPlot {
+    let tmax = patients.time.iter().copied().fold(0.0, f64::max);
+    let ticks = time_ticks(tmax);
+    KmPlot {
+        title: heading.to_string(),
+        subtitle: Some(format!(
+            "Kaplan–Meier estimate with 95% CI ({conf}); ticks mark censored patients; dashed: median where reached"
+        )),
+        x_label: "Months from the time origin each report uses".into(),
+        curves: curves.iter().map(|c| plot_curve(c, &ticks)).collect(),
+        ticks,
+        kmunicate,
+        width_mm: crate::plot::DOUBLE_COLUMN_MM,
+        footnote: Some(format!(
+            "n = {}; see patients.csv for who entered and from which origin.",
+            patients.time.len()
+        )),
+    }
+}
+
+/// The report section: the figure, the table of curves, the comparison, the
+/// caveats, who was left out and the links.
+fn report(
+    spec: &AnalysisSpec,
+    heading: &str,
+    curves: &[CurveSummary],
+    o: &Options,
+    comparison: &str,
+    caveats: &[String],
+    left_out: &str,
+) -> String {
+    let header = summary_header(&o.times(), o.rmst);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = curves.iter().map(summary_row).collect();
+    format!(
+        "![{alt}]({name}/km.png)\n\n{}\n{}\n\n{comparison}{}\n\n{}[patients.csv]({name}/patients.csv) · [km.csv]({name}/km.csv) · [SVG]({name}/km.svg)\n",
+        markdown_table(&header, &rows),
+        "S(t) in percent.",
+        caveats.iter().map(|c| escape_markdown(c)).collect::<Vec<_>>().join(" "),
+        left_out_section(left_out),
+        alt = escape_markdown(heading),
+        name = spec.name
+    )
+}
+
+/// The terminal line: each curve's n and median.
+fn summary(curves: &[CurveSummary]) -> String {
+    curves
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: n = {}, median {}",
+                c.label,
+                c.fit.n,
+                months_or_not_reached(c.median.estimate)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The methods paragraph: the estimator, its CI transform, the median's
+/// rule, the figure, and the log-rank test when groups were compared.
+fn methods_paragraph(conf: ConfType, compared: bool) -> Methods {
+    Methods::new(
+        format!(
+            "Survival of the patient rows was estimated by the Kaplan–Meier method with Greenwood's variance and {conf}-transformed pointwise 95% CIs; the median and its CI follow R's survfit (Brookmeyer–Crowley inversion; \"not reached\" when the curve or bound stays above 0.5). The figure marks censoring times, draws the median where it is reached, and tabulates the numbers at risk, censored and with events under the time axis (KMunicate style).{} {}",
+            if compared { " Groups were compared with the log-rank test." } else { "" },
+            crate::present::methods::software("R survival 3.5 (survfit, survdiff)")
+        ),
+        &[
+            Ref::KaplanMeier1958,
+            Ref::Greenwood1926,
+            Ref::BrookmeyerCrowley1982,
+            Ref::Morris2019,
+            Ref::TherneauSurvival,
+        ],
+    )
 }

@@ -1,118 +1,178 @@
-//! Patients pooled from case reports and reconstructed curves, and the
-//! comparison of their curves within studies.
+//! Patients pooled from case reports and reconstructed curves: who enters a
+//! patient-level analysis and why others do not, each patient's group and
+//! provenance, and the comparison of their curves within studies.
 
-use crate::domain::{Case, Evidence, StudySource};
-use crate::export::Table;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::domain::{Case, Evidence, Origin, Provenance};
+use crate::export::{escape_markdown, Table};
 use crate::project::AnalysisSpec;
+use crate::stats::survival::cox::Ties;
 
+use crate::analysis::patients::reconstruct::{reconstruct_selected, ArmResult};
+use crate::analysis::patients::{study_source, Source};
 use crate::analysis::AnalysisError;
+use crate::present::columns::{self, Sourced};
 use crate::present::format::num;
+use crate::workflow::design::Labels;
 use crate::workflow::survival::patients::Patients;
+use crate::workflow::survival::{cox_model, group_test, summarise_cox};
+
+/// One patient entering a pooled analysis.
+#[derive(Debug, Clone)]
+pub(crate) struct PooledPatient {
+    /// Study.
+    pub study: String,
+    /// Case id, or "arm#k" for the k-th reconstructed patient of an arm.
+    pub patient: String,
+    /// Where the patient comes from.
+    pub source: Source,
+    /// Group label.
+    pub group: String,
+    /// Follow-up, months.
+    pub time: f64,
+    /// Event (true) or censored.
+    pub event: bool,
+    /// The row's provenance: the case's, or the digitised figure's.
+    pub provenance: Provenance,
+    /// Where the row was read: the case, or the arm's first digitised point.
+    pub origin: Origin,
+}
 
 /// Every patient entering the pooled analysis, with its source.
 #[derive(Debug, Default)]
 pub(crate) struct Pooled {
-    pub(crate) study: Vec<String>,
-    pub(crate) patient: Vec<String>,
-    pub(crate) source: Vec<&'static str>,
-    pub(crate) group: Vec<String>,
-    pub(crate) time: Vec<f64>,
-    pub(crate) event: Vec<bool>,
+    /// The patients, case reports first.
+    pub rows: Vec<PooledPatient>,
 }
 
 impl Pooled {
-    pub(crate) fn push(
-        &mut self,
-        study: &str,
-        patient: &str,
-        source: &'static str,
-        group: &str,
-        time: f64,
-        event: bool,
-    ) {
-        self.study.push(study.to_string());
-        self.patient.push(patient.to_string());
-        self.source.push(source);
-        self.group.push(group.to_string());
-        self.time.push(time);
-        self.event.push(event);
+    /// The entered cases, each with its group.
+    fn add_cases(&mut self, entered: &[&Case], groups: &[String]) {
+        for (c, g) in entered.iter().zip(groups) {
+            self.rows.push(PooledPatient {
+                study: c.study_id.clone(),
+                patient: c.case_id.clone(),
+                source: Source::Cases,
+                group: g.clone(),
+                time: c.follow_up.unwrap_or(0.0),
+                event: case_event(c).unwrap_or(false),
+                provenance: c.provenance.clone(),
+                origin: c.origin.clone(),
+            });
+        }
     }
 
-    /// One row per patient, flagged by source, with the study's identity.
-    pub(crate) fn table(&self, evidence: &Evidence) -> Table {
-        let empty = StudySource::default();
-        let src = |id: &str| evidence.studies.get(id).unwrap_or(&empty);
-        let mut t = Table::default();
-        t.text(
-            "study_id",
-            self.study.iter().map(|s| Some(s.clone())).collect(),
-        )
-        .text(
-            "study_label",
-            self.study
-                .iter()
-                .map(|s| Some(src(s).short_label(s)))
+    /// The patients of every reconstructed arm, grouped as `group` says.
+    fn add_arms(&mut self, arms: &[ArmResult], group: Option<&str>) {
+        for a in arms {
+            let g = arm_group(a, group);
+            for (k, p) in a.result.patients.iter().enumerate() {
+                self.rows.push(PooledPatient {
+                    study: a.study_id.clone(),
+                    patient: format!("{}#{}", a.arm, k + 1),
+                    source: Source::Reconstructed,
+                    group: g.clone(),
+                    time: p.time,
+                    event: p.event,
+                    provenance: a.provenance.clone(),
+                    origin: a.origin.clone(),
+                });
+            }
+        }
+    }
+
+    /// The patients for the survival workflow: by group, stratified by study
+    /// when asked, with the group as the Cox covariate `covariate` when named.
+    pub(crate) fn patients(&self, by_study: bool, covariate: Option<&str>) -> Patients {
+        let groups: Vec<String> = self.rows.iter().map(|p| p.group.clone()).collect();
+        Patients {
+            time: self.rows.iter().map(|p| p.time).collect(),
+            event: self.rows.iter().map(|p| p.event).collect(),
+            group: self.rows.iter().map(|p| p.group.as_str()).collect(),
+            strata: by_study.then(|| {
+                self.rows
+                    .iter()
+                    .map(|p| p.study.as_str())
+                    .collect::<Labels>()
+            }),
+            covariates: covariate
+                .map(|name| (name.to_string(), groups))
+                .into_iter()
                 .collect(),
-        )
-        .text(
-            "citation",
-            self.study.iter().map(|s| src(s).citation.clone()).collect(),
-        )
-        .text(
-            "doi",
-            self.study.iter().map(|s| src(s).doi.clone()).collect(),
-        )
-        .text(
-            "pmid",
-            self.study.iter().map(|s| src(s).pmid.clone()).collect(),
-        )
-        .text(
-            "patient",
-            self.patient.iter().map(|s| Some(s.clone())).collect(),
-        )
-        .text(
-            "source",
-            self.source.iter().map(|s| Some((*s).to_string())).collect(),
-        )
-        .text(
-            "group",
-            self.group.iter().map(|s| Some(s.clone())).collect(),
-        )
-        .number("time_months", self.time.iter().map(|t| Some(*t)).collect())
-        .integer(
-            "event",
-            self.event.iter().map(|e| Some(u64::from(*e))).collect(),
-        );
+            dropped: Vec::new(),
+        }
+    }
+
+    /// How many patients come from `source`.
+    pub(crate) fn count(&self, source: Source) -> usize {
+        self.rows.iter().filter(|p| p.source == source).count()
+    }
+
+    /// Whether some study contributes patients to more than one group: the
+    /// only information a comparison within studies has.
+    fn some_study_spans_groups(&self) -> bool {
+        let mut groups = BTreeMap::<&str, BTreeSet<&str>>::new();
+        for p in &self.rows {
+            groups.entry(&p.study).or_default().insert(&p.group);
+        }
+        groups.values().any(|g| g.len() > 1)
+    }
+
+    /// One row per patient, flagged by source, with the provenance columns
+    /// every export carries (study identity, source location, data file and
+    /// line).
+    pub(crate) fn table(&self, evidence: &Evidence) -> Table {
+        let sourced: Vec<Sourced<'_>> = self
+            .rows
+            .iter()
+            .map(|p| Sourced {
+                study_id: &p.study,
+                provenance: &p.provenance,
+                study: study_source(evidence, &p.study),
+                origin: &p.origin,
+            })
+            .collect();
+        let text = |f: &dyn Fn(&PooledPatient) -> String| {
+            self.rows.iter().map(|p| Some(f(p))).collect::<Vec<_>>()
+        };
+        let mut t = Table::default();
+        columns::identity(&mut t, &sourced);
+        t.text("patient", text(&|p| p.patient.clone()))
+            .text("source", text(&|p| source_label(p.source).to_string()))
+            .text("group", text(&|p| p.group.clone()))
+            .number(
+                "time_months",
+                self.rows.iter().map(|p| Some(p.time)).collect(),
+            )
+            .integer(
+                "event",
+                self.rows.iter().map(|p| Some(u64::from(p.event))).collect(),
+            );
+        columns::location(&mut t, &sourced);
+        columns::data_origin(&mut t, &sourced);
         t
+    }
+}
+
+/// How a patient's source is named in `pooled_patients.csv`.
+fn source_label(source: Source) -> &'static str {
+    match source {
+        Source::Cases => "case report",
+        Source::Reconstructed => "reconstructed",
     }
 }
 
 /// Log-rank and Cox between the curves, both stratified by study: the
 /// comparison a pooled analysis of several sources can defend.
 pub(crate) fn compare_groups(pooled: &Pooled) -> Result<String, String> {
-    use crate::stats::survival::cox::Ties;
-    use crate::workflow::design::Labels;
-    let p = Patients {
-        time: pooled.time.clone(),
-        event: pooled.event.clone(),
-        group: pooled.group.iter().map(String::as_str).collect(),
-        strata: Some(pooled.study.iter().map(String::as_str).collect::<Labels>()),
-        covariates: vec![("group".into(), pooled.group.clone())],
-        dropped: Vec::new(),
-    };
-    let mixed = pooled.study.iter().zip(&pooled.group).fold(
-        std::collections::BTreeMap::<&str, std::collections::BTreeSet<&str>>::new(),
-        |mut m, (s, g)| {
-            m.entry(s.as_str()).or_default().insert(g.as_str());
-            m
-        },
-    );
-    if !mixed.values().any(|g| g.len() > 1) {
+    if !pooled.some_study_spans_groups() {
         return Err("no study contributes patients to more than one group, so a comparison within studies has no information, and one across studies would confound the groups with the studies".into());
     }
-    let (names, lr) = crate::workflow::survival::group_test(&p, 0.0)?;
-    let (terms, fit) = crate::workflow::survival::cox_model(&p, Ties::Efron)?;
-    let cox = crate::workflow::survival::summarise_cox(terms, fit, 0.95, Vec::new());
+    let p = pooled.patients(true, Some("group"));
+    let (names, lr) = group_test(&p, 0.0)?;
+    let (terms, fit) = cox_model(&p, Ties::Efron)?;
+    let cox = summarise_cox(terms, fit, 0.95, Vec::new());
     let mut s = format!(
         "Comparison stratified by study: log-rank χ² = {} on {} df, p = {}.",
         num(lr.chisq, 2),
@@ -151,6 +211,23 @@ pub(crate) struct Collected<'a> {
     pub reconstructed_arms: usize,
 }
 
+impl Collected<'_> {
+    /// The Markdown list of what was left out: each case (named by
+    /// `case_name`) with its reason, then each arm that could not be
+    /// reconstructed.
+    pub(crate) fn left_out_list(&self, case_name: &dyn Fn(&Case) -> String) -> String {
+        self.reasons
+            .iter()
+            .map(|(c, r)| format!("- {}: {}\n", case_name(c), escape_markdown(r)))
+            .chain(
+                self.reasons_extra
+                    .iter()
+                    .map(|r| format!("- {}\n", escape_markdown(r))),
+            )
+            .collect()
+    }
+}
+
 /// Collects the patients of an analysis from case reports and/or
 /// reconstructed curves, each labelled with its `group` (a case column,
 /// "source" or "study"; one group when absent).
@@ -158,122 +235,42 @@ pub(crate) fn collect<'a>(
     spec: &AnalysisSpec,
     evidence: &'a Evidence,
     group: Option<&str>,
-    sources: &[String],
+    sources: &[Source],
 ) -> Result<Collected<'a>, AnalysisError> {
-    let bad = |m: String, f: &str| -> AnalysisError { spec.error(m, f.into()).into() };
+    let use_cases = sources.contains(&Source::Cases);
+    let use_reconstructed = sources.contains(&Source::Reconstructed);
     let rows: Vec<&Case> = evidence
         .cases
         .iter()
         .filter(|c| spec.select.matches_case(c))
         .collect();
-    let mut reasons_extra: Vec<String> = Vec::new();
-    if let Some(bad_source) = sources
-        .iter()
-        .find(|s| !matches!(s.as_str(), "cases" | "reconstructed"))
-    {
-        return Err(bad(
-            format!("options.sources: unknown source '{bad_source}'"),
-            "use cases and/or reconstructed",
-        ));
-    }
-    let use_cases = sources.iter().any(|s| s == "cases");
-    let use_reconstructed = sources.iter().any(|s| s == "reconstructed");
     if rows.is_empty() && !use_reconstructed {
-        return Err(bad(
-            "select matches no cases".into(),
-            "check select.study against data/cases",
-        ));
+        return Err(spec
+            .error(
+                "select matches no cases".into(),
+                "check select.study against data/cases".into(),
+            )
+            .into());
     }
-    let group_of = |c: &Case| -> Result<String, AnalysisError> {
-        Ok(match group {
-            None if use_reconstructed => "All patients".into(),
-            None => "All cases".into(),
-            Some("treatment") => c.treatment.clone().unwrap_or_else(|| "not stated".into()),
-            Some("sex") => c.sex.to_string(),
-            Some("source") => "case report".into(),
-            // The id, not the label: two studies can share "Smith 2020".
-            Some("study") => c.study_id.clone(),
-            Some("follow_up_origin") => c
-                .follow_up_origin
-                .clone()
-                .unwrap_or_else(|| "not stated".into()),
-            Some(other) => match other.strip_prefix("cov_") {
-                Some(name) => c
-                    .covariates
-                    .get(name)
-                    .cloned()
-                    .unwrap_or_else(|| "not stated".into()),
-                None => {
-                    return Err(bad(
-                        format!("options.group: unknown case column '{other}'"),
-                        "use treatment, sex, follow_up_origin, source, study or cov_<name>",
-                    ))
-                }
-            },
-        })
-    };
-    // Who enters: a follow-up time and a known vital status.
-    let mut entered: Vec<&Case> = Vec::new();
-    let mut reasons: Vec<(&Case, String)> = Vec::new();
-    for c in &rows {
-        let event = c.event.or(c.status.event());
-        match (c.follow_up, event) {
-            (Some(_), Some(_)) => entered.push(c),
-            (None, _) => reasons.push((c, "no follow-up time reported".into())),
-            (Some(_), None) => reasons.push((
-                c,
-                "vital status not reported: cannot be counted as an event or a censoring".into(),
-            )),
-        }
-    }
-    let mut groups = Vec::with_capacity(entered.len());
-    for c in &entered {
-        groups.push(group_of(c)?);
-    }
+    let (entered, reasons) = enter(&rows);
+    let groups = entered
+        .iter()
+        .map(|c| case_group(c, group, use_reconstructed))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|m| spec.error(m, GROUP_FIX.into()))?;
     let (entered, groups) = if use_cases {
         (entered, groups)
     } else {
         (Vec::new(), Vec::new())
     };
+    let (arms, reasons_extra) = if use_reconstructed {
+        reconstruct_selected(spec, evidence, &Default::default())
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut pooled = Pooled::default();
-    for (c, g) in entered.iter().zip(&groups) {
-        pooled.push(
-            &c.study_id,
-            &c.case_id,
-            "case report",
-            g,
-            c.follow_up.unwrap_or(0.0),
-            c.event.or(c.status.event()).unwrap_or(false),
-        );
-    }
-    let mut reconstructed_arms = 0;
-    if use_reconstructed {
-        let (arms, skipped) = crate::analysis::patients::reconstruct::reconstruct_selected(
-            spec,
-            evidence,
-            &Default::default(),
-        );
-        reasons_extra.extend(skipped);
-        reconstructed_arms = arms.len();
-        for a in &arms {
-            let g = match group {
-                None => "All patients".to_string(),
-                Some("source") => "reconstructed".into(),
-                Some("study") => a.study_id.clone(),
-                Some(_) => a.arm.clone(),
-            };
-            for (k, p) in a.result.patients.iter().enumerate() {
-                pooled.push(
-                    &a.study_id,
-                    &format!("{}#{}", a.arm, k + 1),
-                    "reconstructed",
-                    &g,
-                    p.time,
-                    p.event,
-                );
-            }
-        }
-    }
+    pooled.add_cases(&entered, &groups);
+    pooled.add_arms(&arms, group);
     Ok(Collected {
         rows,
         entered,
@@ -281,6 +278,236 @@ pub(crate) fn collect<'a>(
         reasons,
         reasons_extra,
         pooled,
-        reconstructed_arms,
+        reconstructed_arms: arms.len(),
     })
+}
+
+/// A case's event: its `event` column, else what its vital status implies.
+fn case_event(c: &Case) -> Option<bool> {
+    c.died()
+}
+
+/// Why a case cannot enter a survival analysis (it needs a follow-up time
+/// and a known vital status), or `None` when it enters.
+fn left_out_reason(c: &Case) -> Option<&'static str> {
+    match (c.follow_up, case_event(c)) {
+        (Some(_), Some(_)) => None,
+        (None, _) => Some("no follow-up time reported"),
+        (Some(_), None) => {
+            Some("vital status not reported: cannot be counted as an event or a censoring")
+        }
+    }
+}
+
+/// The cases that enter, and those left out with their reason.
+fn enter<'a>(rows: &[&'a Case]) -> (Vec<&'a Case>, Vec<(&'a Case, String)>) {
+    let mut entered = Vec::new();
+    let mut reasons = Vec::new();
+    for c in rows {
+        match left_out_reason(c) {
+            None => entered.push(*c),
+            Some(why) => reasons.push((*c, why.to_string())),
+        }
+    }
+    (entered, reasons)
+}
+
+/// The fix of an unknown `group`.
+const GROUP_FIX: &str = "use treatment, sex, follow_up_origin, source, study or cov_<name>";
+
+/// A case's group under the `group` option: a case column, "source" or
+/// "study"; "All cases" when absent ("All patients" when reconstructed
+/// patients join them). An unknown column is an error message.
+fn case_group(c: &Case, group: Option<&str>, with_reconstructed: bool) -> Result<String, String> {
+    let stated = |v: &Option<String>| v.clone().unwrap_or_else(|| "not stated".into());
+    Ok(match group {
+        None if with_reconstructed => "All patients".into(),
+        None => "All cases".into(),
+        Some("treatment") => stated(&c.treatment),
+        Some("sex") => c.sex.to_string(),
+        Some("source") => "case report".into(),
+        // The id, not the label: two studies can share "Smith 2020".
+        Some("study") => c.study_id.clone(),
+        Some("follow_up_origin") => stated(&c.follow_up_origin),
+        Some(other) => match other.strip_prefix("cov_") {
+            Some(name) => stated(&c.covariates.get(name).cloned()),
+            None => return Err(format!("options.group: unknown case column '{other}'")),
+        },
+    })
+}
+
+/// The group of a reconstructed arm's patients: "All patients" when no group
+/// is named, "reconstructed" by source, the study by study, else the arm.
+fn arm_group(a: &ArmResult, group: Option<&str>) -> String {
+    match group {
+        None => "All patients".to_string(),
+        Some("source") => "reconstructed".into(),
+        Some("study") => a.study_id.clone(),
+        Some(_) => a.arm.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AtRisk, CaseStatus, CurvePoint, Sex};
+
+    fn origin(file: &str, line: usize) -> Origin {
+        Origin {
+            file: file.into(),
+            sheet: None,
+            line,
+        }
+    }
+
+    fn case(id: &str, follow_up: Option<f64>, status: CaseStatus) -> Case {
+        Case {
+            study_id: "jones2019".into(),
+            case_id: id.into(),
+            age: None,
+            sex: Sex::Female,
+            primary_site: None,
+            primary_treatment: None,
+            latency: None,
+            spinal_level: None,
+            treatment: Some("surgery".into()),
+            adjuvant: None,
+            follow_up,
+            follow_up_origin: None,
+            status,
+            event: None,
+            covariates: Default::default(),
+            provenance: Provenance {
+                source_location: Some("Case report".into()),
+                ..Default::default()
+            },
+            origin: origin("data/cases.csv", 2),
+        }
+    }
+
+    /// Two cases (one without follow-up) and one digitised arm of 10
+    /// patients, all dying at 1, 2, … 10 months.
+    fn evidence() -> Evidence {
+        let point = |time: f64, survival: f64, line: usize| CurvePoint {
+            study_id: "smith2020".into(),
+            arm: "Surgery".into(),
+            time,
+            survival,
+            source_location: Some("Figure 2".into()),
+            origin: origin("data/curves.csv", line),
+        };
+        let mut curves = vec![point(0.0, 1.0, 2)];
+        curves.extend((1..=10).map(|i| point(i as f64, 1.0 - i as f64 / 10.0, i + 2)));
+        Evidence {
+            cases: vec![
+                case("jones2019_1", Some(30.0), CaseStatus::DeadDisease),
+                case("jones2019_2", None, CaseStatus::AliveNed),
+            ],
+            curves,
+            at_risk: vec![AtRisk {
+                study_id: "smith2020".into(),
+                arm: "Surgery".into(),
+                time: 0.0,
+                n_risk: 10,
+                origin: origin("data/at_risk.csv", 2),
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn spec() -> AnalysisSpec {
+        AnalysisSpec::example("k", "km", "{}")
+    }
+
+    #[test]
+    fn a_case_without_follow_up_is_left_out_with_its_reason() {
+        let e = evidence();
+        let c = collect(&spec(), &e, None, &[Source::Cases]).unwrap();
+        assert_eq!(c.entered.len(), 1);
+        assert_eq!(c.reasons.len(), 1);
+        assert_eq!(c.reasons[0].0.case_id, "jones2019_2");
+        assert_eq!(c.reasons[0].1, "no follow-up time reported");
+        assert_eq!(c.pooled.rows.len(), 1);
+        assert_eq!(c.groups, ["All cases"]);
+    }
+
+    #[test]
+    fn a_case_of_unknown_vital_status_is_left_out_with_its_reason() {
+        let c = case("x", Some(3.0), CaseStatus::Unknown);
+        assert_eq!(
+            left_out_reason(&c),
+            Some("vital status not reported: cannot be counted as an event or a censoring")
+        );
+        let known = Case {
+            event: Some(true),
+            ..c
+        };
+        assert_eq!(left_out_reason(&known), None, "the event column suffices");
+    }
+
+    #[test]
+    fn cases_and_reconstructed_sources_pool_both() {
+        let e = evidence();
+        let c = collect(
+            &spec(),
+            &e,
+            Some("source"),
+            &[Source::Cases, Source::Reconstructed],
+        )
+        .unwrap();
+        assert_eq!(c.reconstructed_arms, 1);
+        assert_eq!(c.pooled.count(Source::Cases), 1);
+        assert_eq!(c.pooled.count(Source::Reconstructed), 10);
+        let groups: BTreeSet<&str> = c.pooled.rows.iter().map(|p| p.group.as_str()).collect();
+        assert_eq!(groups, BTreeSet::from(["case report", "reconstructed"]));
+        assert_eq!(c.pooled.rows[1].patient, "Surgery#1");
+        // Each study holds one source: nothing to compare within studies.
+        assert!(compare_groups(&c.pooled)
+            .unwrap_err()
+            .starts_with("no study contributes"));
+    }
+
+    #[test]
+    fn reconstructed_only_keeps_the_case_reasons_but_no_case() {
+        let e = evidence();
+        let c = collect(&spec(), &e, None, &[Source::Reconstructed]).unwrap();
+        assert!(c.entered.is_empty() && c.groups.is_empty());
+        assert_eq!(c.reasons.len(), 1);
+        assert!(c.pooled.rows.iter().all(|p| p.group == "All patients"));
+    }
+
+    #[test]
+    fn an_unknown_group_column_names_the_allowed_ones() {
+        let c = case("x", Some(3.0), CaseStatus::AliveNed);
+        assert_eq!(
+            case_group(&c, Some("arm"), false).unwrap_err(),
+            "options.group: unknown case column 'arm'"
+        );
+        assert_eq!(
+            case_group(&c, Some("cov_grade"), false).unwrap(),
+            "not stated"
+        );
+        assert_eq!(case_group(&c, Some("treatment"), false).unwrap(), "surgery");
+        assert_eq!(case_group(&c, None, true).unwrap(), "All patients");
+    }
+
+    #[test]
+    fn pooled_rows_carry_their_provenance_columns() {
+        let e = evidence();
+        let c = collect(&spec(), &e, None, &[Source::Cases, Source::Reconstructed]).unwrap();
+        let csv = String::from_utf8(crate::export::to_csv(&c.pooled.table(&e)).unwrap()).unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "study_id,study_label,citation,year,doi,pmid,patient,source,group,time_months,event,\
+             source_location,source_url,quote,confidence,notes,data_file,data_line"
+        );
+        let case = lines.next().unwrap();
+        assert!(case.contains("case report") && case.ends_with("Case report,,,,,data/cases.csv,2"));
+        // A reconstructed patient: the figure and the arm's first point.
+        assert!(lines
+            .next()
+            .unwrap()
+            .ends_with("Figure 2,,,,,data/curves.csv,2"));
+    }
 }

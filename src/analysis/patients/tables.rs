@@ -58,9 +58,7 @@ pub(crate) fn patient_table<'a>(
     .number("time_months", rows.iter().map(|c| c.follow_up).collect())
     .integer(
         "event",
-        rows.iter()
-            .map(|c| c.event.or(c.status.event()).map(u64::from))
-            .collect(),
+        rows.iter().map(|c| c.died().map(u64::from)).collect(),
     )
     .text(
         "time_origin",

@@ -1,16 +1,113 @@
-//! The pool kind's figures as files: each drawn figure written as SVG, PNG
-//! and PDF, its caption and links for the report, and the layout problems
-//! the written SVG shows.
+//! The pool kind's figures as files: the forest rows and the figures'
+//! inputs from the fitted models, each drawn figure written as SVG, PNG and
+//! PDF, its caption and links for the report, and the layout problems the
+//! written SVG shows.
 
 use crate::analysis::{figure_files, AnalysisError, OutputFile};
-use crate::present::pool_figures::{draw, Drawn, PoolFigures};
+use crate::domain::Figure;
+use crate::present::forest::{ForestLook, ForestStudy};
+use crate::present::format::n_text;
+use crate::present::pool_figures::{
+    axis_label, draw, forest_axis, funnel_note, regression_view, Drawn, PoolFigures,
+};
+use crate::present::pool_models::{analysis_scale_label, cumulative_order_words, natural_unit};
 use crate::project::AnalysisSpec;
+use crate::stats::pool::sensitivity::Refit;
+use crate::stats::pool::RmaFit;
+use crate::workflow::pool::design::{Design, Fitted};
+
+use super::Pooling;
 
 /// Files, the report's figure section and layout warnings.
 pub(crate) struct Written {
     pub files: Vec<OutputFile>,
     pub markdown: String,
     pub warnings: Vec<String>,
+}
+
+/// The fitted models the figures show.
+pub(super) struct Inputs<'a> {
+    /// The overall model.
+    pub fit: &'a RmaFit,
+    /// Q-profile CI of τ².
+    pub tau2_ci: Option<(f64, f64)>,
+    /// The design's per-study values (subgroups, moderator).
+    pub design: &'a Design,
+    /// The design's models.
+    pub fitted: &'a Fitted,
+    /// Leave-one-out refits, when they ran.
+    pub refits: Option<&'a [Refit]>,
+    /// Analysis scale → display scale.
+    pub display: &'a dyn Fn(f64) -> f64,
+    /// Layout options.
+    pub look: ForestLook,
+    /// Centre of the funnel's contours (analysis scale).
+    pub funnel_null: Option<f64>,
+}
+
+/// A forest row's label: the study, and the group unless it is "all".
+fn forest_label(study: String, f: &Figure) -> String {
+    if f.group == "all" {
+        study
+    } else {
+        format!("{study} · {}", f.group)
+    }
+}
+
+impl Pooling<'_> {
+    /// One forest row per entered figure, in model order, with its subgroup.
+    fn forest_studies(&self, design: &Design) -> Vec<ForestStudy> {
+        self.entered
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ForestStudy {
+                label: forest_label(self.sources.label(&e.figure.study_id), e.figure),
+                year: self.sources.get(&e.figure.study_id).year,
+                n: n_text(e.figure),
+                events: e.figure.events.map_or(String::new(), |x| x.to_string()),
+                yi: e.effect.yi,
+                vi: e.effect.vi,
+                subgroup: design.subgroup_of(i),
+            })
+            .collect()
+    }
+
+    /// Every figure of the analysis, drawn and written.
+    pub(super) fn figures(&self, m: &Inputs<'_>) -> Result<Written, AnalysisError> {
+        let measure = self.o.measure;
+        let studies = self.forest_studies(m.design);
+        let x_label = axis_label(&self.entered, measure, natural_unit(measure));
+        let cumulative = m.fitted.cumulative.as_ref().map(|(r, order, by)| {
+            let names = order.iter().map(|&i| studies[i].label.clone()).collect();
+            (r.as_slice(), names, cumulative_order_words(*by).to_string())
+        });
+        let min_k = self.o.min_k_bias();
+        let f = PoolFigures {
+            title: &self.heading,
+            studies: &studies,
+            fit: m.fit,
+            tau2_ci: m.tau2_ci,
+            subgroups: m.fitted.subgroups.as_ref(),
+            loo: m.refits,
+            cumulative,
+            regression: m
+                .fitted
+                .regression
+                .as_ref()
+                .map(|r| regression_view(r, m.design)),
+            display: m.display,
+            axis: forest_axis(measure, x_label),
+            look: m.look.clone(),
+            funnel_null: m.funnel_null,
+            analysis_scale: analysis_scale_label(measure),
+            funnel_note: funnel_note(
+                m.fit.k,
+                min_k,
+                "Asymmetry tests are reported with the analysis.",
+            ),
+        };
+        write(self.spec, &f)
+    }
 }
 
 fn add(spec: &AnalysisSpec, out: &mut Written, d: Drawn) -> Result<(), AnalysisError> {
@@ -35,6 +132,7 @@ fn add(spec: &AnalysisSpec, out: &mut Written, d: Drawn) -> Result<(), AnalysisE
     Ok(())
 }
 
+/// Draws the figures and writes each as SVG, PNG and PDF.
 pub(crate) fn write(spec: &AnalysisSpec, f: &PoolFigures<'_>) -> Result<Written, AnalysisError> {
     let mut out = Written {
         files: Vec::new(),
@@ -45,4 +143,20 @@ pub(crate) fn write(spec: &AnalysisSpec, f: &PoolFigures<'_>) -> Result<Written,
         add(spec, &mut out, d)?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_figure_of_all_patients_is_labelled_by_its_study_alone() {
+        let mut f = Figure::example("bishop2017", 20.0, 50);
+        assert_eq!(forest_label("Bishop 2017".into(), &f), "Bishop 2017");
+        f.group = "upfront CyberKnife SRS".into();
+        assert_eq!(
+            forest_label("Bishop 2017".into(), &f),
+            "Bishop 2017 · upfront CyberKnife SRS"
+        );
+    }
 }

@@ -9,8 +9,37 @@ use crate::stats::effect::proportion::Scale;
 use crate::stats::pool::{RmaParams, TestKind};
 use crate::workflow::pool::effects::Measure;
 
-use crate::analysis::OutputFile;
+use crate::analysis::{export_err, AnalysisError, OutputFile};
+use crate::workflow::pool::design;
 use crate::workflow::pool::from_evidence::Entered;
+
+use super::Pooling;
+
+impl Pooling<'_> {
+    /// `metafor.csv` and `metafor.R`, with the design's subgroups and moderator.
+    pub(super) fn metafor_files(
+        &self,
+        design: &design::Design,
+    ) -> Result<[OutputFile; 2], AnalysisError> {
+        use crate::domain::Vocab;
+        let k = self.entered.len();
+        let d = Design {
+            subgroup: design.subgroup_field().map(|f| {
+                let of = (0..k).map(|i| design.subgroup_of(i).unwrap_or_default());
+                (f.name(), of.collect())
+            }),
+            moderator: design.moderator().map(|(m, x)| (m.name(), x)),
+        };
+        files(
+            &self.spec.name,
+            self.o.measure,
+            self.o.params(),
+            &self.entered,
+            &d,
+        )
+        .map_err(export_err(self.spec))
+    }
+}
 
 /// What the R script needs to know about the design.
 pub(crate) struct Design<'a> {
@@ -72,11 +101,12 @@ pub(crate) fn files(
         OutputFile {
             name: "metafor.csv".into(),
             bytes: to_csv(&t)?,
+            schema: t.schema(),
         },
-        OutputFile {
-            name: "metafor.R".into(),
-            bytes: script(name, measure, params, design).into_bytes(),
-        },
+        OutputFile::new(
+            "metafor.R",
+            script(name, measure, params, design).into_bytes(),
+        ),
     ])
 }
 

@@ -3,8 +3,46 @@
 //! analysis ran (subgroups, sensitivity, cumulative, meta-regression, funnel,
 //! small-study tests), with the literature each cites.
 
+use crate::stats::pool::RmaFit;
+use crate::workflow::pool::design;
 use crate::workflow::pool::effects::Measure;
 use crate::workflow::pool::from_evidence::Entered;
+
+use super::Pooling;
+
+impl Pooling<'_> {
+    /// The methods paragraph of the pooled model and every extra it ran.
+    pub(super) fn methods(
+        &self,
+        fit: &RmaFit,
+        fitted: &design::Fitted,
+        leave_one_out: bool,
+        contours: bool,
+    ) -> crate::analysis::Methods {
+        use crate::domain::Vocab;
+        use crate::present::pool_models::{cumulative_order_words, moderator_methods_words};
+        let o = self.o;
+        pool_methods(
+            o.measure,
+            &self.entered,
+            fit,
+            &PoolExtras {
+                excluded: self.excluded.len(),
+                exclude_derived: o.exclude_derived,
+                subgroup: o.subgroup.map(|s| s.name()),
+                subgroup_common: fitted.subgroups.as_ref().is_some_and(|s| s.common_tau2),
+                cumulative: fitted
+                    .cumulative
+                    .as_ref()
+                    .map(|c| cumulative_order_words(c.2)),
+                leave_one_out,
+                moderator: o.moderator.map(moderator_methods_words),
+                bias_tests: fit.k >= o.min_k_bias(),
+                contours,
+            },
+        )
+    }
+}
 
 /// What the pool kind did beyond the overall model.
 pub(crate) struct PoolExtras<'a> {
@@ -116,4 +154,86 @@ pub(crate) fn pool_methods(
     ));
     refs.push(Ref::Viechtbauer2010);
     crate::analysis::Methods::new(s, &refs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::pool::{rma, RmaParams, Tau2Method, TestKind};
+
+    fn fit() -> RmaFit {
+        let params = RmaParams {
+            method: Tau2Method::REML,
+            test: TestKind::Z,
+            level: 0.95,
+        };
+        rma(
+            &[0.1, 0.4, 0.2],
+            &[0.01, 0.02, 0.015],
+            None,
+            &["a", "b", "c"],
+            params,
+        )
+        .unwrap()
+    }
+
+    fn extras() -> PoolExtras<'static> {
+        PoolExtras {
+            excluded: 0,
+            exclude_derived: false,
+            subgroup: None,
+            subgroup_common: false,
+            cumulative: None,
+            leave_one_out: false,
+            moderator: None,
+            bias_tests: false,
+            contours: false,
+        }
+    }
+
+    #[test]
+    fn below_the_minimum_k_the_methods_say_the_asymmetry_tests_were_not_run() {
+        let m = pool_methods(Measure::HR, &[], &fit(), &extras());
+        assert!(m
+            .text
+            .contains(" Funnel-asymmetry tests were not run (fewer than 10 studies)."));
+        assert!(m
+            .text
+            .contains("no null value for this measure, so no significance contours"));
+        let m = pool_methods(
+            Measure::HR,
+            &[],
+            &fit(),
+            &PoolExtras {
+                bias_tests: true,
+                contours: true,
+                ..extras()
+            },
+        );
+        assert!(m.text.contains("tested with Egger's regression"));
+        assert!(m.text.contains("The funnel plot is contour-enhanced"));
+    }
+
+    #[test]
+    fn the_extras_asked_for_are_named() {
+        let m = pool_methods(
+            Measure::HR,
+            &[],
+            &fit(),
+            &PoolExtras {
+                exclude_derived: true,
+                subgroup: Some("population"),
+                subgroup_common: true,
+                moderator: Some("sample size (n)"),
+                ..extras()
+            },
+        );
+        assert!(m
+            .text
+            .contains("leaving out every effect whose SE was approximated"));
+        assert!(m
+            .text
+            .contains("Subgroups by population were pooled with one tau² shared by all"));
+        assert!(m.text.contains("meta-regression on sample size (n)"));
+    }
 }

@@ -1,73 +1,65 @@
 //! The sensitivity sections of the `pool` kind: the model refitted without
 //! each study (`leave_one_out.csv`), and the small-study tests (Egger,
 //! Begg, trim-and-fill) — or, below the minimum k, the reason they were not
-//! run. Numbers come from [`crate::stats::pool`]; this module lays them out.
+//! run. The fits come from [`crate::workflow::pool::from_evidence`]; this
+//! module lays them out.
 
 use crate::export::{escape_markdown, Table};
-use crate::stats::pool::bias::{self, BiasTests};
-use crate::stats::pool::sensitivity::{leave_one_out, Refit};
-use crate::stats::pool::RmaParams;
+use crate::stats::pool::bias::BiasTests;
+use crate::stats::pool::sensitivity::Refit;
+use crate::workflow::pool::from_evidence::SensitivityFits;
 
 use crate::present::columns::{self, Sourced};
 use crate::present::format::{estimate, fixed, num};
-
-/// Funnel-asymmetry tests have too little power below 10 studies (Sterne et
-/// al. 2011, BMJ 343:d4002; Cochrane Handbook §13.3.5.4).
-pub(crate) const SMALL_STUDY_MIN_K: usize = 10;
 
 /// What the sensitivity sections produced.
 pub(crate) struct Sensitivity {
     /// The leave-one-out table, when k ≥ 3.
     pub leave_one_out: Option<Table>,
-    /// The leave-one-out refits (refit i leaves out study i).
-    pub refits: Option<Vec<Refit>>,
     /// Markdown for the report.
     pub markdown: String,
 }
 
-/// Leave-one-out refits and the small-study tests. `ids` are the studies'
-/// ids (in the CSV), `names` their readable labels (in the report);
-/// `display` maps the analysis scale to the reported one.
+/// The leave-one-out table and the report's sensitivity sections, from the
+/// fits of `k` studies: `names` are the studies' readable labels (in the
+/// report), `sourced` their provenance (in the CSV); `display` maps the
+/// analysis scale to the reported one. The sections say why a part did not
+/// run (k < 3; k < `min_k_bias`).
 pub(crate) fn sensitivity(
-    y: &[f64],
-    v: &[f64],
-    ids: &[String],
+    fits: &SensitivityFits,
+    k: usize,
     names: &[String],
     sourced: &[Sourced<'_>],
-    params: RmaParams,
     display: &dyn Fn(f64) -> f64,
     min_k_bias: usize,
-) -> Result<Sensitivity, String> {
-    let k = y.len();
+) -> Sensitivity {
     let mut md = String::new();
-    let loo = if k >= 3 {
-        let refits = leave_one_out(y, v, ids, params).map_err(|e| e.to_string())?;
-        md.push_str(&loo_markdown(&refits, names, display));
-        Some((loo_table(&refits, sourced, display), refits))
-    } else {
-        md.push_str(&format!(
-            "Leave-one-out: not run (k = {k}; leaving one out of fewer than 3 studies leaves nothing to pool).\n\n"
-        ));
-        None
+    let leave_one_out = match &fits.refits {
+        Some(refits) => {
+            md.push_str(&loo_markdown(refits, names, display));
+            Some(loo_table(refits, sourced, display))
+        }
+        None => {
+            md.push_str(&format!(
+                "Leave-one-out: not run (k = {k}; leaving one out of fewer than 3 studies leaves nothing to pool).\n\n"
+            ));
+            None
+        }
     };
-    if k < min_k_bias {
-        md.push_str(&format!(
+    match &fits.bias {
+        Some(b) => md.push_str(&bias_markdown(b, display)),
+        None => md.push_str(&format!(
             "Small-study effects: not tested (k = {k}; Egger's and Begg's tests and trim-and-fill need at least {min_k_bias} studies to have useful power — Sterne et al. 2011).\n\n"
-        ));
-    } else {
-        md.push_str(&bias_markdown(&bias::all(y, v, params), display));
+        )),
     }
-    let (leave_one_out, refits) = match loo {
-        Some((t, r)) => (Some(t), Some(r)),
-        None => (None, None),
-    };
-    Ok(Sensitivity {
+    Sensitivity {
         leave_one_out,
-        refits,
         markdown: md,
-    })
+    }
 }
 
+/// A CI's bounds on the display scale, lower first (a decreasing
+/// back-transform swaps them).
 fn ordered(display: &dyn Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
     let (a, b) = (display(a), display(b));
     (a.min(b), a.max(b))

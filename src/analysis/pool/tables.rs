@@ -1,7 +1,9 @@
 //! The tables the `pool` kind writes: every selected figure with its
 //! derivation or exclusion reason (`effects.csv`), and the pooled model
-//! (`pooled.csv`). Formatting only; the numbers come from the fit.
+//! (`pooled.csv`), and the kind's tables written as CSV. Formatting only;
+//! the numbers come from the fit.
 
+use crate::analysis::{AnalysisError, OutputFile};
 use crate::domain::{Figure, StudySource};
 use crate::export::Table;
 use crate::stats::pool::confint::HeterogeneityCi;
@@ -10,6 +12,36 @@ use crate::stats::pool::{RmaFit, RmaParams};
 use crate::present::columns::{self, Sourced};
 use crate::workflow::pool::effects::Measure;
 use crate::workflow::pool::from_evidence::Entered;
+
+use super::report::Shown;
+use super::Pooling;
+use crate::present::pool_models::natural_unit;
+
+impl Pooling<'_> {
+    /// `pooled.csv`: the model on the analysis and the natural scale.
+    pub(super) fn pooled_file(
+        &self,
+        fit: &RmaFit,
+        ci: Option<&HeterogeneityCi>,
+        shown: &Shown,
+    ) -> Result<OutputFile, AnalysisError> {
+        let t = pooled_table(
+            self.o.measure,
+            self.o.params(),
+            fit,
+            ci,
+            (shown.est, shown.lo, shown.hi, shown.pi),
+            natural_unit(self.o.measure),
+            &self.entered,
+        );
+        self.csv("pooled.csv", &t)
+    }
+
+    /// A table written as CSV.
+    pub(super) fn csv(&self, name: &str, t: &Table) -> Result<OutputFile, AnalysisError> {
+        OutputFile::csv(self.spec, name, t)
+    }
+}
 
 /// Pooled rows (with their weights) then excluded rows (with the reason).
 pub(crate) fn effects_table<'a>(

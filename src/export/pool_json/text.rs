@@ -1,6 +1,7 @@
 //! `survlit pool` without `--json`: a readable summary in metafor's order.
 
 use super::PoolReport;
+use crate::number::{p_value, PStyle};
 
 /// A readable summary in metafor's order.
 pub fn to_text(r: &PoolReport<'_>) -> String {
@@ -54,7 +55,7 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
         "Q({}) = {:.4}, p = {}\n\n",
         f.q_df,
         f.q,
-        fmt_p(f.q_pval)
+        p_value(f.q_pval, PStyle::Metafor)
     ));
     let stat = if f.df.is_some() { "t" } else { "z" };
     s.push_str(&format!(
@@ -73,7 +74,7 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
             f.beta[j],
             f.se[j],
             f.stat[j],
-            fmt_p(f.pval[j]),
+            p_value(f.pval[j], PStyle::Metafor),
             f.ci_lb[j],
             f.ci_ub[j]
         ));
@@ -95,7 +96,7 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
         };
         s.push_str(&format!(
             "\ntest of moderators: {name} = {qm:.4}, p = {}\n",
-            fmt_p(p)
+            p_value(p, PStyle::Metafor)
         ));
     }
     if let Some(sg) = r.subgroups {
@@ -121,7 +122,7 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
         s.push_str(&format!(
             "  test for subgroup differences: {test} = {:.4}, p = {}\n",
             sg.stat,
-            fmt_p(sg.pval)
+            p_value(sg.pval, PStyle::Metafor)
         ));
     }
     for (title, rs) in [
@@ -176,7 +177,7 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
                     "  {name}: {} = {:.4}, p = {}; limit estimate {:.4} [{:.4}, {:.4}]\n",
                     if e.df.is_some() { "t" } else { "z" },
                     e.stat,
-                    fmt_p(e.pval),
+                    p_value(e.pval, PStyle::Metafor),
                     e.limit,
                     e.limit_ci.0,
                     e.limit_ci.1
@@ -188,7 +189,7 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
             Ok(k) => s.push_str(&format!(
                 "  Begg rank correlation: Kendall's tau = {:.4}, p = {}{}\n",
                 k.tau,
-                fmt_p(k.pval),
+                p_value(k.pval, PStyle::Metafor),
                 if k.exact { " (exact)" } else { "" }
             )),
             Err(why) => s.push_str(&format!("  Begg rank correlation: not run ({why})\n")),
@@ -202,12 +203,4 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
         s.push_str(&format!("warning: {w}\n"));
     }
     s
-}
-
-fn fmt_p(p: f64) -> String {
-    if p < 1e-4 {
-        "<.0001".into()
-    } else {
-        format!("{p:.4}")
-    }
 }

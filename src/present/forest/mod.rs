@@ -5,100 +5,18 @@
 //! [`crate::stats::pool`]; this module only lays them out as text and
 //! marks for [`crate::plot::render_forest_svg`].
 
-use serde::Deserialize;
-
-use crate::plot::{
-    ColumnKind, ForestColumn, ForestMark, ForestPlot, ForestRow, Preset, RowKind, Scale,
-    DOUBLE_COLUMN_MM, SINGLE_COLUMN_MM,
-};
+use crate::plot::{ColumnKind, ForestColumn, ForestPlot, Scale};
 use crate::stats::pool::subgroups::Subgroups;
 use crate::stats::pool::{RmaFit, Tau2Method, TestKind};
 
 use super::format::{estimate, num};
 
+pub mod look;
 pub mod refits;
+mod rows;
 
+pub use look::{ForestLook, Width};
 pub use refits::{refit_forest, Refits, Variant};
-
-/// A figure width: a journal column by name, or millimetres.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Width {
-    /// "single" (85 mm) or "double" (175 mm).
-    Named(String),
-    /// Millimetres.
-    Mm(f64),
-}
-
-impl Width {
-    /// The width in mm.
-    pub fn mm(&self) -> Result<f64, String> {
-        match self {
-            Width::Named(n) if n == "single" => Ok(SINGLE_COLUMN_MM),
-            Width::Named(n) if n == "double" => Ok(DOUBLE_COLUMN_MM),
-            Width::Named(n) => Err(format!(
-                "unknown width {n:?}; use \"single\" (85 mm), \"double\" (175 mm) or a number of mm"
-            )),
-            Width::Mm(mm) if (40.0..=400.0).contains(mm) => Ok(*mm),
-            Width::Mm(mm) => Err(format!("width {mm} mm is outside 40–400 mm")),
-        }
-    }
-}
-
-/// How the forest plots look (options of the analysis).
-#[derive(Debug, Clone, Default)]
-pub struct ForestLook {
-    /// Preset.
-    pub preset: Preset,
-    /// Columns left of the axis (default: the preset's).
-    pub left: Vec<ColumnKind>,
-    /// Columns right of the axis.
-    pub right: Vec<ColumnKind>,
-    /// Width in mm (default: the preset's).
-    pub width_mm: Option<f64>,
-    /// "Favours …" labels under the axis.
-    pub favours: Option<(String, String)>,
-    /// Axis limits (display scale).
-    pub xlim: Option<(f64, f64)>,
-}
-
-impl ForestLook {
-    /// From the analysis' option values; messages name the option.
-    pub fn parse(
-        preset: Option<&str>,
-        left: Option<&[String]>,
-        right: Option<&[String]>,
-        width: Option<&Width>,
-        favours: Option<&[String]>,
-        xlim: Option<&[f64]>,
-    ) -> Result<ForestLook, String> {
-        let preset: Preset = preset.unwrap_or("cochrane").parse()?;
-        let (dl, dr) = preset.default_columns();
-        let cols = |v: Option<&[String]>, d: Vec<ColumnKind>, key: &str| {
-            v.map_or(Ok(d), |v| {
-                v.iter()
-                    .map(|c| c.parse::<ColumnKind>().map_err(|e| format!("{key}: {e}")))
-                    .collect()
-            })
-        };
-        let pair = |v: &[f64]| match v {
-            [a, b] if a.is_finite() && b.is_finite() && a < b => Ok((*a, *b)),
-            _ => Err("xlim: give two increasing numbers, e.g. [0.1, 10]".to_string()),
-        };
-        Ok(ForestLook {
-            preset,
-            left: cols(left, dl, "columns_left")?,
-            right: cols(right, dr, "columns_right")?,
-            width_mm: width.map(Width::mm).transpose()?,
-            favours: match favours {
-                None => None,
-                Some([a, b]) => Some((a.clone(), b.clone())),
-                Some(_) => return Err("favours: give two labels, left and right".into()),
-            },
-            xlim: xlim.map(pair).transpose()?,
-        })
-    }
-}
 
 /// One study's row.
 #[derive(Debug, Clone)]
@@ -213,7 +131,9 @@ pub fn model_name(fit: &RmaFit) -> String {
     }
 }
 
-/// The main forest plot.
+/// The main forest plot: the study rows (under their subgroups, each with
+/// its subtotal and heterogeneity), the overall diamond, the prediction
+/// interval, and the tests as footnotes.
 pub fn pooled_forest(
     title: &str,
     subtitle: Option<String>,
@@ -222,156 +142,77 @@ pub fn pooled_forest(
     axis: &ForestAxis,
     look: &ForestLook,
 ) -> ForestPlot {
-    let fit = f.fit;
-    let level = fit.params.level;
-    // Columns with nothing to show for any study are left out.
+    let level = f.fit.params.level;
+    let look = &without_empty_columns(look, studies);
+    let layout = rows::Layout::new(studies, f, look);
+    let (overall, overall_estimate) = layout.overall_row();
+    let mut rows = layout.body();
+    rows.push(overall);
+    rows.extend(layout.prediction_row());
+    ForestPlot {
+        title: title.to_string(),
+        subtitle,
+        preset: look.preset,
+        width_mm: look.width_mm,
+        left: columns(&look.left, axis, level),
+        right: columns(&look.right, axis, level),
+        plot_header: plot_header(look, axis, level),
+        rows,
+        scale: axis.scale,
+        reference: axis.null,
+        overall_line: Some(overall_estimate),
+        xlim: look.xlim,
+        domain: axis.domain,
+        x_label: axis.x_label.clone(),
+        favours: look.favours.clone(),
+        footnotes: footnotes(f),
+        zero_based: false,
+        legend: None,
+    }
+}
+
+/// The look without the columns that have nothing to show for any study
+/// (events, totals, years).
+fn without_empty_columns(look: &ForestLook, studies: &[ForestStudy]) -> ForestLook {
     let has = |k: &ColumnKind| match k {
         ColumnKind::Events => studies.iter().any(|s| !s.events.is_empty()),
         ColumnKind::N => studies.iter().any(|s| !s.n.is_empty()),
         ColumnKind::Year => studies.iter().any(|s| s.year.is_some()),
         _ => true,
     };
-    let look = &ForestLook {
+    ForestLook {
         left: look.left.iter().copied().filter(has).collect(),
         right: look.right.iter().copied().filter(has).collect(),
         ..look.clone()
-    };
-    let total_w: f64 = fit.weights.iter().sum();
-    let pct = |w: f64| {
-        if total_w > 0.0 {
-            100.0 * w / total_w
-        } else {
-            0.0
-        }
-    };
-    let cells =
-        |kinds: &[ColumnKind], s: Option<&ForestStudy>, label: &str, w: Option<f64>, est: &str| {
-            kinds
-                .iter()
-                .map(|k| match k {
-                    ColumnKind::Study => label.to_string(),
-                    ColumnKind::Year => s
-                        .and_then(|s| s.year)
-                        .map_or(String::new(), |y| y.to_string()),
-                    ColumnKind::N => s.map_or(String::new(), |s| s.n.clone()),
-                    ColumnKind::Events => s.map_or(String::new(), |s| s.events.clone()),
-                    ColumnKind::Weight => w.map_or(String::new(), |w| num(w, 1)),
-                    ColumnKind::Estimate => est.to_string(),
-                })
-                .collect::<Vec<_>>()
-        };
-    let row_cells = |s: Option<&ForestStudy>, label: &str, w: Option<f64>, est: &str| {
-        let mut c = cells(&look.left, s, label, w, est);
-        c.extend(cells(&look.right, s, label, w, est));
-        c
-    };
-    let study_row = |i: usize| {
-        let s = &studies[i];
-        let z = crate::stats::effect::wald_ci(s.yi, s.vi, level);
-        let (e, lo, hi) = shown(f.display, s.yi, z.0, z.1);
-        ForestRow {
-            kind: RowKind::Data,
-            cells: row_cells(
-                Some(s),
-                &s.label,
-                Some(pct(fit.weights[i])),
-                &ci_text(e, lo, hi),
-            ),
-            mark: ForestMark::Study {
-                estimate: e,
-                ci: (lo, hi),
-                weight: Some(fit.weights[i]),
-            },
-            bold: false,
-        }
-    };
-    let mut rows = Vec::new();
-    match f.subgroups {
-        Some(sg) => {
-            for g in &sg.groups {
-                let members: Vec<usize> = (0..studies.len())
-                    .filter(|&i| studies[i].subgroup.as_deref() == Some(g.group.as_str()))
-                    .collect();
-                rows.push(ForestRow {
-                    kind: RowKind::Heading,
-                    cells: vec![g.group.clone()],
-                    mark: ForestMark::None,
-                    bold: true,
-                });
-                rows.extend(members.iter().map(|&i| study_row(i)));
-                let (e, lo, hi) = shown(f.display, g.estimate, g.ci_lb, g.ci_ub);
-                let w: f64 = members.iter().map(|&i| pct(fit.weights[i])).sum();
-                rows.push(ForestRow {
-                    kind: RowKind::Data,
-                    cells: row_cells(
-                        None,
-                        &format!("Subtotal (k\u{a0}=\u{a0}{})", g.k),
-                        Some(w),
-                        &ci_text(e, lo, hi),
-                    ),
-                    mark: ForestMark::Summary {
-                        estimate: e,
-                        ci: (lo, hi),
-                    },
-                    bold: true,
-                });
-                let note = if g.k < 2 {
-                    "Heterogeneity: not applicable (one study)".to_string()
-                } else if sg.common_tau2 {
-                    format!(
-                        "Q({}) = {}, {} (tau² shared by all subgroups)",
-                        g.q_df,
-                        num(g.q, 2),
-                        p_text(g.q_pval)
-                    )
-                } else {
-                    heterogeneity(g.tau2, None, g.i2, g.q, g.q_df, g.q_pval)
-                };
-                rows.push(ForestRow {
-                    kind: RowKind::Note,
-                    cells: vec![note],
-                    mark: ForestMark::None,
-                    bold: false,
-                });
-            }
-        }
-        None => rows.extend((0..studies.len()).map(study_row)),
     }
-    let (e, lo, hi) = shown(f.display, fit.beta[0], fit.ci_lb[0], fit.ci_ub[0]);
-    rows.push(ForestRow {
-        kind: RowKind::Data,
-        cells: row_cells(
-            None,
-            &format!("{} (k\u{a0}=\u{a0}{})", model_name(fit), fit.k),
-            Some(100.0),
-            &ci_text(e, lo, hi),
-        ),
-        mark: ForestMark::Summary {
-            estimate: e,
-            ci: (lo, hi),
-        },
-        bold: true,
-    });
-    if let Some((a, b)) = fit.pi {
-        let (a, b) = ((f.display)(a), (f.display)(b));
-        let (a, b) = (a.min(b), a.max(b));
-        rows.push(ForestRow {
-            kind: RowKind::Data,
-            cells: row_cells(
-                None,
-                "Prediction interval",
-                None,
-                &format!("[{}, {}]", estimate(a), estimate(b)),
-            ),
-            mark: ForestMark::Prediction { pi: (a, b) },
-            bold: false,
-        });
+}
+
+/// The header over the plot: the measure is named once, over its numbers,
+/// when they are shown (empty then), else over the axis.
+fn plot_header(look: &ForestLook, axis: &ForestAxis, level: f64) -> String {
+    if look.right.contains(&ColumnKind::Estimate) || look.left.contains(&ColumnKind::Estimate) {
+        String::new()
+    } else {
+        format!("{} [{}% CI]", axis.name, num(level * 100.0, 1))
     }
-    let mut footnotes = vec![heterogeneity(
-        fit.tau2, f.tau2_ci, fit.i2, fit.q, fit.q_df, fit.q_pval,
-    )];
+}
+
+/// The footnotes: overall heterogeneity, the test for the overall effect
+/// and, with subgroups, the test for subgroup differences.
+fn footnotes(f: &ForestFit<'_>) -> Vec<String> {
+    let fit = f.fit;
+    let mut notes = vec![
+        heterogeneity(fit.tau2, f.tau2_ci, fit.i2, fit.q, fit.q_df, fit.q_pval),
+        overall_test(fit),
+    ];
+    notes.extend(f.subgroups.map(subgroup_test));
+    notes
+}
+
+/// "Test for overall effect: z = …, p = …" (t with its df under Knapp–Hartung).
+fn overall_test(fit: &RmaFit) -> String {
     let stat = fit.stat[0];
-    footnotes.push(match (fit.params.test, fit.df) {
+    match (fit.params.test, fit.df) {
         (TestKind::Knha, Some(df)) => format!(
             "Test for overall effect: t({}) = {}, {} (Knapp–Hartung)",
             num(df, 0),
@@ -383,53 +224,154 @@ pub fn pooled_forest(
             num(stat, 2),
             p_text(fit.pval[0])
         ),
-    });
-    if let Some(sg) = f.subgroups {
-        footnotes.push(match sg.df2 {
-            Some(df2) => format!(
-                "Test for subgroup differences: F({}, {df2}) = {}, {} (common tau²)",
-                sg.df,
-                num(sg.stat, 2),
-                p_text(sg.pval)
-            ),
-            None => format!(
-                "Test for subgroup differences: Q({}) = {}, {}{}",
-                sg.df,
-                num(sg.stat, 2),
-                p_text(sg.pval),
-                if sg.common_tau2 {
-                    " (common tau²)"
-                } else {
-                    ""
-                }
-            ),
-        });
     }
-    ForestPlot {
-        title: title.to_string(),
-        subtitle,
-        preset: look.preset,
-        width_mm: look.width_mm,
-        left: columns(&look.left, axis, level),
-        right: columns(&look.right, axis, level),
-        // The measure is named once, over its numbers, when they are shown.
-        plot_header: if look.right.contains(&ColumnKind::Estimate)
-            || look.left.contains(&ColumnKind::Estimate)
-        {
-            String::new()
-        } else {
-            format!("{} [{}% CI]", axis.name, num(level * 100.0, 1))
-        },
-        rows,
-        scale: axis.scale,
-        reference: axis.null,
-        overall_line: Some(e),
-        xlim: look.xlim,
-        domain: axis.domain,
-        x_label: axis.x_label.clone(),
-        favours: look.favours.clone(),
-        footnotes,
-        zero_based: false,
-        legend: None,
+}
+
+/// "Test for subgroup differences: Q(df) = …" (F with two df under a
+/// common τ² with Knapp–Hartung).
+fn subgroup_test(sg: &Subgroups) -> String {
+    match sg.df2 {
+        Some(df2) => format!(
+            "Test for subgroup differences: F({}, {df2}) = {}, {} (common tau²)",
+            sg.df,
+            num(sg.stat, 2),
+            p_text(sg.pval)
+        ),
+        None => format!(
+            "Test for subgroup differences: Q({}) = {}, {}{}",
+            sg.df,
+            num(sg.stat, 2),
+            p_text(sg.pval),
+            if sg.common_tau2 {
+                " (common tau²)"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::pool::{rma, RmaParams, NO_LABELS};
+
+    /// A study with the given events and year (total always blank).
+    fn study(label: &str, yi: f64, events: &str, year: Option<i32>) -> ForestStudy {
+        ForestStudy {
+            label: label.into(),
+            year,
+            n: String::new(),
+            events: events.into(),
+            yi,
+            vi: 0.04,
+            subgroup: None,
+        }
+    }
+
+    fn params(method: Tau2Method, test: TestKind) -> RmaParams {
+        RmaParams {
+            method,
+            test,
+            level: 0.95,
+        }
+    }
+
+    fn every_column() -> ForestLook {
+        ForestLook {
+            left: vec![ColumnKind::Study, ColumnKind::Year, ColumnKind::N],
+            right: vec![ColumnKind::Events, ColumnKind::Weight, ColumnKind::Estimate],
+            ..ForestLook::default()
+        }
+    }
+
+    fn axis() -> ForestAxis {
+        ForestAxis {
+            scale: Scale::Log,
+            null: Some(1.0),
+            x_label: "Hazard ratio".into(),
+            name: "Hazard ratio".into(),
+            domain: None,
+        }
+    }
+
+    #[test]
+    fn columns_no_study_fills_are_dropped_and_the_rest_kept_in_order() {
+        let studies = [study("A", 0.1, "", Some(2001)), study("B", 0.2, "", None)];
+        let look = without_empty_columns(&every_column(), &studies);
+        assert_eq!(look.left, [ColumnKind::Study, ColumnKind::Year]);
+        assert_eq!(look.right, [ColumnKind::Weight, ColumnKind::Estimate]);
+        let with_events = [study("A", 0.1, "12", None)];
+        let look = without_empty_columns(&every_column(), &with_events);
+        assert_eq!(look.left, [ColumnKind::Study]);
+        assert_eq!(
+            look.right,
+            [ColumnKind::Events, ColumnKind::Weight, ColumnKind::Estimate]
+        );
+    }
+
+    #[test]
+    fn the_measure_heads_the_plot_only_when_no_column_shows_the_estimates() {
+        let shown = every_column();
+        assert_eq!(plot_header(&shown, &axis(), 0.95), "");
+        let hidden = ForestLook {
+            right: vec![ColumnKind::Weight],
+            ..every_column()
+        };
+        assert_eq!(plot_header(&hidden, &axis(), 0.95), "Hazard ratio [95% CI]");
+    }
+
+    #[test]
+    fn the_overall_test_is_t_under_knapp_hartung_and_z_otherwise() {
+        let (y, v) = ([0.1, 0.3, -0.2, 0.4], [0.04, 0.05, 0.03, 0.06]);
+        let z = rma(&y, &v, None, NO_LABELS, params(Tau2Method::DL, TestKind::Z)).unwrap();
+        assert!(overall_test(&z).starts_with("Test for overall effect: z = "));
+        let t = rma(
+            &y,
+            &v,
+            None,
+            NO_LABELS,
+            params(Tau2Method::DL, TestKind::Knha),
+        )
+        .unwrap();
+        assert!(overall_test(&t).starts_with("Test for overall effect: t(3) = "));
+        assert!(overall_test(&t).ends_with(" (Knapp–Hartung)"));
+    }
+
+    #[test]
+    fn a_prediction_interval_row_follows_the_overall_diamond_last() {
+        let studies = [
+            study("A", 0.1, "", None),
+            study("B", 0.5, "", None),
+            study("C", -0.3, "", None),
+        ];
+        let y: Vec<f64> = studies.iter().map(|s| s.yi).collect();
+        let fit = rma(
+            &y,
+            &[0.04; 3],
+            None,
+            NO_LABELS,
+            params(Tau2Method::REML, TestKind::Z),
+        )
+        .unwrap();
+        let f = ForestFit {
+            fit: &fit,
+            tau2_ci: None,
+            subgroups: None,
+            display: &f64::exp,
+        };
+        let plot = pooled_forest("T", None, &studies, &f, &axis(), &every_column());
+        let labels: Vec<&str> = plot.rows.iter().map(|r| r.cells[0].as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "A",
+                "B",
+                "C",
+                "Random-effects model (REML) (k\u{a0}=\u{a0}3)",
+                "Prediction interval"
+            ]
+        );
+        assert_eq!(plot.footnotes.len(), 2);
     }
 }

@@ -2,6 +2,7 @@
 //! QE, Box–Cox, MLN), with the skewness test and the policy for skewed rows.
 
 use super::StudySummary;
+use crate::domain::{parsed_as_vocab, Vocab};
 use crate::stats::medians::boxcox::{bc_mean_sd, mln_mean_sd};
 use crate::stats::medians::fivenum::{self, ClosedForm, Scale, SkewTest};
 use crate::stats::medians::qe::{qe_fit, Convention};
@@ -19,34 +20,21 @@ pub enum ConvertMethod {
     Mln,
 }
 
-impl ConvertMethod {
-    /// Parses the command-line name.
-    pub fn parse(s: &str) -> Result<ConvertMethod, String> {
-        Ok(match s {
-            "luo-wan" => ConvertMethod::Closed(ClosedForm::LuoWan),
-            "luo-shi" => ConvertMethod::Closed(ClosedForm::LuoShi),
-            "hozo" => ConvertMethod::Closed(ClosedForm::Hozo),
-            "qe" => ConvertMethod::Qe,
-            "bc" => ConvertMethod::Bc,
-            "mln" => ConvertMethod::Mln,
-            other => {
-                return Err(format!(
-                    "unknown conversion method '{other}' (luo-wan, luo-shi, hozo, qe, bc, mln)"
-                ))
-            }
-        })
-    }
-
-    /// The command-line name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ConvertMethod::Closed(c) => c.name(),
-            ConvertMethod::Qe => "qe",
-            ConvertMethod::Bc => "bc",
-            ConvertMethod::Mln => "mln",
-        }
-    }
+/// `--method` of `survlit convert` and `conversion = "…"` of a `medians`
+/// analysis: one vocabulary.
+impl Vocab for ConvertMethod {
+    const WHAT: &'static str = "conversion";
+    const ALL: &'static [(&'static str, Self)] = &[
+        ("luo-shi", ConvertMethod::Closed(ClosedForm::LuoShi)),
+        ("luo-wan", ConvertMethod::Closed(ClosedForm::LuoWan)),
+        ("hozo", ConvertMethod::Closed(ClosedForm::Hozo)),
+        ("qe", ConvertMethod::Qe),
+        ("bc", ConvertMethod::Bc),
+        ("mln", ConvertMethod::Mln),
+    ];
 }
+
+parsed_as_vocab!(ConvertMethod);
 
 /// What to do with a study the skewness test flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,8 +11,21 @@ pub mod routes;
 pub use convert::{convert_all, ConvertMethod, ConvertedRow, SkewedPolicy};
 pub use pool::{pair_groups, pool_medians, MedianMethod, MedianRow, PooledMedians};
 
+use crate::domain::{parsed_as_vocab, Vocab};
 use crate::ingest::RawTable;
 use crate::stats::medians::FiveNum;
+
+/// `skewed = "…"` in a `medians` analysis' options.
+impl Vocab for SkewedPolicy {
+    const WHAT: &'static str = "skewness policy";
+    const ALL: &'static [(&'static str, Self)] = &[
+        ("exclude", SkewedPolicy::Exclude),
+        ("lognormal", SkewedPolicy::LogNormal),
+        ("keep", SkewedPolicy::Keep),
+    ];
+}
+
+parsed_as_vocab!(SkewedPolicy);
 
 /// One study's row.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,9 +2,11 @@
 //! differences of medians between paired groups.
 
 use super::StudySummary;
+use crate::domain::{parsed_as_vocab, Vocab};
 use crate::stats::medians::pool_med::{pool_med, PooledMedian};
 use crate::stats::medians::qe::{qe_study, GroupSummary};
-use crate::stats::pool::{rma, RmaFit, RmaParams, Tau2Method, TestKind};
+use crate::stats::pool::{RmaFit, RmaParams, Tau2Method, TestKind};
+use crate::workflow::pool::fit_studies;
 
 /// How to pool medians.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,26 +19,17 @@ pub enum MedianMethod {
     Qe,
 }
 
-impl MedianMethod {
-    /// Parses the command-line name.
-    pub fn parse(s: &str) -> Result<MedianMethod, String> {
-        Ok(match s {
-            "mm" => MedianMethod::Mm,
-            "wmm" => MedianMethod::Wmm,
-            "qe" => MedianMethod::Qe,
-            other => return Err(format!("unknown median method '{other}' (mm, wmm, qe)")),
-        })
-    }
-
-    /// The command-line name.
-    pub fn name(self) -> &'static str {
-        match self {
-            MedianMethod::Mm => "mm",
-            MedianMethod::Wmm => "wmm",
-            MedianMethod::Qe => "qe",
-        }
-    }
+/// `--method` of `survlit medians`.
+impl Vocab for MedianMethod {
+    const WHAT: &'static str = "median method";
+    const ALL: &'static [(&'static str, Self)] = &[
+        ("mm", MedianMethod::Mm),
+        ("wmm", MedianMethod::Wmm),
+        ("qe", MedianMethod::Qe),
+    ];
 }
+
+parsed_as_vocab!(MedianMethod);
 
 /// One study in a pooled median.
 #[derive(Debug, Clone, PartialEq)]
@@ -221,20 +214,15 @@ pub fn pool_medians(
             })
         }
         MedianMethod::Qe => {
-            let v: Vec<f64> = used.iter().map(|&i| out[i].vi).collect();
-            let labels: Vec<&str> = used.iter().map(|&i| out[i].study.as_str()).collect();
-            let fit = rma(
-                &y,
-                &v,
-                None,
-                &labels,
-                RmaParams {
-                    method: Tau2Method::REML,
-                    test: TestKind::Z,
-                    level: 0.95,
-                },
-            )
-            .map_err(|e| e.to_string())?;
+            let studies = used
+                .iter()
+                .map(|&i| (out[i].study.as_str(), out[i].median, out[i].vi));
+            let params = RmaParams {
+                method: Tau2Method::REML,
+                test: TestKind::Z,
+                level: 0.95,
+            };
+            let fit = fit_studies(studies, params).map_err(|e| e.to_string())?;
             for (j, &i) in used.iter().enumerate() {
                 out[i].weight = fit.weights[j];
             }

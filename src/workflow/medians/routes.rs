@@ -11,7 +11,7 @@ use crate::stats::medians::qe::{qe_fit, Convention};
 use crate::stats::medians::FiveNum;
 
 use crate::number::num;
-use crate::workflow::medians::SkewedPolicy;
+use crate::workflow::medians::{ConvertMethod, SkewedPolicy};
 
 /// The route a figure's numbers allow.
 #[derive(Debug, Clone)]
@@ -80,28 +80,19 @@ pub(crate) fn route(f: &Figure) -> Route {
     }
 }
 
-/// How a median with a spread becomes a mean and SD.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Conversion {
-    Closed(ClosedForm),
-    Qe,
-    Bc,
-    Mln,
-}
-
-impl Conversion {
+impl ConvertMethod {
     pub(crate) fn text(self) -> &'static str {
         match self {
-            Conversion::Closed(ClosedForm::LuoShi) => {
+            ConvertMethod::Closed(ClosedForm::LuoShi) => {
                 "Luo 2018 mean; Wan 2014 SD, Shi 2020 with five numbers"
             }
-            Conversion::Closed(ClosedForm::LuoWan) => "Luo 2018 mean, Wan 2014 SD",
-            Conversion::Closed(ClosedForm::Hozo) => {
+            ConvertMethod::Closed(ClosedForm::LuoWan) => "Luo 2018 mean, Wan 2014 SD",
+            ConvertMethod::Closed(ClosedForm::Hozo) => {
                 "Hozo 2005 (Wan 2014 for an IQR, Bland 2015 for five numbers)"
             }
-            Conversion::Qe => "quantile estimation, McGrath 2020b",
-            Conversion::Bc => "Box-Cox, McGrath 2020b, expectation by integration",
-            Conversion::Mln => "MLN, Cai 2021, expectation by integration",
+            ConvertMethod::Qe => "quantile estimation, McGrath 2020b",
+            ConvertMethod::Bc => "Box-Cox, McGrath 2020b, expectation by integration",
+            ConvertMethod::Mln => "MLN, Cai 2021, expectation by integration",
         }
     }
 }
@@ -109,7 +100,7 @@ impl Conversion {
 /// The route of a continuous-outcome figure when means are pooled: a mean
 /// with its SD and n, or a median with a range and/or IQR converted (and
 /// flagged), or why it cannot enter.
-pub(crate) fn route_mean(f: &Figure, conversion: Conversion, skewed: SkewedPolicy) -> Route {
+pub(crate) fn route_mean(f: &Figure, conversion: ConvertMethod, skewed: SkewedPolicy) -> Route {
     if f.value_status != ValueStatus::Reported {
         return Route::NoValue(f.value_status.to_string().replace('_', " "));
     }
@@ -162,9 +153,9 @@ pub(crate) fn route_mean(f: &Figure, conversion: Conversion, skewed: SkewedPolic
             .map(|c| (c.mean, c.sd, c.formulas))
     } else {
         match conversion {
-            Conversion::Closed(cf) => fivenum::convert(&five, cf, fivenum::Scale::Normal)
+            ConvertMethod::Closed(cf) => fivenum::convert(&five, cf, fivenum::Scale::Normal)
                 .map(|c| (c.mean, c.sd, c.formulas)),
-            Conversion::Qe => qe_fit(&five, Convention::MeanSd).map(|q| {
+            ConvertMethod::Qe => qe_fit(&five, Convention::MeanSd).map(|q| {
                 let (m, s) = q.mean_sd();
                 (
                     m,
@@ -172,14 +163,14 @@ pub(crate) fn route_mean(f: &Figure, conversion: Conversion, skewed: SkewedPolic
                     format!("QE (McGrath 2020b), best fit {}", q.best.family.name()),
                 )
             }),
-            Conversion::Bc => bc_mean_sd(&five).map(|b| {
+            ConvertMethod::Bc => bc_mean_sd(&five).map(|b| {
                 (
                     b.mean,
                     b.sd,
                     format!("BC (McGrath 2020b), lambda {:.4}", b.lambda),
                 )
             }),
-            Conversion::Mln => mln_mean_sd(&five).map(|b| {
+            ConvertMethod::Mln => mln_mean_sd(&five).map(|b| {
                 (
                     b.mean,
                     b.sd,

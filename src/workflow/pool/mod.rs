@@ -11,6 +11,7 @@ use crate::ingest::RawTable;
 use crate::stats::linalg::Matrix;
 use crate::stats::pool::bias::{self, BiasTests};
 use crate::stats::pool::influence::{influence, Influence};
+use crate::stats::pool::predict::Prediction;
 use crate::stats::pool::sensitivity::{cumulative, leave_one_out, Refit};
 use crate::stats::pool::subgroups::Subgroups;
 use crate::stats::pool::{confint, rma, RmaFit, RmaParams};
@@ -18,6 +19,27 @@ use crate::stats::StatsError;
 use crate::validate::parse_number;
 
 use crate::workflow::pool::effects::{read_effects, Measure, Roles, StudyEffect};
+
+/// Funnel-asymmetry tests have too little power below 10 studies (Sterne et
+/// al. 2011, BMJ 343:d4002; Cochrane Handbook §13.3.5.4).
+pub const SMALL_STUDY_MIN_K: usize = 10;
+
+/// Fits the model without moderators to studies given as `(label, yi,
+/// vi)`: the one call through which a table of per-study effects — a
+/// pooled table, the medians kind's figures or contrasts, QE medians —
+/// reaches [`rma`].
+pub fn fit_studies<L: AsRef<str>>(
+    studies: impl IntoIterator<Item = (L, f64, f64)>,
+    params: RmaParams,
+) -> Result<RmaFit, StatsError> {
+    let (mut y, mut v, mut labels) = (Vec::new(), Vec::new(), Vec::new());
+    for (label, yi, vi) in studies {
+        labels.push(label);
+        y.push(yi);
+        v.push(vi);
+    }
+    rma(&y, &v, None, &labels, params)
+}
 
 /// What to fit.
 #[derive(Debug, Clone)]
@@ -85,8 +107,9 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
             .into_iter()
             .map(|e| {
                 format!(
-                    "{}: derived value left out by --exclude-derived ({})",
-                    e.study, e.effect.derivation
+                    "{}: {}",
+                    e.study,
+                    from_evidence::derived_left_out(&e.effect, "--exclude-derived")
                 )
             })
             .collect();
@@ -95,13 +118,7 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
         }
     }
     let (y, v, labels) = columns(&effects);
-    let cell = |e: &StudyEffect, col: &str| -> String {
-        table
-            .column(&col.to_ascii_lowercase())
-            .and_then(|c| table.rows.get(e.row).and_then(|r| table.cells(r).get(c)))
-            .map(str::to_string)
-            .unwrap_or_default()
-    };
+    let cell = |e: &StudyEffect, col: &str| cell(table, e, col);
     let (x, coef_names) = if o.mods.is_empty() {
         (None, vec!["intrcpt".to_string()])
     } else {
@@ -180,6 +197,71 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
     })
 }
 
+/// The models the figures of `survlit pool --plots` draw beyond the outcome.
+pub struct FigureModels {
+    /// The model without moderators: the outcome's own, or refitted
+    /// without the moderators when it has them.
+    pub base: RmaFit,
+    /// Each study's subgroup (with `--by`).
+    pub subgroups: Option<Vec<String>>,
+    /// With exactly one moderator, numeric in every row: its values and the
+    /// fitted line of the meta-regression.
+    pub regression: Option<(Vec<f64>, Vec<(f64, Prediction)>)>,
+}
+
+/// The models of a pooled table's figures ([`FigureModels`]).
+pub fn figure_models(
+    table: &RawTable,
+    o: &PoolOptions,
+    out: &PoolOutcome,
+) -> Result<FigureModels, Vec<String>> {
+    let base = if out.fit.p == 1 {
+        out.fit.clone()
+    } else {
+        fit_studies(
+            out.effects
+                .iter()
+                .map(|e| (e.study.as_str(), e.effect.yi, e.effect.vi)),
+            o.params,
+        )
+        .map_err(|e| vec![e.to_string()])?
+    };
+    let subgroups = o.by.as_ref().map(|c| {
+        out.effects
+            .iter()
+            .map(|e| cell(table, e, c))
+            .collect::<Vec<_>>()
+    });
+    let moderator: Option<Vec<f64>> = match o.mods.as_slice() {
+        [m] => out
+            .effects
+            .iter()
+            .map(|e| parse_number(&cell(table, e, m)).ok())
+            .collect(),
+        _ => None,
+    };
+    let regression = moderator.map(|x| {
+        let line = design::regression_line(&out.fit, &x);
+        (x, line)
+    });
+    Ok(FigureModels {
+        base,
+        subgroups,
+        regression,
+    })
+}
+
+/// The text of a study's row in column `col` (empty when the column or
+/// cell is missing).
+pub(crate) fn cell(table: &RawTable, e: &StudyEffect, col: &str) -> String {
+    table
+        .column(&col.to_ascii_lowercase())
+        .and_then(|c| table.rows.get(e.row).and_then(|r| table.cells(r).get(c)))
+        .map(str::to_string)
+        .unwrap_or_default()
+}
+
+/// The studies' yi, vi and labels.
 pub(crate) fn columns(effects: &[StudyEffect]) -> (Vec<f64>, Vec<f64>, Vec<&str>) {
     (
         effects.iter().map(|e| e.effect.yi).collect(),
@@ -197,7 +279,6 @@ fn subgroups(
     cell: &dyn Fn(&StudyEffect, &str) -> String,
     hm: f64,
 ) -> Result<Subgroups, Vec<String>> {
-    let mut names: Vec<String> = Vec::new();
     let mut keys = Vec::with_capacity(effects.len());
     for e in effects {
         let g = cell(e, col);
@@ -209,13 +290,7 @@ fn subgroups(
         }
         keys.push(g);
     }
-    names.extend(keys.iter().cloned());
-    names.sort();
-    names.dedup();
-    let level: Vec<usize> = keys
-        .iter()
-        .map(|k| names.binary_search(k).unwrap_or(0))
-        .collect();
+    let (names, level) = design::subgroup_levels(&keys);
     let (y, v, labels) = columns(effects);
     let mut sg =
         crate::stats::pool::subgroups::fit(&y, &v, &labels, &level, names, o.params, o.common_tau2)

@@ -2,7 +2,7 @@
 //! reconstructed arms: the Cox HR of the reconstructed patients (Efron ties)
 //! should lie inside the published CI. (The reconstructed medians and
 //! landmark survival are checked against the reported ones per arm, in the
-//! QA table of `reconstruct_kind`.)
+//! QA table of the `reconstruct` kind.)
 
 use crate::domain::{Evidence, Figure, Statistic};
 use crate::stats::linalg::Matrix;

@@ -8,26 +8,31 @@
 //! figure per arm.
 
 pub mod checks;
+pub mod ipd;
+pub mod qa;
 
-use crate::analysis::Kind;
+use crate::analysis::{Kind, OutputFile};
 use crate::domain::Reads;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::domain::{Evidence, Statistic, StudySource};
-use crate::export::{escape_markdown, markdown_table, to_csv, Table};
-use crate::plot::{render_km_svg, time_ticks, KmPlot};
+use crate::domain::{CurvePoint, Evidence, Origin, Provenance};
+use crate::export::{escape_markdown, markdown_table};
+use crate::plot::render_km_svg;
 use crate::project::AnalysisSpec;
 use crate::stats::survival::digitised::clean_curve;
-use crate::stats::survival::km::{kaplan_meier, ConfType};
 use crate::stats::survival::reconstruct::{reconstruct, Reconstruction};
 
-use crate::analysis::{export_err, figure_files, title, AnalysisError, AnalysisOutput, OutputFile};
+use crate::analysis::patients::reconstruct::checks::{hazard_ratios, HrCheck};
+use crate::analysis::patients::reconstruct::ipd::ipd_table;
+use crate::analysis::patients::reconstruct::qa::{
+    check_arm, overlay_plot, qa_row, ArmQa, Tolerances, QA_HEADER,
+};
+use crate::analysis::patients::study_source;
+use crate::analysis::{figure_files, title, AnalysisError, AnalysisOutput, Methods, Ref};
 use crate::present::columns;
 use crate::present::format::num;
-use crate::present::km::plot_curve;
-use crate::workflow::survival::summarise;
 
 /// Options of `reconstruct`.
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +49,16 @@ pub(crate) struct Options {
     median_tolerance: Option<f64>,
 }
 
+impl Options {
+    /// The QA tolerances, with their defaults (0.05 and 10%).
+    fn tolerances(&self) -> Tolerances {
+        Tolerances {
+            max_abs_diff: self.max_abs_diff.unwrap_or(0.05),
+            median: self.median_tolerance.unwrap_or(0.10),
+        }
+    }
+}
+
 /// One arm's reconstruction and its checks.
 pub(crate) struct ArmResult {
     /// Study.
@@ -56,56 +71,91 @@ pub(crate) struct ArmResult {
     pub result: Reconstruction,
     /// Cleaning notes.
     pub cleaning: Vec<String>,
+    /// The arm's provenance: the figure its points were digitised from.
+    pub provenance: Provenance,
+    /// Where the arm's first digitised point was read.
+    pub origin: Origin,
 }
 
-/// Reconstructs every selected (study, arm) that has points and numbers at risk.
+/// Reconstructs every selected (study, arm) that has points and numbers at
+/// risk; the others are named with the reason.
 pub(crate) fn reconstruct_selected(
     spec: &AnalysisSpec,
     evidence: &Evidence,
     total_events: &BTreeMap<String, usize>,
 ) -> (Vec<ArmResult>, Vec<String>) {
-    let mut arms: BTreeMap<(String, String), Vec<(f64, f64)>> = BTreeMap::new();
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for ((study, arm), (first, points)) in digitised_arms(spec, evidence) {
+        let risk = numbers_at_risk(evidence, &study, &arm);
+        let events = total_events.get(&format!("{study}/{arm}")).copied();
+        match reconstruct_arm(first, &points, &risk, events) {
+            Ok(a) => out.push(a),
+            Err(why) => skipped.push(format!("{study}/{arm}: {why}")),
+        }
+    }
+    (out, skipped)
+}
+
+/// Digitised points by (study, arm), each arm with its first point.
+type ArmPoints<'e> = BTreeMap<(String, String), (&'e CurvePoint, Vec<(f64, f64)>)>;
+
+/// The digitised points of the selected studies by (study, arm), in that
+/// order, each arm with its first point (its provenance).
+fn digitised_arms<'e>(spec: &AnalysisSpec, evidence: &'e Evidence) -> ArmPoints<'e> {
+    let mut arms = ArmPoints::new();
     for c in evidence
         .curves
         .iter()
         .filter(|c| spec.select.matches_study(&c.study_id))
     {
         arms.entry((c.study_id.clone(), c.arm.clone()))
-            .or_default()
+            .or_insert_with(|| (c, Vec::new()))
+            .1
             .push((c.time, c.survival));
     }
-    let mut out = Vec::new();
-    let mut skipped = Vec::new();
-    for ((study, arm), pts) in arms {
-        let mut risk: Vec<(f64, usize)> = evidence
-            .at_risk
-            .iter()
-            .filter(|r| r.study_id == study && r.arm == arm)
-            .map(|r| (r.time, r.n_risk as usize))
-            .collect();
-        risk.sort_by(|a, b| a.0.total_cmp(&b.0));
-        if risk.first().map_or(true, |r| r.0 > 0.0) {
-            skipped.push(format!("{study}/{arm}: no number at risk at time 0 (the arm's N), so it cannot be reconstructed"));
-            continue;
-        }
-        let (t, s, cleaning) = clean_curve(&pts);
-        match reconstruct(
-            &t,
-            &s,
-            &risk,
-            total_events.get(&format!("{study}/{arm}")).copied(),
-        ) {
-            Ok(result) => out.push(ArmResult {
-                study_id: study,
-                arm,
-                points: t.into_iter().zip(s).collect(),
-                result,
-                cleaning,
-            }),
-            Err(e) => skipped.push(format!("{study}/{arm}: {e}")),
-        }
+    arms
+}
+
+/// The printed numbers at risk of an arm, in time order.
+fn numbers_at_risk(evidence: &Evidence, study: &str, arm: &str) -> Vec<(f64, usize)> {
+    let mut risk: Vec<(f64, usize)> = evidence
+        .at_risk
+        .iter()
+        .filter(|r| r.study_id == study && r.arm == arm)
+        .map(|r| (r.time, r.n_risk as usize))
+        .collect();
+    risk.sort_by(|a, b| a.0.total_cmp(&b.0));
+    risk
+}
+
+/// Reconstructs the arm of `first` from its points and numbers at risk, or
+/// says why it cannot: without a number at risk at time 0 the arm has no N.
+fn reconstruct_arm(
+    first: &CurvePoint,
+    points: &[(f64, f64)],
+    risk: &[(f64, usize)],
+    total_events: Option<usize>,
+) -> Result<ArmResult, String> {
+    if risk.first().is_none_or(|r| r.0 > 0.0) {
+        return Err(
+            "no number at risk at time 0 (the arm's N), so it cannot be reconstructed".into(),
+        );
     }
-    (out, skipped)
+    let (t, s, cleaning) = clean_curve(points);
+    let result = reconstruct(&t, &s, risk, total_events).map_err(|e| e.to_string())?;
+    Ok(ArmResult {
+        study_id: first.study_id.clone(),
+        arm: first.arm.clone(),
+        points: t.into_iter().zip(s).collect(),
+        result,
+        cleaning,
+        provenance: Provenance {
+            source_location: first.source_location.clone(),
+            ..Default::default()
+        },
+        origin: first.origin.clone(),
+    })
 }
 
 /// Patients reconstructed from digitised curves, with QA.
@@ -120,8 +170,7 @@ impl Kind for Reconstruct {
         o: Options,
         evidence: &Evidence,
     ) -> Result<AnalysisOutput, AnalysisError> {
-        let max_diff = o.max_abs_diff.unwrap_or(0.05);
-        let median_tol = o.median_tolerance.unwrap_or(0.10);
+        let tol = o.tolerances();
         let (arms, skipped) = reconstruct_selected(spec, evidence, &o.total_events);
         if arms.is_empty() {
             return Err(spec
@@ -131,298 +180,257 @@ impl Kind for Reconstruct {
                 )
                 .into());
         }
-        let empty = StudySource::default();
-        let source = |id: &str| evidence.studies.get(id).unwrap_or(&empty);
-        let heading = title(
+        let label = |id: &str| study_source(evidence, id).short_label(id);
+        let mut files = vec![OutputFile::csv(
             spec,
-            "Patient data reconstructed from published Kaplan–Meier curves",
-        );
-        let mut files = Vec::new();
-        let mut qa_rows = Vec::new();
-        let mut verdicts = Vec::new();
+            "ipd.csv",
+            &ipd_table(&arms, evidence),
+        )?];
+        let mut qas = Vec::with_capacity(arms.len());
         for (i, a) in arms.iter().enumerate() {
-            let r = &a.result;
-            let (t, e): (Vec<f64>, Vec<bool>) =
-                r.patients.iter().map(|p| (p.time, p.event)).unzip();
-            let fit = kaplan_meier(&t, &e, ConfType::Log, 0.95)
-                .map_err(|err| spec.error(err.to_string(), "check the curve".into()))?;
-            let median = fit.quantile(0.5).estimate;
-            let reported = evidence
-                .figures
-                .iter()
-                .find(|f| {
-                    f.study_id == a.study_id
-                        && f.statistic == Statistic::Median
-                        && (f.group == a.arm || f.group == "all")
-                        && f.value.is_some()
-                })
-                .and_then(|f| f.value);
-            let at_risk_off = r.qa.max_at_risk_rel_diff();
-            let mut problems = Vec::new();
-            if r.qa.max_abs_diff > max_diff {
-                problems.push(format!(
-                    "max |ΔS| {} > {max_diff}",
-                    num(r.qa.max_abs_diff, 3)
-                ));
-            }
-            if at_risk_off > 0.10 {
-                problems.push(format!(
-                    "numbers at risk off by up to {}%",
-                    num(100.0 * at_risk_off, 0)
-                ));
-            }
-            if let (Some(rep), Some(m)) = (reported, median) {
-                if (m - rep).abs() > median_tol * rep {
-                    problems.push(format!("median {} vs {} reported", num(m, 1), num(rep, 1)));
-                }
-            }
-            // Landmark survival the paper reports for this arm (S at a time point).
-            let mut landmarks = Vec::new();
-            for f in evidence.figures.iter().filter(|f| {
-                f.study_id == a.study_id
-                    && f.statistic == Statistic::ProportionAtT
-                    && (f.group == a.arm || f.group == "all")
-            }) {
-                if let (Some(t), Some(v)) = (f.time_point, f.value) {
-                    let rec = fit.surv_at(t).surv;
-                    landmarks.push(format!("S({}) {} vs {}", num(t, 1), num(rec, 2), num(v, 2)));
-                    if (rec - v).abs() > max_diff {
-                        problems.push(format!(
-                            "S({}) {} vs {} reported",
-                            num(t, 1),
-                            num(rec, 2),
-                            num(v, 2)
-                        ));
-                    }
-                }
-            }
-            let verdict = if problems.is_empty() {
-                "pass".to_string()
-            } else {
-                format!("warn: {}", problems.join("; "))
-            };
-            verdicts.push(verdict.clone());
-            qa_rows.push(vec![
-                source(&a.study_id).short_label(&a.study_id),
-                a.arm.clone(),
-                r.tier.to_string(),
-                r.patients.len().to_string(),
-                r.events().to_string(),
-                num(r.qa.max_abs_diff, 3),
-                num(r.qa.rms_diff, 3),
-                median.map_or_else(|| "not reached".into(), |m| num(m, 1)),
-                reported.map_or_else(|| "—".into(), |m| num(m, 1)),
-                if landmarks.is_empty() {
-                    "—".into()
-                } else {
-                    landmarks.join("; ")
-                },
-                verdict,
-            ]);
-            // Overlay: the reconstruction's KM with the digitised points on it.
-            let curves = summarise(vec![(a.arm.clone(), fit)], &[], None);
-            let tmax = a.points.iter().map(|p| p.0).fold(0.0, f64::max);
-            let ticks = time_ticks(tmax);
-            let mut curve = plot_curve(&curves[0], &ticks);
-            curve.points = a.points.clone();
-            curve.band = None;
-            let plot = KmPlot {
-                title: format!(
-                    "{} — {}: reconstruction check",
-                    source(&a.study_id).short_label(&a.study_id),
-                    a.arm
-                ),
-                subtitle: Some(format!(
-                    "Line: KM of the {} reconstructed patients; circles: digitised points ({})",
-                    r.patients.len(),
-                    r.tier
-                )),
-                x_label: "Months".into(),
-                curves: vec![curve],
-                ticks,
-                kmunicate: false,
-                width_mm: crate::plot::SINGLE_COLUMN_MM,
-                footnote: Some(format!(
-                    "max |ΔS| = {}, RMS = {}",
-                    num(r.qa.max_abs_diff, 3),
-                    num(r.qa.rms_diff, 3)
-                )),
-            };
+            let qa = check_arm(a, evidence, tol)
+                .map_err(|err| spec.error(err, "check the curve".into()))?;
+            let plot = overlay_plot(a, &qa, &label(&a.study_id));
             files.extend(figure_files(
                 spec,
                 &format!("qa_{}", i + 1),
                 render_km_svg(&plot),
             )?);
+            qas.push(qa);
         }
-        // Cross-check: a reported HR of a study with two reconstructed arms.
-        let hr_checks =
-            crate::analysis::patients::reconstruct::checks::hazard_ratios(&arms, evidence);
-        let hr_rows: Vec<Vec<String>> = hr_checks
-            .iter()
-            .map(|c| {
-                vec![
-                    source(&c.study_id).short_label(&c.study_id),
-                    c.compared.clone(),
-                    c.reported.clone(),
-                    c.reconstructed.clone(),
-                    c.verdict.clone(),
-                ]
-            })
-            .collect();
-        let mut warnings: Vec<String> = arms
-            .iter()
-            .zip(&verdicts)
-            .filter_map(|(a, v)| {
-                v.strip_prefix("warn: ").map(|w| {
-                    format!(
-                        "{}/{}: reconstruction disagrees with the paper: {w}",
-                        a.study_id, a.arm
-                    )
-                })
-            })
-            .collect();
-        warnings.extend(hr_checks.iter().filter_map(|c| {
-            c.verdict
-                .strip_prefix("warn: ")
-                .map(|w| format!("{} ({}): {w} ({})", c.study_id, c.compared, c.reported))
-        }));
-        files.insert(
-            0,
-            OutputFile {
-                name: "ipd.csv".into(),
-                bytes: to_csv(&ipd_table(&arms, evidence)).map_err(export_err(spec))?,
-            },
-        );
-        let header = [
-            "Study",
-            "Arm",
-            "Input",
-            "n",
-            "events",
-            "max |ΔS|",
-            "RMS",
-            "median (rec.)",
-            "median (reported)",
-            "QA",
-        ];
-        let figures: String = (1..=arms.len())
-            .map(|i| format!("![QA {i}]({}/qa_{i}.png)\n", spec.name))
-            .collect();
-        let notes: String = arms
-            .iter()
-            .flat_map(|a| {
-                a.cleaning.iter().chain(&a.result.warnings).map(move |n| {
-                    format!(
-                        "- {}/{}: {}\n",
-                        escape_markdown(&a.study_id),
-                        escape_markdown(&a.arm),
-                        escape_markdown(n)
-                    )
-                })
-            })
-            .chain(
-                skipped
-                    .iter()
-                    .map(|s| format!("- {}\n", escape_markdown(s))),
-            )
-            .collect();
-        let hr_section = if hr_rows.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "Cross-checks: hazard ratios (the Cox HR of the reconstructed arms against the HR the paper reports)\n\n{}\n",
-                markdown_table(
-                    &["Study", "Compared", "Reported", "Reconstructed", "Check"],
-                    &hr_rows
-                )
-            )
-        };
-        let report = format!(
-            "{}\n{hr_section}{figures}\n{}[ipd.csv]({}/ipd.csv)\n",
-            markdown_table(&header, &qa_rows),
-            if notes.is_empty() {
-                String::new()
-            } else {
-                format!("Notes:\n\n{notes}\n")
-            },
-            spec.name
-        );
-        let passed = verdicts.iter().filter(|v| *v == "pass").count();
+        let hr_checks = hazard_ratios(&arms, evidence);
+        let passed = qas.iter().filter(|q| q.verdict == "pass").count();
         Ok(AnalysisOutput {
             name: spec.name.clone(),
             kind: spec.kind,
-            title: heading,
+            title: title(
+                spec,
+                "Patient data reconstructed from published Kaplan–Meier curves",
+            ),
             files,
             summary: format!("{} arm(s) reconstructed, {passed} pass QA", arms.len()),
-            report,
+            report: report(spec, &arms, &qas, &hr_checks, &skipped, &label),
             studies: columns::study_ids(arms.iter().map(|a| a.study_id.as_str())),
-            methods: crate::analysis::Methods::new(
-                format!(
-                    "Patient rows were reconstructed from the digitised curves and the printed numbers at risk by the algorithm of Guyot et al. (2012), with events at the digitised times and censorings at the midpoints between them. QA: an arm passes when the Kaplan–Meier curve of its reconstruction is within {max_diff} of every digitised point, its numbers at risk within 10%, its median within {}% of the reported one and every reported landmark survival of that study and arm within {max_diff}; the overlay figures show the digitised points over the reconstructed curve. Where a study with two reconstructed arms reports a hazard ratio with a confidence interval, the Cox (Efron ties) hazard ratio of the reconstructed patients is checked to lie inside that interval. {}",
-                    num(100.0 * median_tol, 0),
-                    crate::present::methods::software("simulated patient data with known curves (tests/reconstruction_accuracy.rs)")
-                ),
-                if hr_checks.is_empty() {
-                    &[crate::analysis::Ref::Guyot2012, crate::analysis::Ref::KaplanMeier1958][..]
-                } else {
-                    &[crate::analysis::Ref::Guyot2012, crate::analysis::Ref::KaplanMeier1958, crate::analysis::Ref::Cox1972][..]
-                },
-            )
-            .warn(warnings),
+            methods: methods_paragraph(tol, !hr_checks.is_empty())
+                .warn(qa_warnings(&arms, &qas, &hr_checks)),
         })
     }
 }
 
-/// The reconstructed patients with their arm's source.
-fn ipd_table(arms: &[ArmResult], evidence: &Evidence) -> Table {
-    let empty = StudySource::default();
-    let rows: Vec<(&ArmResult, f64, bool)> = arms
+/// The report section: the QA table, the hazard-ratio cross-checks, the
+/// overlay figures, the notes and the link to `ipd.csv`.
+fn report(
+    spec: &AnalysisSpec,
+    arms: &[ArmResult],
+    qas: &[ArmQa],
+    hr_checks: &[HrCheck],
+    skipped: &[String],
+    label: &dyn Fn(&str) -> String,
+) -> String {
+    let qa_rows: Vec<Vec<String>> = arms
         .iter()
-        .flat_map(|a| a.result.patients.iter().map(move |p| (a, p.time, p.event)))
+        .zip(qas)
+        .map(|(a, qa)| qa_row(a, qa, label(&a.study_id)))
         .collect();
-    let src = |a: &ArmResult| evidence.studies.get(&a.study_id).unwrap_or(&empty);
-    let location = |a: &ArmResult| {
-        evidence
-            .curves
-            .iter()
-            .find(|c| c.study_id == a.study_id && c.arm == a.arm)
-            .and_then(|c| c.source_location.clone())
-    };
-    let mut t = Table::default();
-    t.text(
-        "study_id",
-        rows.iter().map(|r| Some(r.0.study_id.clone())).collect(),
+    let figures: String = (1..=arms.len())
+        .map(|i| format!("![QA {i}]({}/qa_{i}.png)\n", spec.name))
+        .collect();
+    let notes = notes_list(arms, skipped);
+    format!(
+        "{}\n{}{figures}\n{}[ipd.csv]({}/ipd.csv)\n",
+        markdown_table(&QA_HEADER, &qa_rows),
+        hr_section(hr_checks, label),
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!("Notes:\n\n{notes}\n")
+        },
+        spec.name
     )
-    .text(
-        "study_label",
-        rows.iter()
-            .map(|r| Some(src(r.0).short_label(&r.0.study_id)))
-            .collect(),
+}
+
+/// The table of reported hazard ratios checked against the reconstruction,
+/// or nothing when no study allows the check.
+fn hr_section(hr_checks: &[HrCheck], label: &dyn Fn(&str) -> String) -> String {
+    if hr_checks.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<Vec<String>> = hr_checks
+        .iter()
+        .map(|c| {
+            vec![
+                label(&c.study_id),
+                c.compared.clone(),
+                c.reported.clone(),
+                c.reconstructed.clone(),
+                c.verdict.clone(),
+            ]
+        })
+        .collect();
+    format!(
+        "Cross-checks: hazard ratios (the Cox HR of the reconstructed arms against the HR the paper reports)\n\n{}\n",
+        markdown_table(
+            &["Study", "Compared", "Reported", "Reconstructed", "Check"],
+            &rows
+        )
     )
-    .text(
-        "citation",
-        rows.iter().map(|r| src(r.0).citation.clone()).collect(),
+}
+
+/// The Markdown list of each arm's cleaning notes and reconstruction
+/// warnings, then of the arms that could not be reconstructed.
+fn notes_list(arms: &[ArmResult], skipped: &[String]) -> String {
+    arms.iter()
+        .flat_map(|a| {
+            a.cleaning.iter().chain(&a.result.warnings).map(move |n| {
+                format!(
+                    "- {}/{}: {}\n",
+                    escape_markdown(&a.study_id),
+                    escape_markdown(&a.arm),
+                    escape_markdown(n)
+                )
+            })
+        })
+        .chain(
+            skipped
+                .iter()
+                .map(|s| format!("- {}\n", escape_markdown(s))),
+        )
+        .collect()
+}
+
+/// The warnings: every arm whose QA warns, then every reported hazard ratio
+/// whose reconstruction lies outside its CI.
+fn qa_warnings(arms: &[ArmResult], qas: &[ArmQa], hr_checks: &[HrCheck]) -> Vec<String> {
+    let arms = arms.iter().zip(qas).filter_map(|(a, qa)| {
+        qa.verdict.strip_prefix("warn: ").map(|w| {
+            format!(
+                "{}/{}: reconstruction disagrees with the paper: {w}",
+                a.study_id, a.arm
+            )
+        })
+    });
+    let hrs = hr_checks.iter().filter_map(|c| {
+        c.verdict
+            .strip_prefix("warn: ")
+            .map(|w| format!("{} ({}): {w} ({})", c.study_id, c.compared, c.reported))
+    });
+    arms.chain(hrs).collect()
+}
+
+/// The methods paragraph: the algorithm, the QA rule with its tolerances,
+/// and the hazard-ratio cross-check when a study allowed one.
+fn methods_paragraph(tol: Tolerances, hr_checked: bool) -> Methods {
+    let max_diff = tol.max_abs_diff;
+    Methods::new(
+        format!(
+            "Patient rows were reconstructed from the digitised curves and the printed numbers at risk by the algorithm of Guyot et al. (2012), with events at the digitised times and censorings at the midpoints between them. QA: an arm passes when the Kaplan–Meier curve of its reconstruction is within {max_diff} of every digitised point, its numbers at risk within 10%, its median within {}% of the reported one and every reported landmark survival of that study and arm within {max_diff}; the overlay figures show the digitised points over the reconstructed curve. Where a study with two reconstructed arms reports a hazard ratio with a confidence interval, the Cox (Efron ties) hazard ratio of the reconstructed patients is checked to lie inside that interval. {}",
+            num(100.0 * tol.median, 0),
+            crate::present::methods::software("simulated patient data with known curves (tests/reconstruction_accuracy.rs)")
+        ),
+        if hr_checked {
+            &[Ref::Guyot2012, Ref::KaplanMeier1958, Ref::Cox1972][..]
+        } else {
+            &[Ref::Guyot2012, Ref::KaplanMeier1958][..]
+        },
     )
-    .text("doi", rows.iter().map(|r| src(r.0).doi.clone()).collect())
-    .text("pmid", rows.iter().map(|r| src(r.0).pmid.clone()).collect())
-    .text("arm", rows.iter().map(|r| Some(r.0.arm.clone())).collect())
-    .number("time_months", rows.iter().map(|r| Some(r.1)).collect())
-    .integer("event", rows.iter().map(|r| Some(u64::from(r.2))).collect())
-    .text(
-        "source",
-        rows.iter()
-            .map(|_| Some("reconstructed".to_string()))
-            .collect(),
-    )
-    .text(
-        "method",
-        rows.iter()
-            .map(|r| Some(format!("Guyot 2012; {}", r.0.result.tier)))
-            .collect(),
-    )
-    .text(
-        "source_location",
-        rows.iter().map(|r| location(r.0)).collect(),
-    );
-    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::AtRisk;
+
+    fn origin(file: &str, line: usize) -> Origin {
+        Origin {
+            file: file.into(),
+            sheet: None,
+            line,
+        }
+    }
+
+    /// One arm of 10 patients dying at 1, 2, … 10 months, digitised on
+    /// lines 2–12 of curves.csv, with its numbers at risk from `risk_from`.
+    fn evidence(risk_from: f64) -> Evidence {
+        let point = |time: f64, survival: f64, line: usize| CurvePoint {
+            study_id: "smith2020".into(),
+            arm: "Surgery".into(),
+            time,
+            survival,
+            source_location: Some("Figure 2".into()),
+            origin: origin("data/curves.csv", line),
+        };
+        let mut curves = vec![point(0.0, 1.0, 2)];
+        curves.extend((1..=10).map(|i| point(i as f64, 1.0 - i as f64 / 10.0, i + 2)));
+        Evidence {
+            curves,
+            at_risk: vec![AtRisk {
+                study_id: "smith2020".into(),
+                arm: "Surgery".into(),
+                time: risk_from,
+                n_risk: 10,
+                origin: origin("data/at_risk.csv", 2),
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn spec() -> AnalysisSpec {
+        AnalysisSpec::example("rec", "reconstruct", "{}")
+    }
+
+    #[test]
+    fn an_arm_without_a_number_at_risk_at_time_0_is_skipped_with_its_message() {
+        let (arms, skipped) = reconstruct_selected(&spec(), &evidence(12.0), &BTreeMap::new());
+        assert!(arms.is_empty());
+        assert_eq!(
+            skipped,
+            ["smith2020/Surgery: no number at risk at time 0 (the arm's N), so it cannot be reconstructed"]
+        );
+    }
+
+    #[test]
+    fn an_arm_keeps_the_figure_and_first_point_it_was_digitised_from() {
+        let (arms, skipped) = reconstruct_selected(&spec(), &evidence(0.0), &BTreeMap::new());
+        assert!(skipped.is_empty(), "{skipped:?}");
+        let [a] = arms.as_slice() else {
+            panic!("one arm")
+        };
+        assert_eq!(a.result.patients.len(), 10);
+        assert_eq!(a.provenance.source_location.as_deref(), Some("Figure 2"));
+        assert_eq!(
+            (a.origin.file.as_str(), a.origin.line),
+            ("data/curves.csv", 2)
+        );
+    }
+
+    #[test]
+    fn ipd_rows_carry_the_provenance_columns_of_every_export() {
+        let e = evidence(0.0);
+        let (arms, _) = reconstruct_selected(&spec(), &e, &BTreeMap::new());
+        let csv = String::from_utf8(crate::export::to_csv(&ipd_table(&arms, &e)).unwrap()).unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "study_id,study_label,citation,year,doi,pmid,arm,time_months,event,source,method,\
+             source_location,source_url,quote,confidence,notes,data_file,data_line"
+        );
+        assert!(lines
+            .next()
+            .unwrap()
+            .ends_with(",Figure 2,,,,,data/curves.csv,2"));
+    }
+
+    #[test]
+    fn qa_tolerances_default_to_0_05_and_ten_percent() {
+        let o: Options = toml::from_str("").unwrap();
+        assert_eq!(
+            o.tolerances(),
+            Tolerances {
+                max_abs_diff: 0.05,
+                median: 0.10
+            }
+        );
+        let o: Options = toml::from_str("max_abs_diff = 0.1\nmedian_tolerance = 0.2").unwrap();
+        assert_eq!(o.tolerances().median, 0.2);
+    }
 }
