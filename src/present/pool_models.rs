@@ -5,28 +5,36 @@
 use crate::domain::Vocab;
 use crate::number::num;
 use crate::present::format::estimate;
-use crate::stats::pool::RmaFit;
+use crate::stats::pool::{RmaFit, Tau2Method, TestKind};
 use crate::workflow::pool::design::{CumulativeOrder, Fitted, Moderator};
 use crate::workflow::pool::effects::Measure;
 use crate::workflow::pool::natural;
 
+/// The model's name: "Random-effects model (REML)" or "Equal-effects
+/// model" (the forest's overall row, the report and the model line).
+pub fn model_name(fit: &RmaFit) -> String {
+    if fit.params.method == Tau2Method::FE {
+        "Equal-effects model".into()
+    } else {
+        format!("Random-effects model ({})", fit.params.method)
+    }
+}
+
+/// The inference's name: "Knapp–Hartung" or "z".
+pub fn inference_name(test: TestKind) -> &'static str {
+    match test {
+        TestKind::Knha => "Knapp–Hartung",
+        TestKind::Z => "z",
+    }
+}
+
 /// "Random-effects model (REML), z inference; tau² = …, I² = …%, Q(df) = …"
 /// for a fitted model, τ² to `tau2_decimals`.
 pub fn model_line(fit: &RmaFit, tau2_decimals: usize) -> String {
-    use crate::stats::pool::{Tau2Method, TestKind};
     format!(
-        "{} model ({}), {} inference; tau² = {}, I² = {}%, Q({}) = {}",
-        if fit.params.method == Tau2Method::FE {
-            "Equal-effects"
-        } else {
-            "Random-effects"
-        },
-        fit.params.method,
-        if fit.params.test == TestKind::Knha {
-            "Knapp–Hartung"
-        } else {
-            "z"
-        },
+        "{}, {} inference; tau² = {}, I² = {}%, Q({}) = {}",
+        model_name(fit),
+        inference_name(fit.params.test),
         num(fit.tau2, tau2_decimals),
         num(fit.i2, 1),
         fit.q_df,
@@ -169,6 +177,33 @@ pub fn analysis_scale_label(measure: Measure) -> String {
 mod tests {
     use super::*;
     use crate::stats::effect::proportion::Scale;
+    use crate::stats::pool::{rma, RmaParams, NO_LABELS};
+
+    #[test]
+    fn the_model_line_names_the_model_and_its_inference_once() {
+        let fit = |method, test| {
+            let params = RmaParams {
+                method,
+                test,
+                level: 0.95,
+            };
+            rma(
+                &[0.1, 0.3, 0.5],
+                &[0.01, 0.02, 0.03],
+                None,
+                NO_LABELS,
+                params,
+            )
+            .unwrap()
+        };
+        let re = fit(Tau2Method::REML, TestKind::Knha);
+        assert_eq!(model_name(&re), "Random-effects model (REML)");
+        assert!(model_line(&re, 3)
+            .starts_with("Random-effects model (REML), Knapp–Hartung inference; tau² = "));
+        let fe = fit(Tau2Method::FE, TestKind::Z);
+        assert_eq!(model_name(&fe), "Equal-effects model");
+        assert!(model_line(&fe, 3).starts_with("Equal-effects model, z inference; tau² = 0, I² = "));
+    }
 
     #[test]
     fn proportions_are_shown_in_percent_ratios_exponentiated() {

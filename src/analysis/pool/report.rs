@@ -5,6 +5,7 @@
 //! come from the fits.
 
 use crate::export::escape_markdown;
+use crate::number::{p_value, PStyle};
 use crate::present::format::{estimate, num};
 use crate::stats::pool::confint::HeterogeneityCi;
 use crate::stats::pool::{RmaFit, TestKind};
@@ -154,13 +155,9 @@ fn heterogeneity(fit: &RmaFit, ci: Option<&HeterogeneityCi>, test: TestKind, pi:
         num(fit.i2, 1),
         fit.q_df,
         num(fit.q, 2),
-        fmt_p(fit.q_pval),
-        crate::present::forest::model_name(fit),
-        if test == TestKind::Knha {
-            "Knapp–Hartung"
-        } else {
-            "z"
-        },
+        p_value(fit.q_pval, PStyle::Relation),
+        crate::present::pool_models::model_name(fit),
+        crate::present::pool_models::inference_name(test),
         if pi {
             "; prediction interval shown"
         } else {
@@ -169,25 +166,9 @@ fn heterogeneity(fit: &RmaFit, ci: Option<&HeterogeneityCi>, test: TestKind, pi:
     )
 }
 
-/// "< 0.0001" or "= 0.0123".
-fn fmt_p(p: f64) -> String {
-    if p < 0.0001 {
-        "< 0.0001".into()
-    } else {
-        format!("= {p:.4}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tiny_p_values_are_bounded_others_printed_to_four_decimals() {
-        assert_eq!(fmt_p(0.00001), "< 0.0001");
-        assert_eq!(fmt_p(0.0001), "= 0.0001");
-        assert_eq!(fmt_p(0.01234), "= 0.0123");
-    }
 
     #[test]
     fn a_report_without_pooling_lists_exclusions_then_warnings() {

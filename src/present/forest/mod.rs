@@ -5,9 +5,10 @@
 //! [`crate::stats::pool`]; this module only lays them out as text and
 //! marks for [`crate::plot::render_forest_svg`].
 
+use crate::number::{p_value, PStyle};
 use crate::plot::{ColumnKind, ForestColumn, ForestPlot, Scale};
 use crate::stats::pool::subgroups::Subgroups;
-use crate::stats::pool::{RmaFit, Tau2Method, TestKind};
+use crate::stats::pool::{RmaFit, TestKind};
 
 use super::format::{estimate, num};
 
@@ -92,11 +93,7 @@ fn shown(display: &dyn Fn(f64) -> f64, est: f64, lo: f64, hi: f64) -> (f64, f64,
 }
 
 fn p_text(p: f64) -> String {
-    if p < 0.0001 {
-        "p < 0.0001".into()
-    } else {
-        format!("p = {}", num(p, 4))
-    }
+    p_value(p, PStyle::Prose)
 }
 
 /// "Heterogeneity: tau² = …; I² = …%; Q(df) = …, p = …".
@@ -120,15 +117,6 @@ fn heterogeneity(
         num(q, 2),
         p_text(p)
     )
-}
-
-/// Model name for the overall row.
-pub fn model_name(fit: &RmaFit) -> String {
-    if fit.params.method == Tau2Method::FE {
-        "Equal-effects model".into()
-    } else {
-        format!("Random-effects model ({})", fit.params.method)
-    }
 }
 
 /// The main forest plot: the study rows (under their subgroups, each with
@@ -254,7 +242,7 @@ fn subgroup_test(sg: &Subgroups) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::pool::{rma, RmaParams, NO_LABELS};
+    use crate::stats::pool::{rma, RmaParams, Tau2Method, NO_LABELS};
 
     /// A study with the given events and year (total always blank).
     fn study(label: &str, yi: f64, events: &str, year: Option<i32>) -> ForestStudy {

@@ -4,11 +4,10 @@
 //! interval.
 
 use crate::plot::{ColumnKind, ForestMark, ForestRow, RowKind};
+use crate::present::pool_models::model_name;
 use crate::stats::pool::subgroups::{SubgroupFit, Subgroups};
 
-use super::{
-    ci_text, heterogeneity, model_name, p_text, shown, ForestFit, ForestLook, ForestStudy,
-};
+use super::{ci_text, heterogeneity, p_text, shown, ForestFit, ForestLook, ForestStudy};
 use crate::present::format::{estimate, num};
 
 /// What every row is laid out from: the studies, the fit and the columns.
