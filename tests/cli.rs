@@ -156,6 +156,37 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn completion_scripts_list_subcommands_and_vocabularies() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = survlit().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains("survlit"), "{shell}");
+        assert!(script.contains("reconstruct"), "{shell}: subcommands");
+    }
+    // A flag's vocabulary comes from domain::Vocab through cli::vocab.
+    let bash = survlit()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap()
+        .stdout;
+    let bash = String::from_utf8(bash).unwrap();
+    for word in [
+        "REML",
+        "knha",
+        "CLOGLOG",
+        "log-log",
+        "breslow",
+        "luo-shi",
+        "wmm",
+        "lognormal",
+    ] {
+        assert!(bash.contains(word), "bash completion lacks '{word}'");
+    }
+    survlit().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
 fn failed_run_keeps_previous_reports() {
     let p = TestProject::with_tables(&[("figures", &figures_csv(&[fig(&[])]))]);
     p.survlit("run").assert().success();

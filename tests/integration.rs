@@ -38,5 +38,6 @@ mod reconstruct_kind;
 mod reconstruction_accuracy;
 mod report_browser;
 mod report_html;
+mod report_tables;
 mod survival_cli;
 mod validation_rules;

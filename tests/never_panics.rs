@@ -21,6 +21,12 @@ const HOSTILE: &[&str] = &[
     "9999999999999999999999",
     "0.5.5",
     "é",
+    // A multi-byte character across byte 4 or 16, where a DOI prefix
+    // ("doi:", "https://doi.org/") would end: byte slicing panicked there.
+    "abcé:10.1/x",
+    "https://doi.orgé10.1/x",
+    // Invisible characters pasted from a PDF.
+    "\u{FEFF}10.1000/x\u{200B}",
     "NR",
     "=1+1",
 ];

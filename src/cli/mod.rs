@@ -75,6 +75,13 @@ pub enum Command {
     Medians(medians::MediansArgs),
     /// Estimate means and SDs from medians with ranges and/or IQRs.
     Convert(medians::ConvertArgs),
+    /// Print a shell completion script, e.g. `survlit completions bash >
+    /// ~/.local/share/bash-completion/completions/survlit`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Parses arguments and runs; the binary's whole body.
@@ -97,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Reconstruct(args) => survival::reconstruct(&args),
         Command::Medians(args) => medians::medians(&args),
         Command::Convert(args) => medians::convert(&args),
+        Command::Completions { shell } => completions(shell),
     };
     match result {
         Ok(code) => code,
@@ -112,6 +120,16 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Writes the completion script of `shell` to stdout: subcommands, flags and
+/// every vocabulary's possible values (from `cli::vocab`).
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut Cli::command(), "survlit", &mut out);
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints diagnostics to stderr, errors first.

@@ -76,9 +76,17 @@ pub fn read_provenance(c: &mut Cells<'_>) -> Provenance {
 }
 
 /// Strips resolver prefixes (`https://doi.org/`, `doi:`) from a DOI, keeping its
-/// printed case (DOIs compare case-insensitively; see `cross`).
+/// printed case (DOIs compare case-insensitively; see `cross`), and the
+/// invisible characters a copy from a PDF brings along (zero-width spaces
+/// and joiners, byte-order marks), which no DOI contains. Works on any text:
+/// prefixes are compared with `str::get`, never sliced at a byte that may
+/// fall inside a character.
 pub fn normalise_doi(raw: &str) -> String {
-    let d = raw.trim();
+    let visible: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+        .collect();
+    let d = visible.trim();
     for prefix in [
         "https://doi.org/",
         "http://doi.org/",
@@ -86,9 +94,33 @@ pub fn normalise_doi(raw: &str) -> String {
         "http://dx.doi.org/",
         "doi:",
     ] {
-        if d.len() >= prefix.len() && d[..prefix.len()].eq_ignore_ascii_case(prefix) {
-            return d[prefix.len()..].trim().to_string();
+        if let (Some(head), Some(rest)) = (d.get(..prefix.len()), d.get(prefix.len()..)) {
+            if head.eq_ignore_ascii_case(prefix) {
+                return rest.trim().to_string();
+            }
         }
     }
     d.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_doi;
+
+    #[test]
+    fn a_doi_with_any_character_is_normalised_without_panicking() {
+        assert_eq!(normalise_doi("https://doi.org/10.1/x"), "10.1/x");
+        assert_eq!(normalise_doi(" DOI: 10.1/x "), "10.1/x");
+        // A multi-byte character across the byte where a prefix would end
+        // (é is bytes 3–4 here; "doi:" ends at byte 4): the old slicing panicked.
+        assert_eq!(normalise_doi("abcé:10.1/x"), "abcé:10.1/x");
+        assert_eq!(normalise_doi("é"), "é");
+        assert_eq!(
+            normalise_doi("httpś://doi.org/10.1/x"),
+            "httpś://doi.org/10.1/x"
+        );
+        // Invisible characters pasted from a PDF are dropped.
+        assert_eq!(normalise_doi("\u{FEFF}10.1/x\u{200B}"), "10.1/x");
+        assert_eq!(normalise_doi("doi:\u{200B}10.1/x"), "10.1/x");
+    }
 }

@@ -148,7 +148,7 @@ fn verdict(problems: &[String]) -> String {
 }
 
 /// Columns of the QA table, one row per arm ([`qa_row`]).
-pub(crate) const QA_HEADER: [&str; 10] = [
+pub(crate) const QA_HEADER: [&str; 11] = [
     "Study",
     "Arm",
     "Input",
@@ -158,6 +158,7 @@ pub(crate) const QA_HEADER: [&str; 10] = [
     "RMS",
     "median (rec.)",
     "median (reported)",
+    "S(t) rec. vs reported",
     "QA",
 ];
 
