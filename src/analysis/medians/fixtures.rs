@@ -1,7 +1,9 @@
 //! Hand-made specs and figures for the unit tests of the `medians` kind.
 
+use super::Row;
 use crate::domain::{ConfidenceInterval, Figure, Interval, StudySource};
 use crate::project::AnalysisSpec;
+use crate::workflow::medians::routes::Route;
 
 /// A `medians` analysis named `m` with these options (a TOML inline table).
 pub(crate) fn spec(options: &str) -> AnalysisSpec {
@@ -44,4 +46,15 @@ pub(crate) fn median_with_ci(study_id: &str, group: &str, value: f64, n: u64) ->
 pub(crate) fn no_source<'a>(_: &str) -> &'a StudySource {
     static EMPTY: std::sync::OnceLock<StudySource> = std::sync::OnceLock::new();
     EMPTY.get_or_init(StudySource::default)
+}
+
+/// A row of `figure` with its `route` and `status` (None: it enters), no
+/// weight yet.
+pub(crate) fn row<'a>(figure: &'a Figure, route: Route, status: Option<&str>) -> Row<'a> {
+    Row {
+        figure,
+        route,
+        status: status.map(str::to_string),
+        weight: None,
+    }
 }

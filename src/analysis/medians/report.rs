@@ -135,17 +135,8 @@ pub(crate) fn summary(outcome: &Outcome, figures: usize, method: Method, unit: &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::medians::fixtures::{median, median_with_ci, no_source};
+    use crate::analysis::medians::fixtures::{median, median_with_ci, no_source, row};
     use crate::domain::Figure;
-
-    fn row<'a>(figure: &'a Figure, route: Route, status: Option<&str>) -> Row<'a> {
-        Row {
-            figure,
-            route,
-            status: status.map(str::to_string),
-            weight: None,
-        }
-    }
 
     #[test]
     fn a_status_that_repeats_the_route_reads_not_pooled() {

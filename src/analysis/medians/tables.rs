@@ -252,17 +252,8 @@ pub(crate) fn median_of_medians_table(method: Method, p: &PooledMedian, unit: &s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::medians::fixtures::{median, median_with_ci, no_source};
+    use crate::analysis::medians::fixtures::{median, median_with_ci, no_source, row};
     use crate::domain::Figure;
-
-    fn row<'a>(figure: &'a Figure, route: Route, status: Option<&str>) -> Row<'a> {
-        Row {
-            figure,
-            route,
-            status: status.map(str::to_string),
-            weight: None,
-        }
-    }
 
     #[test]
     fn under_means_a_mean_without_sd_is_drawn_but_an_unconverted_median_is_not() {
