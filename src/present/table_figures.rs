@@ -6,8 +6,8 @@ use crate::present::pool_figures::{
     draw, forest_axis, funnel_note, Drawn, PoolFigures, Regression,
 };
 use crate::present::pool_models::{analysis_scale_label, display_scale, estimate_name};
-use crate::workflow::pool::design::default_null;
 use crate::workflow::pool::effects::Measure;
+use crate::workflow::pool::funnel::default_null;
 use crate::workflow::pool::{
     figure_models, harmonic_n, PoolOptions, PoolOutcome, SMALL_STUDY_MIN_K,
 };

@@ -33,7 +33,7 @@ pub(crate) fn medians_table<'a>(
     columns::identity(&mut t, &sourced);
     let text = |g: &dyn Fn(&Row<'_>) -> Option<String>| rows.iter().map(g).collect::<Vec<_>>();
     let se = |r: &Row<'_>| match &r.route {
-        Route::Se(e, _) => Some(e.vi.sqrt()),
+        Route::Se(e, _) => Some(e.sei()),
         _ => None,
     };
     t.text("group", text(&|r| Some(r.figure.group.clone())))

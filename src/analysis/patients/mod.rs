@@ -9,6 +9,8 @@
 //! section of a report.
 
 pub mod cox;
+#[cfg(test)]
+mod fixtures;
 pub mod km;
 pub mod pooled;
 pub mod reconstruct;

@@ -350,15 +350,8 @@ fn arm_group(a: &ArmResult, group: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{AtRisk, CaseStatus, CurvePoint, Sex};
-
-    fn origin(file: &str, line: usize) -> Origin {
-        Origin {
-            file: file.into(),
-            sheet: None,
-            line,
-        }
-    }
+    use crate::analysis::patients::fixtures::{digitised_arm, origin};
+    use crate::domain::{CaseStatus, Sex};
 
     fn case(id: &str, follow_up: Option<f64>, status: CaseStatus) -> Case {
         Case {
@@ -388,30 +381,12 @@ mod tests {
     /// Two cases (one without follow-up) and one digitised arm of 10
     /// patients, all dying at 1, 2, … 10 months.
     fn evidence() -> Evidence {
-        let point = |time: f64, survival: f64, line: usize| CurvePoint {
-            study_id: "smith2020".into(),
-            arm: "Surgery".into(),
-            time,
-            survival,
-            source_location: Some("Figure 2".into()),
-            origin: origin("data/curves.csv", line),
-        };
-        let mut curves = vec![point(0.0, 1.0, 2)];
-        curves.extend((1..=10).map(|i| point(i as f64, 1.0 - i as f64 / 10.0, i + 2)));
         Evidence {
             cases: vec![
                 case("jones2019_1", Some(30.0), CaseStatus::DeadDisease),
                 case("jones2019_2", None, CaseStatus::AliveNed),
             ],
-            curves,
-            at_risk: vec![AtRisk {
-                study_id: "smith2020".into(),
-                arm: "Surgery".into(),
-                time: 0.0,
-                n_risk: 10,
-                origin: origin("data/at_risk.csv", 2),
-            }],
-            ..Default::default()
+            ..digitised_arm(0.0)
         }
     }
 

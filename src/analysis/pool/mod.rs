@@ -194,7 +194,7 @@ impl Pooling<'_> {
             .map_err(|m| self.problem(m, "see the pool options in the README"))?;
         let (design, fitted) = self.design(c)?;
         warnings.extend(fitted.warnings.iter().cloned());
-        let null = design::funnel_null(o.measure, o.funnel_null)
+        let null = crate::workflow::pool::funnel::funnel_null(o.measure, o.funnel_null)
             .map_err(|m| self.problem(m, "leave funnel_null out for proportions and medians"))?;
         let refits = sens_fits.as_ref().and_then(|s| s.refits.as_deref());
         let figures = figures::Inputs {

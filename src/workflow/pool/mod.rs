@@ -6,6 +6,7 @@
 pub mod design;
 pub mod effects;
 pub mod from_evidence;
+pub mod funnel;
 
 use crate::ingest::RawTable;
 use crate::stats::linalg::Matrix;

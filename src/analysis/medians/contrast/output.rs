@@ -42,7 +42,7 @@ pub(crate) fn contrasts_table<'a>(
         "se",
         pairs
             .iter()
-            .map(|p| p.effect.as_ref().map(|e| e.vi.sqrt()))
+            .map(|p| p.effect.as_ref().map(|e| e.sei()))
             .collect(),
     )
     .text(

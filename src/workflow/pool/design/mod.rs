@@ -3,98 +3,22 @@
 //! meta-analysis in a stated order, and a meta-regression on one moderator
 //! with its fitted line. The models come from [`crate::stats::pool`].
 
-use crate::domain::{parsed_as_vocab, Figure, Vocab};
-use crate::stats::linalg::Matrix;
-use crate::stats::pool::predict::Prediction;
+mod regression;
+mod vocab;
+
+pub use regression::regression_line;
+pub(crate) use regression::RegressionFit;
+pub use vocab::{CumulativeOrder, Moderator, SubgroupField, SubgroupTau2};
+
+use crate::domain::{Figure, Vocab};
 use crate::stats::pool::sensitivity::{cumulative, Refit};
 use crate::stats::pool::subgroups::{self, Subgroups};
-use crate::stats::pool::{rma, RmaFit, RmaParams};
+use crate::stats::pool::RmaParams;
+use regression::regression;
 
-use super::effects::Measure;
 use crate::workflow::pool::from_evidence::Entered;
 
 type Problem = (String, String);
-
-/// The field of the figures whose values form the subgroups (`subgroup`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubgroupField {
-    /// The figure's population.
-    Population,
-    /// The figure's group (arm).
-    Group,
-    /// What n counts (patients, lesions, ...).
-    NUnit,
-    /// The outcome.
-    Outcome,
-}
-
-impl Vocab for SubgroupField {
-    const WHAT: &'static str = "subgroup field";
-    const ALL: &'static [(&'static str, Self)] = &[
-        ("population", Self::Population),
-        ("group", Self::Group),
-        ("n_unit", Self::NUnit),
-        ("outcome", Self::Outcome),
-    ];
-}
-
-/// How the subgroups' heterogeneity is modelled (`subgroup_tau2`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SubgroupTau2 {
-    /// One τ² per subgroup; differences by the Q-between test (the default).
-    #[default]
-    Separate,
-    /// One τ² shared by all (a mixed-effects model on the subgroup factor).
-    Common,
-}
-
-impl Vocab for SubgroupTau2 {
-    const WHAT: &'static str = "subgroup tau² model";
-    const ALL: &'static [(&'static str, Self)] =
-        &[("separate", Self::Separate), ("common", Self::Common)];
-}
-
-/// The order in which a cumulative meta-analysis adds the studies (`cumulative`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CumulativeOrder {
-    /// By year of publication; studies without a year last, in table order.
-    Year,
-    /// Most precise first (smallest sampling variance).
-    Precision,
-    /// Largest first (n).
-    N,
-}
-
-impl Vocab for CumulativeOrder {
-    const WHAT: &'static str = "cumulative order";
-    const ALL: &'static [(&'static str, Self)] = &[
-        ("year", Self::Year),
-        ("precision", Self::Precision),
-        ("n", Self::N),
-    ];
-}
-
-/// The moderator of the meta-regression (`moderator`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Moderator {
-    /// The study's year of publication.
-    Year,
-    /// The figure's sample size.
-    N,
-    /// The figure's time point (months).
-    TimePoint,
-}
-
-impl Vocab for Moderator {
-    const WHAT: &'static str = "moderator";
-    const ALL: &'static [(&'static str, Self)] = &[
-        ("year", Self::Year),
-        ("n", Self::N),
-        ("time_point", Self::TimePoint),
-    ];
-}
-
-parsed_as_vocab!(SubgroupField, SubgroupTau2, CumulativeOrder, Moderator);
 
 /// Per-study values of the requested designs.
 pub(crate) struct Design {
@@ -288,49 +212,6 @@ impl Design {
     }
 }
 
-/// The mixed-effects model on one moderator `x` (with an intercept) and its line.
-fn regression(
-    y: &[f64],
-    v: &[f64],
-    labels: &[String],
-    params: RmaParams,
-    x: &[f64],
-) -> Result<RegressionFit, crate::stats::StatsError> {
-    let mut m = Matrix::zeros(x.len(), 2);
-    for (i, xi) in x.iter().enumerate() {
-        *m.at_mut(i, 0) = 1.0;
-        *m.at_mut(i, 1) = *xi;
-    }
-    let fit = rma(y, v, Some(&m), labels, params)?;
-    let line = regression_line(&fit, x);
-    Ok(RegressionFit { fit, line })
-}
-/// A fitted meta-regression and its line.
-pub(crate) struct RegressionFit {
-    /// The mixed-effects model.
-    pub fit: RmaFit,
-    /// Its predictions along the moderator's range.
-    pub line: Vec<(f64, Prediction)>,
-}
-
-/// The fitted line of a one-moderator meta-regression at 41 points across
-/// the moderator's range (the bubble plot's line and band).
-pub fn regression_line(fit: &RmaFit, x: &[f64]) -> Vec<(f64, Prediction)> {
-    let (lo, hi) = x
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(*v), b.max(*v))
-        });
-    let grid: Vec<f64> = (0..=40)
-        .map(|j| lo + (hi - lo) * f64::from(j) / 40.0)
-        .collect();
-    let rows: Vec<Vec<f64>> = grid.iter().map(|g| vec![1.0, *g]).collect();
-    grid.iter()
-        .zip(crate::stats::pool::predict::predict(fit, &rows))
-        .filter_map(|(g, p)| p.map(|p| (*g, p)))
-        .collect()
-}
-
 /// The models fitted on the design.
 pub(crate) struct Fitted {
     /// The subgroups' models and the test for subgroup differences.
@@ -347,42 +228,10 @@ pub(crate) struct Fitted {
     pub subgroup_field: Option<SubgroupField>,
 }
 
-/// The null on the analysis scale for a value on the display scale.
-pub(crate) fn analysis_scale_null(measure: Measure, n: f64) -> Result<f64, String> {
-    match measure {
-        Measure::HR | Measure::ROM if n > 0.0 => Ok(n.ln()),
-        Measure::HR | Measure::ROM => Err(format!(
-            "options.funnel_null = {n}: a ratio's null must be positive"
-        )),
-        Measure::DOM | Measure::GEN => Ok(n),
-        _ => Err(
-            "options.funnel_null: significance contours need a comparative measure (HR, ROM, DOM)"
-                .into(),
-        ),
-    }
-}
-
-/// The centre of the funnel's contours on the analysis scale: `asked` (the
-/// `funnel_null` option, display scale) or the measure's default.
-pub(crate) fn funnel_null(measure: Measure, asked: Option<f64>) -> Result<Option<f64>, String> {
-    match asked {
-        Some(n) => analysis_scale_null(measure, n).map(Some),
-        None => Ok(default_null(measure)),
-    }
-}
-
-/// The default null of the funnel's contours (analysis scale).
-pub(crate) fn default_null(measure: Measure) -> Option<f64> {
-    match measure {
-        Measure::HR | Measure::ROM | Measure::DOM | Measure::GEN => Some(0.0),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::effect::proportion::Scale;
+
     use crate::stats::effect::Effect;
 
     fn effect(vi: f64) -> Effect {
@@ -507,20 +356,5 @@ mod tests {
             ["meta-regression not fitted: it needs at least 3 studies"]
         );
         assert_eq!(fitted.moderator, Some(Moderator::N));
-    }
-
-    #[test]
-    fn the_funnel_is_centred_on_the_null_of_comparative_measures_only() {
-        assert_eq!(funnel_null(Measure::HR, None), Ok(Some(0.0)));
-        assert_eq!(funnel_null(Measure::DOM, None), Ok(Some(0.0)));
-        assert_eq!(funnel_null(Measure::Proportion(Scale::PLO), None), Ok(None));
-        assert_eq!(funnel_null(Measure::MED, None), Ok(None));
-        assert_eq!(funnel_null(Measure::HR, Some(2.0)), Ok(Some(2f64.ln())));
-        assert!(funnel_null(Measure::HR, Some(0.0))
-            .unwrap_err()
-            .contains("a ratio's null must be positive"));
-        assert!(funnel_null(Measure::Proportion(Scale::PLO), Some(0.5))
-            .unwrap_err()
-            .contains("need a comparative measure"));
     }
 }
