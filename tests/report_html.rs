@@ -51,6 +51,36 @@ fn figures_are_inlined_and_nothing_is_fetched() {
     );
 }
 
+/// Sent alone, the page's links still work: every `href` goes to a heading
+/// of the page, a data URL (the file embedded), or the web; any other link
+/// is named in the page's closing note as a file that must go with it.
+#[test]
+fn every_link_works_when_the_page_is_sent_alone() {
+    let p = project_with(&[fig(&[])]);
+    p.survlit("run").assert().success();
+    let html = std::fs::read_to_string(p.path("reports/index.html")).unwrap();
+    let about = &html[html.rfind("<hr>").expect("closing note")..];
+    let mut local = 0;
+    let mut embedded = 0;
+    for href in html.split("href=\"").skip(1).map(|r| &r[..r.find('"').unwrap()]) {
+        if let Some(id) = href.strip_prefix('#') {
+            local += 1;
+            assert!(html.contains(&format!("id=\"{id}\"")), "no heading for {href}");
+        } else if href.starts_with("data:") {
+            embedded += 1;
+        } else if !href.starts_with("https://") {
+            assert!(
+                about.contains(&format!("<code>{href}</code>")),
+                "link '{href}' neither works alone nor is named as accompanying:\n{about}"
+            );
+        }
+    }
+    assert!(local >= 1, "the analysis list links to its section");
+    // The comparison's plot data and SVG, DICTIONARY.md.
+    assert!(embedded >= 3, "{embedded} files embedded");
+    assert!(html.contains("download=\"cmp_compare.csv\""), "named download");
+}
+
 #[test]
 fn user_text_is_escaped() {
     let p = project_with(&[fig(&[(

@@ -331,7 +331,11 @@ pub fn assemble(
         &loaded.diagnostics,
         outputs,
     );
-    let html = report::index_html(&loaded.project.title, &md, &files);
+    let sections: BTreeMap<String, String> = outputs
+        .iter()
+        .map(|o| (o.name.clone(), o.title.clone()))
+        .collect();
+    let html = report::index_html(&loaded.project.title, &md, &files, &sections);
     files.insert("index.md".into(), md.into_bytes());
     files.insert("index.html".into(), html.into_bytes());
     Ok(files)
