@@ -73,3 +73,38 @@ mod tests {
         assert_eq!(num(0.045, 2), "0.04"); // as Rust rounds the binary value
     }
 }
+
+/// A value as a person entered it: the shortest decimal that carries at most
+/// 12 significant digits, so arithmetic noise from a unit change (45.88 % →
+/// 0.45880000000000004, 3.04 years → 36.480000000000004 months) never
+/// reaches a message: "0.4588", "36.48".
+pub fn entered(v: f64) -> String {
+    if !v.is_finite() || v == 0.0 {
+        return format!("{v}");
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    let decimals = (11 - magnitude).clamp(0, 17) as usize;
+    let s = num(v, decimals);
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod entered_tests {
+    use super::entered;
+
+    #[test]
+    fn unit_conversion_noise_is_not_printed() {
+        assert_eq!(entered(45.88 / 100.0), "0.4588");
+        assert_eq!(entered(3.04 * 12.0), "36.48");
+        assert_eq!(entered(0.1 + 0.2), "0.3");
+        assert_eq!(entered(46.0), "46");
+        assert_eq!(entered(1e-5 * 3.0), "0.00003");
+        assert_eq!(entered(123456.5), "123456.5");
+        assert_eq!(entered(-2.5), "-2.5");
+        assert_eq!(entered(0.0), "0");
+    }
+}

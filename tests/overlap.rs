@@ -125,6 +125,37 @@ fn near_identical_citations_under_two_ids_are_flagged() {
     assert_eq!(stderr.matches("similar-citation").count(), 1, "{stderr}");
 }
 
+/// Five ids of one source (a review's copy-pasted citation, lightly
+/// reworded) give one warning naming all five, not ten pairwise ones.
+#[test]
+fn near_identical_citations_are_one_warning_per_cluster() {
+    let base = "Smith A, Jones B. Survival after surgery for spinal leiomyosarcoma metastases. Spine 2020;45(3):100-9.";
+    let other = "Brown C. Radiotherapy of sacral chordoma: a cohort. Radiother Oncol 2018;12:5-9.";
+    let row = |id: &str, c: &str| {
+        format!(
+            "{},\n",
+            fig(&[("study_id", id), ("citation", c), ("doi", ""), ("pmid", "")])
+        )
+    };
+    let mut rows: Vec<String> = (1..=5)
+        .map(|i| row(&format!("smith{i}"), &base.replace("100-9", &format!("100-9 {}", "x".repeat(i + 1)))))
+        .collect();
+    rows.push(row("brown2018", other));
+    let p = project(&rows, "[[analysis]]\nname = \"e\"\nkind = \"evidence-table\"\n");
+    let out = p.survlit("check").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("warning[similar-citation]").count(), 1, "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("warning[similar-citation]"))
+        .unwrap();
+    assert!(
+        line.contains("line 6, column 'citation': 5 studies (smith1, smith2, smith3, smith4, smith5) have near-identical citations"),
+        "{stderr}"
+    );
+    assert!(!line.contains("brown2018"), "{stderr}");
+}
+
 const CASES: &str = "study_id,case_id,citation,year,age,sex,spinal_level,latency,latency_unit,follow_up,follow_up_unit,status,event\n\
     report2007,r1,Report A. A case. J 2007;1:1.,2007,46,F,T2-T3 (extradural),36,months,22,months,dead_disease,1\n\
     review2022,v7,Review B. A review of cases. J 2022;2:2.,2022,46,F,T3-T2,3,years,22,months,dead_disease,1\n\

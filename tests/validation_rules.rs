@@ -365,6 +365,45 @@ fn km_curve_rises_beyond_noise() {
     );
 }
 
+/// Clicking noise on a digitised curve is one warning per arm with the
+/// largest rise, printed as entered: a curve in percent with times in years
+/// gives "0.0038 at time 36.48 months", never 36.480000000000004.
+#[test]
+fn digitising_noise_is_one_line_per_arm_at_entered_precision() {
+    let mut curves = String::from("study_id,arm,time,time_unit,survival,survival_scale\n");
+    for (arm, t, s) in [
+        ("A", "0", "100"),
+        ("A", "1", "90"),
+        ("A", "1.5", "90.1"),
+        ("A", "2", "80"),
+        ("A", "2.5", "80.1"),
+        ("A", "3", "45.5"),
+        ("A", "3.04", "45.88"),
+        ("A", "3.5", "40"),
+        ("B", "0", "100"),
+        ("B", "1", "90"),
+        ("B", "1.5", "90.1"),
+        ("B", "2", "80"),
+    ] {
+        curves.push_str(&format!("smith2020,{arm},{t},years,{s},percent\n"));
+    }
+    let p = TestProject::with_tables(&[("figures", &figures_csv(&[fig(&[])])), ("curves", &curves)]);
+    let out = p.survlit("check").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let rises: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning[curve-rises]"))
+        .collect();
+    assert_eq!(rises.len(), 2, "one line per arm:\n{stderr}");
+    assert!(
+        stderr.contains("arm 'A' rises 3 times within digitizing noise (0.02); the largest rise is 0.0038 at time 36.48 months"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("arm 'B' rises once"), "{stderr}");
+    assert!(!stderr.contains("00000"), "float noise printed:\n{stderr}");
+}
+
 #[test]
 fn km_curve_leaves_unit_interval() {
     let curves = "study_id,arm,time,time_unit,survival\nsmith2020,A,0,months,100\nsmith2020,A,6,months,0.7\n";

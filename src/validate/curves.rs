@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::domain::{AtRisk, CurvePoint, SurvivalScale};
 use crate::ingest::RawTable;
+use crate::number::entered;
 
 use super::cases::timed;
 use super::cells::{check_header, Cells};
@@ -94,7 +95,7 @@ pub fn read_curves(table: &RawTable, diags: &mut Vec<Diagnostic>) -> Vec<CurvePo
                 c.error(
                     "survival",
                     "survival-range",
-                    format!("survival {s} is outside 0–{top}"),
+                    format!("survival {} is outside 0–{top}", entered(s)),
                     fix.into(),
                 );
                 None
@@ -118,7 +119,9 @@ pub fn read_curves(table: &RawTable, diags: &mut Vec<Diagnostic>) -> Vec<CurvePo
     out
 }
 
-/// A KM curve may not rise by more than digitizing noise; small rises are warned.
+/// A KM curve may not rise by more than digitizing noise: each larger rise is
+/// an error at its row; rises within the noise are one warning per arm,
+/// naming how many there are and the largest.
 fn check_monotone(points: &[CurvePoint], diags: &mut Vec<Diagnostic>) {
     let mut arms: BTreeMap<(&str, &str), Vec<&CurvePoint>> = BTreeMap::new();
     for p in points {
@@ -132,26 +135,54 @@ fn check_monotone(points: &[CurvePoint], diags: &mut Vec<Diagnostic>) {
         });
         let mut lowest = f64::INFINITY;
         let mut lowest_line = 0;
+        // (count, largest rise, its point) of the rises within the noise.
+        let mut noise: Option<(usize, f64, &CurvePoint)> = None;
         for p in pts {
             if p.survival > lowest + 1e-12 {
                 let rise = p.survival - lowest;
-                let (severity, message, fix) = if rise > DIGITIZING_NOISE {
-                    (Severity::Error, format!("curve '{study}' arm '{arm}' rises from {lowest} (line {lowest_line}) to {} at time {:.4} months: a Kaplan–Meier curve never rises", p.survival, p.time), "re-digitize the point, or check that two arms are not mixed under one arm label".to_string())
+                if rise > DIGITIZING_NOISE {
+                    diags.push(Diagnostic {
+                        severity: Severity::Error,
+                        location: location(&p.origin, "survival", &entered(p.survival)),
+                        code: "curve-rises",
+                        message: format!(
+                            "curve '{study}' arm '{arm}' rises from {} (line {lowest_line}) to {} at time {} months: a Kaplan–Meier curve never rises",
+                            entered(lowest),
+                            entered(p.survival),
+                            entered(p.time)
+                        ),
+                        fix: "re-digitize the point, or check that two arms are not mixed under one arm label".into(),
+                    });
                 } else {
-                    (Severity::Warning, format!("curve '{study}' arm '{arm}' rises by {rise:.4} at time {:.4} months (within digitizing noise {DIGITIZING_NOISE})", p.time), "usually harmless clicking noise; reconstruction enforces a non-increasing curve".to_string())
-                };
-                diags.push(Diagnostic {
-                    severity,
-                    location: location(&p.origin, "survival", &format!("{}", p.survival)),
-                    code: "curve-rises",
-                    message,
-                    fix,
-                });
+                    noise = Some(match noise {
+                        Some((n, max, at)) if max >= rise => (n + 1, max, at),
+                        Some((n, ..)) => (n + 1, rise, p),
+                        None => (1, rise, p),
+                    });
+                }
             }
             if p.survival < lowest {
                 lowest = p.survival;
                 lowest_line = p.origin.line;
             }
+        }
+        if let Some((n, max, at)) = noise {
+            let times = if n == 1 {
+                "once".to_string()
+            } else {
+                format!("{n} times")
+            };
+            diags.push(Diagnostic {
+                severity: Severity::Warning,
+                location: location(&at.origin, "survival", &entered(at.survival)),
+                code: "curve-rises",
+                message: format!(
+                    "curve '{study}' arm '{arm}' rises {times} within digitizing noise ({DIGITIZING_NOISE}); the largest rise is {} at time {} months",
+                    entered(max),
+                    entered(at.time)
+                ),
+                fix: "usually harmless clicking noise; reconstruction enforces a non-increasing curve".into(),
+            });
         }
     }
 }
@@ -230,6 +261,7 @@ pub(super) fn location(origin: &crate::domain::Origin, column: &str, value: &str
         sheet: origin.sheet.clone(),
         line: Some(origin.line),
         column: Some(column.to_string()),
-        value: Some(value.to_string()),
+        // No "(value '')" after a location that names no value.
+        value: (!value.is_empty()).then(|| value.to_string()),
     }
 }

@@ -49,6 +49,9 @@ fn similarity(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
 /// Citations at least this similar (shared words / all words) name one source.
 pub const CITATION_SIMILARITY: f64 = 0.85;
 
+/// Near-identical citations, one warning per cluster: studies joined by a
+/// chain of pairs at least [`CITATION_SIMILARITY`] alike are one group, so
+/// n copies of one source give one warning naming all n, not n(n−1)/2.
 fn similar_citations(e: &Evidence, diags: &mut Vec<Diagnostic>) {
     let cited: Vec<(&String, BTreeSet<String>)> = e
         .studies
@@ -56,37 +59,70 @@ fn similar_citations(e: &Evidence, diags: &mut Vec<Diagnostic>) {
         .filter_map(|(id, s)| s.citation.as_deref().map(|c| (id, citation_words(c))))
         .filter(|(_, w)| w.len() >= 4)
         .collect();
-    for (i, (a, wa)) in cited.iter().enumerate() {
-        for (b, wb) in &cited[i + 1..] {
-            let sim = similarity(wa, wb);
-            if sim < CITATION_SIMILARITY {
-                continue;
-            }
-            let Some(origin) = e
-                .figures
-                .iter()
-                .find(|f| &f.study_id == *b)
-                .map(|f| &f.origin)
-                .or_else(|| {
-                    e.cases
-                        .iter()
-                        .find(|c| &c.study_id == *b)
-                        .map(|c| &c.origin)
-                })
-            else {
-                continue;
-            };
-            diags.push(Diagnostic {
-                severity: Severity::Warning,
-                location: location(origin, "citation", ""),
-                code: "similar-citation",
-                message: format!(
-                    "studies '{a}' and '{b}' have near-identical citations ({:.0}% of words shared): one source under two study ids?",
-                    sim * 100.0
-                ),
-                fix: "if they are one source, use one study_id; if they are two reports of one cohort, give their figures the same cohort".into(),
-            });
+    // Union-find over the cited studies; each group keeps its pairs' range
+    // of similarity for the message.
+    let mut parent: Vec<usize> = (0..cited.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
         }
+        i
+    }
+    let mut sims: Vec<(usize, f64)> = Vec::new();
+    for i in 0..cited.len() {
+        for j in i + 1..cited.len() {
+            let sim = similarity(&cited[i].1, &cited[j].1);
+            if sim >= CITATION_SIMILARITY {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                parent[ri.max(rj)] = ri.min(rj);
+                sims.push((i, sim));
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in 0..cited.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let range = sims
+            .iter()
+            .filter(|(i, _)| members.contains(i))
+            .map(|&(_, s)| s)
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), s| (lo.min(s), hi.max(s)));
+        let ids: Vec<&str> = members.iter().map(|&i| cited[i].0.as_str()).collect();
+        // Point at the first row of the last study of the group.
+        let last = ids[ids.len() - 1];
+        let Some(origin) = e
+            .figures
+            .iter()
+            .find(|f| f.study_id == last)
+            .map(|f| &f.origin)
+            .or_else(|| e.cases.iter().find(|c| c.study_id == last).map(|c| &c.origin))
+        else {
+            continue;
+        };
+        let shared = if range.0 == range.1 || ids.len() == 2 {
+            format!("{:.0}% of words shared", range.1 * 100.0)
+        } else {
+            format!("{:.0}–{:.0}% of words shared", range.0 * 100.0, range.1 * 100.0)
+        };
+        let (who, question) = if ids.len() == 2 {
+            (format!("studies '{}' and '{}'", ids[0], ids[1]), "one source under two study ids?")
+        } else {
+            (
+                format!("{} studies ({})", ids.len(), ids.join(", ")),
+                "one source under several study ids?",
+            )
+        };
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            location: location(origin, "citation", ""),
+            code: "similar-citation",
+            message: format!("{who} have near-identical citations ({shared}): {question}"),
+            fix: "if they are one source, use one study_id; if they are reports of one cohort, give their figures the same cohort".into(),
+        });
     }
 }
 
