@@ -156,6 +156,27 @@ fn near_identical_citations_are_one_warning_per_cluster() {
     assert!(!line.contains("brown2018"), "{stderr}");
 }
 
+/// One patient re-reported by four reviews: one warning naming all four
+/// rows, not six pairwise ones.
+#[test]
+fn one_patient_in_four_studies_is_one_warning() {
+    let mut cases = String::from("study_id,case_id,citation,year,age,sex,spinal_level,latency,latency_unit,follow_up,follow_up_unit,status,event\n");
+    for (i, study) in ["report2007", "review2015", "review2020", "review2022"].iter().enumerate() {
+        cases.push_str(&format!(
+            "{study},c{i},{study} A. Cases {i}. J 20{i}0;{i}:1.,2010,46,F,T2-T3,36,months,22,months,dead_disease,1\n"
+        ));
+    }
+    let toml = "title = \"t\"\n\n[data]\ncases = \"data/cases.csv\"\n\n[[analysis]]\nname = \"cases\"\nkind = \"case-table\"\n";
+    let p = TestProject::new(&[("data/cases.csv", &cases), ("survlit.toml", toml)]);
+    let out = p.survlit("check").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("warning[same-patient]").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("4 rows — case 'c0' (report2007), case 'c1' (review2015), case 'c2' (review2020), case 'c3' (review2022) — may be the same patient: F aged 46, level T2-T3, latency 36 months"),
+        "{stderr}"
+    );
+}
+
 const CASES: &str = "study_id,case_id,citation,year,age,sex,spinal_level,latency,latency_unit,follow_up,follow_up_unit,status,event\n\
     report2007,r1,Report A. A case. J 2007;1:1.,2007,46,F,T2-T3 (extradural),36,months,22,months,dead_disease,1\n\
     review2022,v7,Review B. A review of cases. J 2022;2:2.,2022,46,F,T3-T2,3,years,22,months,dead_disease,1\n\

@@ -15,15 +15,62 @@ use super::{Diagnostic, Severity};
 pub fn check(evidence: &Evidence, diags: &mut Vec<Diagnostic>) {
     similar_citations(evidence, diags);
     shared_cohorts(evidence, diags);
-    for (a, b, why) in duplicate_cases(&evidence.cases) {
+    same_patients(&evidence.cases, diags);
+}
+
+/// Groups of items joined by a chain of pairs (union-find), each group's
+/// members in index order, groups in order of their first member; items in
+/// no pair are left out.
+fn clusters(n: usize, pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut parent: Vec<usize> = (0..n).collect();
+    for (a, b) in pairs {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        parent[ra.max(rb)] = ra.min(rb);
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    groups.into_values().filter(|g| g.len() > 1).collect()
+}
+
+/// Case rows that may describe one patient, one warning per group: two rows
+/// say what agrees; a larger group names every row and what its first pair
+/// shares, so n copies of one patient give one warning, not n(n−1)/2.
+fn same_patients(cases: &[Case], diags: &mut Vec<Diagnostic>) {
+    let pairs = duplicate_cases(cases);
+    let index = |c: &Case| cases.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(0);
+    let indexed: Vec<(usize, usize, &String)> = pairs
+        .iter()
+        .map(|(a, b, why)| (index(a), index(b), why))
+        .collect();
+    for group in clusters(cases.len(), indexed.iter().map(|&(a, b, _)| (a, b))) {
+        let why = indexed
+            .iter()
+            .find(|(a, _, _)| *a == group[0])
+            .map_or("", |(_, _, w)| w.as_str());
+        let named: Vec<String> = group
+            .iter()
+            .map(|&i| format!("case '{}' ({})", cases[i].case_id, cases[i].study_id))
+            .collect();
+        let last = &cases[group[group.len() - 1]];
+        let who = match named.as_slice() {
+            [a, b] => format!("{a} and {b}"),
+            _ => format!("{} rows — {} —", named.len(), named.join(", ")),
+        };
         diags.push(Diagnostic {
             severity: Severity::Warning,
-            location: location(&b.origin, "case_id", &b.case_id),
+            location: location(&last.origin, "case_id", &last.case_id),
             code: "same-patient",
-            message: format!(
-                "case '{}' ({}) and case '{}' ({}) may be the same patient: {why}",
-                a.case_id, a.study_id, b.case_id, b.study_id
-            ),
+            message: format!("{who} may be the same patient: {why}"),
             fix: "if one study re-reports the other's patient, keep the original report (overlap = \"exclude\" in analyses of cases does so); otherwise add what tells them apart".into(),
         });
     }
@@ -59,37 +106,20 @@ fn similar_citations(e: &Evidence, diags: &mut Vec<Diagnostic>) {
         .filter_map(|(id, s)| s.citation.as_deref().map(|c| (id, citation_words(c))))
         .filter(|(_, w)| w.len() >= 4)
         .collect();
-    // Union-find over the cited studies; each group keeps its pairs' range
-    // of similarity for the message.
-    let mut parent: Vec<usize> = (0..cited.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
-    let mut sims: Vec<(usize, f64)> = Vec::new();
+    let mut sims: Vec<(usize, usize, f64)> = Vec::new();
     for i in 0..cited.len() {
         for j in i + 1..cited.len() {
             let sim = similarity(&cited[i].1, &cited[j].1);
             if sim >= CITATION_SIMILARITY {
-                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-                parent[ri.max(rj)] = ri.min(rj);
-                sims.push((i, sim));
+                sims.push((i, j, sim));
             }
         }
     }
-    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for i in 0..cited.len() {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(i);
-    }
-    for members in groups.values().filter(|m| m.len() > 1) {
+    for members in clusters(cited.len(), sims.iter().map(|&(i, j, _)| (i, j))) {
         let range = sims
             .iter()
-            .filter(|(i, _)| members.contains(i))
-            .map(|&(_, s)| s)
+            .filter(|(i, _, _)| members.contains(i))
+            .map(|&(_, _, s)| s)
             .fold((f64::INFINITY, 0.0f64), |(lo, hi), s| (lo.min(s), hi.max(s)));
         let ids: Vec<&str> = members.iter().map(|&i| cited[i].0.as_str()).collect();
         // Point at the first row of the last study of the group.
