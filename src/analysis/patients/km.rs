@@ -261,17 +261,17 @@ fn comparison_paragraph(
 fn caveats(c: &Collected, patients: &Patients) -> Vec<String> {
     let events = patients.event.iter().filter(|e| **e).count();
     let cases = c.pooled.count(Source::Cases);
-    let mut caveats = vec![format!(
-        "{}, {}.",
+    let counts = format!(
+        "{}, {}",
         counted(patients.time.len(), "patient", "patients"),
         counted(events, "event", "events")
-    )];
-    if cases > 0 {
-        caveats.push(format!(
-            "{} from case reports: a case series, selected by what was published; the curve describes these patients, not a population.",
-            counted(cases, "patient", "patients")
-        ));
-    }
+    );
+    let series = "a case series, selected by what was published; the curve describes these patients, not a population.";
+    let mut caveats = vec![match cases {
+        0 => format!("{counts}."),
+        n if n == patients.time.len() => format!("{counts}: {series}"),
+        n => format!("{counts}. {} from case reports: {series}", counted(n, "patient", "patients")),
+    }];
     if c.reconstructed_arms > 0 {
         caveats.push(format!(
             "{} reconstructed from {} (Guyot 2012): approximate event and censoring times, not observed ones.",
