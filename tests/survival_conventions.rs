@@ -284,3 +284,50 @@ fn reconstruct_reports_hazard_ratios_against_the_reference_arm_and_plots() {
     );
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
 }
+
+/// pbc's rows as case reports (follow-up in days, event column 0/1/2) for
+/// the `km` kind with `options`.
+fn pbc_cases_project(options: &str) -> common::TestProject {
+    let (_, rows) = csv_table(std::path::Path::new(&pbc()));
+    let mut cases = format!("{}\n", common::CASE_HEADER);
+    for r in &rows {
+        // id,time,status,trt,age,sex,bili
+        cases.push_str(&format!(
+            "pbc,pbc_{},\"Dickson ER. Primary biliary cirrhosis. Hepatology 1989;10:1-7.\",1989,{},{},{},days,unknown,{}\n",
+            &r[0], &r[4], &r[5], &r[1], &r[2]
+        ));
+    }
+    let toml = format!("title = \"t\"\n\n[data]\ncases = \"data/cases.csv\"\n\n[[analysis]]\nname = \"km\"\nkind = \"km\"\noptions = {{ {options} }}\n");
+    common::TestProject::new(&[("survlit.toml", &toml), ("data/cases.csv", &cases)])
+}
+
+/// The `km` kind's `event_code = 2` reads pbc's transplants as censored:
+/// n, events and the median (days → months) are R's.
+#[test]
+fn the_km_kind_reads_an_event_code_as_r_does() {
+    let p = pbc_cases_project("event_code = 2, times = [12]");
+    let out = p.survlit("run").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = std::fs::read_to_string(p.path("reports/index.md")).unwrap();
+    let median_months: f64 = r("km", "all", "median").parse::<f64>().unwrap() / (365.25 / 12.0);
+    let row = format!(
+        "| All cases | {} | {} | {:.1} (",
+        r("km", "all", "n"),
+        r("km", "all", "events"),
+        median_months
+    );
+    assert!(md.contains(&row), "{row} not in\n{md}");
+    // Without the option the 2s are not events: their status decides, and
+    // the report says so.
+    let p = pbc_cases_project("times = [12]");
+    p.survlit("run").assert().success();
+    let md = std::fs::read_to_string(p.path("reports/index.md")).unwrap();
+    assert!(
+        md.contains("161 cases with an event code other than 0 or 1 (2)"),
+        "{md}"
+    );
+}

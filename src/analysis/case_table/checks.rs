@@ -312,6 +312,7 @@ mod tests {
             follow_up_origin: None,
             status: CaseStatus::Unknown,
             event,
+            event_code: event.map(u32::from),
             covariates: Default::default(),
             provenance: Provenance::default(),
             origin: Origin {

@@ -38,6 +38,9 @@ pub(crate) struct Options {
     /// The group the hazard ratios are against (default: the first group
     /// in the data).
     reference: Option<String>,
+    /// The value of the cases' `event` column that means an event (any
+    /// other value censored); default 1 = event, 0 = censored.
+    event_code: Option<u32>,
 }
 
 impl Options {
@@ -69,7 +72,7 @@ impl Kind for Cox {
         o: Options,
         evidence: &Evidence,
     ) -> Result<AnalysisOutput, AnalysisError> {
-        let collected = collect(spec, evidence, Some(&o.group), o.sources())?;
+        let collected = collect(spec, evidence, Some(&o.group), o.sources(), o.event_code)?;
         let patients = collected.pooled.patients(o.stratified(), Some(&o.group));
         let n = patients.time.len();
         let events = patients.event.iter().filter(|e| **e).count();
@@ -119,7 +122,7 @@ impl Kind for Cox {
             files,
             summary,
             report: format!("{body}{}{link}", left_out_section(&left_out)),
-            methods: methods_paragraph(o.ties(), o.stratified()),
+            methods: methods_paragraph(o.ties(), o.stratified()).warn(collected.unread_codes()),
             studies: columns::study_ids(
                 collected
                     .rows
@@ -140,7 +143,14 @@ fn patient_files(
     c: &Collected<'_>,
 ) -> Result<Vec<OutputFile>, AnalysisError> {
     let source = |case: &Case| study_source(evidence, &case.study_id);
-    let table = patient_table(&c.rows, &c.entered, &c.groups, &c.reasons, &source);
+    let table = patient_table(
+        &c.rows,
+        &c.entered,
+        &c.groups,
+        &c.reasons,
+        &source,
+        &|case| c.event(case),
+    );
     let mut files = vec![OutputFile::csv(spec, "patients.csv", &table)?];
     if c.reconstructed_arms > 0 {
         files.push(OutputFile::csv(

@@ -58,6 +58,9 @@ pub(crate) struct Options {
     time_label: Option<String>,
     /// Unit the figure shows times in: days, weeks, months (default) or years.
     time_unit: Option<String>,
+    /// The value of the cases' `event` column that means an event (any
+    /// other value censored); default 1 = event, 0 = censored.
+    event_code: Option<u32>,
 }
 
 impl Options {
@@ -143,7 +146,13 @@ impl Kind for Km {
         evidence: &Evidence,
     ) -> Result<AnalysisOutput, AnalysisError> {
         let heading = title(spec, default_title(o.sources()));
-        let c = collect(spec, evidence, o.group.as_deref(), o.sources())?;
+        let c = collect(
+            spec,
+            evidence,
+            o.group.as_deref(),
+            o.sources(),
+            o.event_code,
+        )?;
         let source = |case: &Case| study_source(evidence, &case.study_id);
         let left_out = c.left_out_list(&|case| {
             let label = source(case).short_label(&case.study_id);
@@ -154,7 +163,14 @@ impl Kind for Km {
             )
         });
         let patients = c.pooled.patients(false, None);
-        let table = patient_table(&c.rows, &c.entered, &c.groups, &c.reasons, &source);
+        let table = patient_table(
+            &c.rows,
+            &c.entered,
+            &c.groups,
+            &c.reasons,
+            &source,
+            &|case| c.event(case),
+        );
         let mut files = vec![OutputFile::csv(spec, "patients.csv", &table)?];
         let studies = columns::study_ids(
             c.rows
@@ -206,7 +222,7 @@ impl Kind for Km {
             files,
             summary: summary(&curves),
             studies,
-            methods: methods_paragraph(o.conf(), !comparison.is_empty()),
+            methods: methods_paragraph(o.conf(), !comparison.is_empty()).warn(c.unread_codes()),
         })
     }
 }
@@ -270,7 +286,10 @@ fn caveats(c: &Collected, patients: &Patients) -> Vec<String> {
     let mut caveats = vec![match cases {
         0 => format!("{counts}."),
         n if n == patients.time.len() => format!("{counts}: {series}"),
-        n => format!("{counts}. {} from case reports: {series}", counted(n, "patient", "patients")),
+        n => format!(
+            "{counts}. {} from case reports: {series}",
+            counted(n, "patient", "patients")
+        ),
     }];
     if c.reconstructed_arms > 0 {
         caveats.push(format!(

@@ -47,8 +47,8 @@ pub(crate) struct Pooled {
 }
 
 impl Pooled {
-    /// The entered cases, each with its group.
-    fn add_cases(&mut self, entered: &[&Case], groups: &[String]) {
+    /// The entered cases, each with its group and its event under `code`.
+    fn add_cases(&mut self, entered: &[&Case], groups: &[String], code: Option<u32>) {
         for (c, g) in entered.iter().zip(groups) {
             self.rows.push(PooledPatient {
                 study: c.study_id.clone(),
@@ -56,7 +56,7 @@ impl Pooled {
                 source: Source::Cases,
                 group: g.clone(),
                 time: c.follow_up.unwrap_or(0.0),
-                event: case_event(c).unwrap_or(false),
+                event: case_event(c, code).unwrap_or(false),
                 provenance: c.provenance.clone(),
                 origin: c.origin.clone(),
             });
@@ -250,9 +250,38 @@ pub(crate) struct Collected<'a> {
     pub pooled: Pooled,
     /// Digitised arms reconstructed.
     pub reconstructed_arms: usize,
+    /// The `event` value that means an event (`event_code` option).
+    pub event_code: Option<u32>,
 }
 
 impl Collected<'_> {
+    /// A case's event under the analysis' event code.
+    pub(crate) fn event(&self, c: &Case) -> Option<bool> {
+        case_event(c, self.event_code)
+    }
+
+    /// One line naming the selected cases whose `event` holds a code other
+    /// than 0 or 1 when no `event_code` is set (their status decides).
+    pub(crate) fn unread_codes(&self) -> Option<String> {
+        if self.event_code.is_some() {
+            return None;
+        }
+        let odd: Vec<&Case> = self
+            .rows
+            .iter()
+            .copied()
+            .filter(|c| c.event_code.is_some_and(|v| v > 1))
+            .collect();
+        let codes: BTreeSet<u32> = odd.iter().filter_map(|c| c.event_code).collect();
+        (!odd.is_empty()).then(|| {
+            format!(
+                "{} with an event code other than 0 or 1 ({}): read by their vital status; set options.event_code to name the code of the event (any other value is then censored)",
+                if odd.len() == 1 { "1 case".to_string() } else { format!("{} cases", odd.len()) },
+                codes.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+
     /// The Markdown list of what was left out: each case (named by
     /// `case_name`) with its reason, then each arm that could not be
     /// reconstructed.
@@ -277,6 +306,7 @@ pub(crate) fn collect<'a>(
     evidence: &'a Evidence,
     group: Option<&str>,
     sources: &[Source],
+    event_code: Option<u32>,
 ) -> Result<Collected<'a>, AnalysisError> {
     let use_cases = sources.contains(&Source::Cases);
     let use_reconstructed = sources.contains(&Source::Reconstructed);
@@ -293,7 +323,7 @@ pub(crate) fn collect<'a>(
             )
             .into());
     }
-    let (entered, reasons) = enter(&rows);
+    let (entered, reasons) = enter(&rows, event_code);
     let groups = entered
         .iter()
         .map(|c| case_group(c, group, use_reconstructed))
@@ -310,7 +340,7 @@ pub(crate) fn collect<'a>(
         (Vec::new(), Vec::new())
     };
     let mut pooled = Pooled::default();
-    pooled.add_cases(&entered, &groups);
+    pooled.add_cases(&entered, &groups, event_code);
     pooled.add_arms(&arms, group);
     Ok(Collected {
         rows,
@@ -320,18 +350,25 @@ pub(crate) fn collect<'a>(
         reasons_extra,
         pooled,
         reconstructed_arms: arms.len(),
+        event_code,
     })
 }
 
-/// A case's event: its `event` column, else what its vital status implies.
-fn case_event(c: &Case) -> Option<bool> {
-    c.died()
+/// A case's event: with an event code, whether its `event` column holds
+/// that code (any other value censored, as R's `status == K`); else, or
+/// when the column is empty, its `event` column as 0/1 or what its vital
+/// status implies.
+pub(crate) fn case_event(c: &Case, code: Option<u32>) -> Option<bool> {
+    match (code, c.event_code) {
+        (Some(k), Some(v)) => Some(v == k),
+        _ => c.died(),
+    }
 }
 
 /// Why a case cannot enter a survival analysis (it needs a follow-up time
 /// and a known vital status), or `None` when it enters.
-fn left_out_reason(c: &Case) -> Option<&'static str> {
-    match (c.follow_up, case_event(c)) {
+fn left_out_reason(c: &Case, code: Option<u32>) -> Option<&'static str> {
+    match (c.follow_up, case_event(c, code)) {
         (Some(_), Some(_)) => None,
         (None, _) => Some("no follow-up time reported"),
         (Some(_), None) => {
@@ -341,11 +378,11 @@ fn left_out_reason(c: &Case) -> Option<&'static str> {
 }
 
 /// The cases that enter, and those left out with their reason.
-fn enter<'a>(rows: &[&'a Case]) -> (Vec<&'a Case>, Vec<(&'a Case, String)>) {
+fn enter<'a>(rows: &[&'a Case], code: Option<u32>) -> (Vec<&'a Case>, Vec<(&'a Case, String)>) {
     let mut entered = Vec::new();
     let mut reasons = Vec::new();
     for c in rows {
-        match left_out_reason(c) {
+        match left_out_reason(c, code) {
             None => entered.push(*c),
             Some(why) => reasons.push((*c, why.to_string())),
         }
@@ -410,6 +447,7 @@ mod tests {
             follow_up_origin: None,
             status,
             event: None,
+            event_code: None,
             covariates: Default::default(),
             provenance: Provenance {
                 source_location: Some("Case report".into()),
@@ -459,7 +497,7 @@ mod tests {
     #[test]
     fn a_case_without_follow_up_is_left_out_with_its_reason() {
         let e = evidence();
-        let c = collect(&spec(), &e, None, &[Source::Cases]).unwrap();
+        let c = collect(&spec(), &e, None, &[Source::Cases], None).unwrap();
         assert_eq!(c.entered.len(), 1);
         assert_eq!(c.reasons.len(), 1);
         assert_eq!(c.reasons[0].0.case_id, "jones2019_2");
@@ -472,14 +510,18 @@ mod tests {
     fn a_case_of_unknown_vital_status_is_left_out_with_its_reason() {
         let c = case("x", Some(3.0), CaseStatus::Unknown);
         assert_eq!(
-            left_out_reason(&c),
+            left_out_reason(&c, None),
             Some("vital status not reported: cannot be counted as an event or a censoring")
         );
         let known = Case {
             event: Some(true),
             ..c
         };
-        assert_eq!(left_out_reason(&known), None, "the event column suffices");
+        assert_eq!(
+            left_out_reason(&known, None),
+            None,
+            "the event column suffices"
+        );
     }
 
     #[test]
@@ -490,6 +532,7 @@ mod tests {
             &e,
             Some("source"),
             &[Source::Cases, Source::Reconstructed],
+            None,
         )
         .unwrap();
         assert_eq!(c.reconstructed_arms, 1);
@@ -507,7 +550,7 @@ mod tests {
     #[test]
     fn reconstructed_only_keeps_the_case_reasons_but_no_case() {
         let e = evidence();
-        let c = collect(&spec(), &e, None, &[Source::Reconstructed]).unwrap();
+        let c = collect(&spec(), &e, None, &[Source::Reconstructed], None).unwrap();
         assert!(c.entered.is_empty() && c.groups.is_empty());
         assert_eq!(c.reasons.len(), 1);
         assert!(c.pooled.rows.iter().all(|p| p.group == "All patients"));
@@ -531,7 +574,14 @@ mod tests {
     #[test]
     fn pooled_rows_carry_their_provenance_columns() {
         let e = evidence();
-        let c = collect(&spec(), &e, None, &[Source::Cases, Source::Reconstructed]).unwrap();
+        let c = collect(
+            &spec(),
+            &e,
+            None,
+            &[Source::Cases, Source::Reconstructed],
+            None,
+        )
+        .unwrap();
         let csv = String::from_utf8(crate::export::to_csv(&c.pooled.table(&e)).unwrap()).unwrap();
         let mut lines = csv.lines();
         assert_eq!(
