@@ -14,12 +14,16 @@ pub fn model_matrix(columns: &[(String, Vec<String>)], intercept: bool) -> (Matr
     (x, names)
 }
 
+/// A model matrix, its column names, and for each input column (term) the
+/// matrix columns it became.
+pub type ModelMatrix = (Matrix, Vec<String>, Vec<(String, Vec<usize>)>);
+
 /// [`model_matrix`] with, for each input column (term), the matrix columns
 /// it became (one for a number, one per non-reference level for a factor).
 pub fn model_matrix_terms(
     columns: &[(String, Vec<String>)],
     intercept: bool,
-) -> (Matrix, Vec<String>, Vec<(String, Vec<usize>)>) {
+) -> ModelMatrix {
     model_matrix_ref(columns, intercept, &[])
 }
 
@@ -30,7 +34,7 @@ pub fn model_matrix_ref(
     columns: &[(String, Vec<String>)],
     intercept: bool,
     references: &[(String, String)],
-) -> (Matrix, Vec<String>, Vec<(String, Vec<usize>)>) {
+) -> ModelMatrix {
     let n = columns.first().map_or(0, |(_, c)| c.len());
     let mut cols: Vec<(String, Vec<f64>)> = Vec::new();
     let mut terms = Vec::with_capacity(columns.len());
