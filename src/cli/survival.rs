@@ -227,7 +227,8 @@ pub(super) fn data_errors(errors: &[String]) -> anyhow::Result<ExitCode> {
     for e in errors {
         writeln!(err, "error: {e}")?;
     }
-    writeln!(err, "stopped: {} problem(s)", errors.len())?;
+    let n = errors.len();
+    writeln!(err, "stopped: {n} problem{}", if n == 1 { "" } else { "s" })?;
     Ok(ExitCode::from(1))
 }
 
@@ -268,8 +269,9 @@ fn dropped_warning(p: &Patients, file: &str) -> Option<String> {
             .map(|(l, c)| format!("{l} ({c})"))
             .collect();
         format!(
-            "{file}: {} row(s) with a missing value left out, as R's na.omit does: line {}{}",
+            "{file}: {} {} with a missing value left out, as R's na.omit does: line {}{}",
             p.dropped.len(),
+            if p.dropped.len() == 1 { "row" } else { "rows" },
             lines.join(", "),
             if p.dropped.len() > 10 { ", ..." } else { "" }
         )

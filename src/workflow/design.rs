@@ -20,10 +20,7 @@ pub type ModelMatrix = (Matrix, Vec<String>, Vec<(String, Vec<usize>)>);
 
 /// [`model_matrix`] with, for each input column (term), the matrix columns
 /// it became (one for a number, one per non-reference level for a factor).
-pub fn model_matrix_terms(
-    columns: &[(String, Vec<String>)],
-    intercept: bool,
-) -> ModelMatrix {
+pub fn model_matrix_terms(columns: &[(String, Vec<String>)], intercept: bool) -> ModelMatrix {
     model_matrix_ref(columns, intercept, &[])
 }
 

@@ -222,7 +222,7 @@ mod tests {
             checked(
                 "c",
                 "deaths",
-                "not checkable: vital status missing in 1 case rows",
+                "not checkable: vital status missing in 1 case row",
             ),
         ];
         assert_eq!(

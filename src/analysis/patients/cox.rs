@@ -16,7 +16,7 @@ use crate::stats::survival::cox::Ties;
 
 use crate::analysis::patients::pooled::{collect, reference_group, Collected};
 use crate::analysis::patients::tables::patient_table;
-use crate::analysis::patients::{left_out_section, study_source, Source, DEFAULT_SOURCES};
+use crate::analysis::patients::{counted, left_out_section, study_source, Source, DEFAULT_SOURCES};
 use crate::analysis::{title, AnalysisError, AnalysisOutput, Methods, OutputFile, Ref};
 use crate::present::columns;
 use crate::present::format::num;
@@ -97,7 +97,11 @@ impl Kind for Cox {
                         escape_markdown(&why),
                         model_section(&c, n, events)
                     ),
-                    format!("n = {n}, {events} events; {} term(s)", c.terms.len()),
+                    format!(
+                        "n = {n}, {}; {}",
+                        counted(events, "event", "events"),
+                        counted(c.terms.len(), "term", "terms")
+                    ),
                 )
             }
             Err(why) => (
