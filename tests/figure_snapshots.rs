@@ -257,6 +257,7 @@ fn kaplan_meier_kmunicate() {
             curve("None (n = 40)", 0.1, Some(20.0)),
         ],
         ticks: vec![0.0, 12.0, 24.0, 36.0, 48.0],
+        x_max: 48.0,
         kmunicate: true,
         width_mm: DOUBLE_COLUMN_MM,
         footnote: Some("Illustrative data.".into()),

@@ -133,7 +133,7 @@ fn pooled_km_over_reconstructed_and_case_report_patients_flags_each_source() {
         "{report}"
     );
     assert!(
-        report.contains("reconstructed from 1 published curve(s)"),
+        report.contains("reconstructed from 1 published curve (Guyot 2012)"),
         "{report}"
     );
 }

@@ -201,6 +201,10 @@ pub struct Case {
     pub status: CaseStatus,
     /// Death indicator: from `event`, or implied by `status`.
     pub event: Option<bool>,
+    /// The `event` column as written when it holds a whole number (0, 1,
+    /// or a code such as pbc's 2 that a `km`/`cox` analysis names with its
+    /// `event_code` option).
+    pub event_code: Option<u32>,
     /// Free covariates (`cov_*` columns, without the prefix).
     pub covariates: BTreeMap<String, String>,
     /// Where the data came from.

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::json::{write_rows, Num};
+use crate::workflow::reconstruct::ArmHazardRatios;
 
 #[derive(Serialize)]
 struct AtRiskQa {
@@ -31,19 +32,65 @@ struct ArmJson<'a> {
 }
 
 #[derive(Serialize)]
+struct HrJson<'a> {
+    arm: &'a str,
+    reference: &'a str,
+    hr: Num,
+    hr_ci_lb: Num,
+    hr_ci_ub: Num,
+    pval: Num,
+}
+
+#[derive(Serialize)]
 struct ReconstructJson<'a> {
     method: &'static str,
     arms: Vec<ArmJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<RefJson<'a>>,
+    hazard_ratios: Vec<HrJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RefJson<'a> {
+    arm: &'a str,
+    chosen_by: &'static str,
+}
+
+/// Why the reference arm is the one it is.
+fn reference_why(chosen: bool) -> &'static str {
+    if chosen {
+        "--reference"
+    } else {
+        "the first arm in the data"
+    }
 }
 
 /// Writes the reconstruct JSON.
 pub fn write_reconstruct_json<W: std::io::Write>(
     arms: &[crate::workflow::reconstruct::Arm],
+    hrs: Option<&ArmHazardRatios>,
     w: W,
 ) -> serde_json::Result<()> {
     write_rows(
         &ReconstructJson {
             method: "Guyot et al. 2012",
+            reference: hrs.map(|h| RefJson {
+                arm: &h.reference,
+                chosen_by: reference_why(h.chosen),
+            }),
+            hazard_ratios: hrs.map_or_else(Vec::new, |h| {
+                h.terms
+                    .iter()
+                    .map(|t| HrJson {
+                        arm: &t.term,
+                        reference: &h.reference,
+                        hr: Num(t.hr),
+                        hr_ci_lb: Num(t.hr_ci_lb),
+                        hr_ci_ub: Num(t.hr_ci_ub),
+                        pval: Num(t.pval),
+                    })
+                    .collect()
+            }),
             arms: arms
                 .iter()
                 .map(|a| ArmJson {
@@ -76,7 +123,10 @@ pub fn write_reconstruct_json<W: std::io::Write>(
 }
 
 /// A readable summary of the reconstruction.
-pub fn reconstruct_text(arms: &[crate::workflow::reconstruct::Arm]) -> String {
+pub fn reconstruct_text(
+    arms: &[crate::workflow::reconstruct::Arm],
+    hrs: Option<&ArmHazardRatios>,
+) -> String {
     let mut s = String::from(
         "Reconstruction of patient data from a published KM curve (Guyot et al. 2012)\n",
     );
@@ -103,6 +153,29 @@ pub fn reconstruct_text(arms: &[crate::workflow::reconstruct::Arm]) -> String {
         }
         for w in &r.warnings {
             s.push_str(&format!("  warning: {w}\n"));
+        }
+    }
+    if let Some(h) = hrs {
+        s.push_str(&format!(
+            "\nCox hazard ratios (Efron ties, 95% CI) against {} ({}{}):\n",
+            h.reference,
+            reference_why(h.chosen),
+            if h.chosen {
+                ""
+            } else {
+                "; choose another with --reference"
+            }
+        ));
+        for t in &h.terms {
+            s.push_str(&format!(
+                "  {} vs {}: HR {:.4} ({:.4}-{:.4}), p = {}\n",
+                t.term,
+                h.reference,
+                t.hr,
+                t.hr_ci_lb,
+                t.hr_ci_ub,
+                crate::number::p_value(t.pval, crate::number::PStyle::Scientific)
+            ));
         }
     }
     s

@@ -316,7 +316,15 @@ struct CoxJson<'a> {
     iterations: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     zph: Vec<ZphRow<'a>>,
+    reference: Vec<RefRow<'a>>,
     warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct RefRow<'a> {
+    covariate: &'a str,
+    level: &'a str,
+    chosen_by: &'static str,
 }
 
 #[derive(Serialize)]
@@ -375,10 +383,28 @@ pub fn write_cox_json<W: std::io::Write>(
                     pval: Num(z.pval),
                 })
                 .collect(),
+            reference: c
+                .references
+                .iter()
+                .map(|r| RefRow {
+                    covariate: &r.covariate,
+                    level: &r.level,
+                    chosen_by: reference_why(r.chosen),
+                })
+                .collect(),
             warnings,
         },
         w,
     )
+}
+
+/// Why a factor's reference level is the one it is.
+fn reference_why(chosen: bool) -> &'static str {
+    if chosen {
+        "--reference"
+    } else {
+        "first level in sorted order (R's factor default)"
+    }
 }
 
 /// A readable Cox summary, in the layout of R's `summary(coxph)`.
@@ -414,6 +440,19 @@ pub fn cox_text(c: &CoxSummary, warnings: &[String]) -> String {
         f.p(),
         p_value(c.score_pval, PStyle::Scientific)
     ));
+    for r in &c.references {
+        s.push_str(&format!(
+            "Reference level of {}: {} ({}{})\n",
+            r.covariate,
+            r.level,
+            reference_why(r.chosen),
+            if r.chosen {
+                ""
+            } else {
+                "; choose another with --reference"
+            }
+        ));
+    }
     if !c.zph.is_empty() {
         s.push_str("\nProportional hazards (cox.zph, km transform):\n");
         for (t, z) in &c.zph {

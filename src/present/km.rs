@@ -2,9 +2,131 @@
 //! band, censor marks and the KMunicate counts at the axis ticks) and as a
 //! table in words (median with its CI, S(t) in percent, RMST).
 
-use crate::plot::KmCurve;
+use crate::plot::{time_ticks, KmCurve, KmPlot};
 use crate::present::format::num;
 use crate::workflow::survival::CurveSummary;
+
+/// The time axis of a Kaplan–Meier figure as the user sets it: ticks,
+/// where it ends, its title and the unit it shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeAxis {
+    /// Ticks, in the shown unit; automatic (1-2-5 steps) when absent.
+    pub breaks: Option<Vec<f64>>,
+    /// Where the axis ends, in the shown unit; the last follow-up (or the
+    /// last break, if later) when absent.
+    pub max: Option<f64>,
+    /// Axis title; "Time (unit)" when absent.
+    pub label: Option<String>,
+    /// The unit shown ("months"); no unit in the title when empty.
+    pub unit: String,
+    /// Shown units per unit of the data (1/12 to show months as years).
+    pub scale: f64,
+}
+
+impl TimeAxis {
+    /// An automatic axis in `unit`, the data's own.
+    pub fn in_unit(unit: &str) -> TimeAxis {
+        TimeAxis {
+            breaks: None,
+            max: None,
+            label: None,
+            unit: unit.to_string(),
+            scale: 1.0,
+        }
+    }
+
+    /// "Time (months)", or "Time" without a unit.
+    pub fn default_label(&self) -> String {
+        if self.unit.is_empty() {
+            "Time".to_string()
+        } else {
+            format!("Time ({})", self.unit)
+        }
+    }
+
+    /// The ticks and the end of the axis (shown units) for data whose last
+    /// time is `last` (data units); an error says which setting is wrong.
+    pub fn ticks_and_end(&self, last: f64) -> Result<(Vec<f64>, f64), String> {
+        if let Some(m) = self.max.filter(|m| !(m.is_finite() && *m > 0.0)) {
+            return Err(format!("time_max {m} must be a positive number"));
+        }
+        let last = last * self.scale;
+        match &self.breaks {
+            None => {
+                let end = self.max.unwrap_or(last);
+                Ok((time_ticks(end), if end > 0.0 { end } else { 1.0 }))
+            }
+            Some(b) => {
+                if b.is_empty()
+                    || b.iter().any(|t| !(t.is_finite() && *t >= 0.0))
+                    || b.windows(2).any(|w| w[1] <= w[0])
+                {
+                    return Err(format!(
+                        "time_breaks {b:?} must be increasing times from 0 or later"
+                    ));
+                }
+                let end = self.max.unwrap_or_else(|| last.max(b[b.len() - 1]));
+                let ticks: Vec<f64> = b.iter().copied().filter(|t| *t <= end).collect();
+                if ticks.is_empty() {
+                    return Err(format!("no time_breaks at or before time_max {end}"));
+                }
+                Ok((ticks, end.max(f64::MIN_POSITIVE)))
+            }
+        }
+    }
+}
+
+/// The curves of a Kaplan–Meier figure on `axis`: times shown in its unit,
+/// counts at its ticks, everything after its end cut off. `base` carries the
+/// figure's words (title, notes, width); its curves, ticks and axis are
+/// replaced.
+pub fn km_figure(curves: &[CurveSummary], axis: &TimeAxis, base: KmPlot) -> Result<KmPlot, String> {
+    let last = curves
+        .iter()
+        .flat_map(|c| c.fit.steps.last().map(|s| s.time))
+        .fold(0.0, f64::max);
+    let (ticks, end) = axis.ticks_and_end(last)?;
+    let data_ticks: Vec<f64> = ticks.iter().map(|t| t / axis.scale).collect();
+    let curves = curves
+        .iter()
+        .map(|c| shown(plot_curve(c, &data_ticks), axis.scale, end))
+        .collect();
+    Ok(KmPlot {
+        x_label: axis.label.clone().unwrap_or_else(|| axis.default_label()),
+        curves,
+        ticks,
+        x_max: end,
+        ..base
+    })
+}
+
+/// A curve's times in shown units, cut at `end` (its steps carried to it).
+pub fn shown(mut c: KmCurve, scale: f64, end: f64) -> KmCurve {
+    let cut = |v: &mut Vec<(f64, f64)>| {
+        v.iter_mut().for_each(|p| p.0 *= scale);
+        let carried = v.iter().rev().find(|p| p.0 <= end).copied();
+        let beyond = v.iter().any(|p| p.0 > end);
+        v.retain(|p| p.0 <= end);
+        (carried, beyond)
+    };
+    let (carried, beyond) = cut(&mut c.steps);
+    if let (Some((_, s)), true) = (carried, beyond) {
+        c.steps.push((end, s));
+    }
+    if let Some(band) = c.band.as_mut() {
+        band.iter_mut().for_each(|p| p.0 *= scale);
+        let last = band.iter().rev().find(|p| p.0 <= end).copied();
+        let beyond = band.iter().any(|p| p.0 > end);
+        band.retain(|p| p.0 <= end);
+        if let (Some((_, lo, hi)), true) = (last, beyond) {
+            band.push((end, lo, hi));
+        }
+    }
+    cut(&mut c.censored);
+    cut(&mut c.points);
+    c.median = c.median.map(|m| m * scale);
+    c
+}
 
 /// Steps, band and censor marks of a curve, with counts at the ticks.
 pub fn plot_curve(c: &CurveSummary, ticks: &[f64]) -> KmCurve {
@@ -128,6 +250,62 @@ mod tests {
         )
         .unwrap();
         summarise(vec![("All cases".into(), fit)], times, rmst).remove(0)
+    }
+
+    /// Breaks and end as set (in years for data in months), automatic
+    /// ticks ending at the last follow-up otherwise; the counts follow the
+    /// breaks and nothing is drawn after the end.
+    #[test]
+    fn the_time_axis_follows_the_options_and_the_risk_table_its_breaks() {
+        let c = curve(&[], None);
+        let auto = TimeAxis::in_unit("months");
+        assert_eq!(
+            auto.ticks_and_end(8.0).unwrap(),
+            (vec![0.0, 2.0, 4.0, 6.0, 8.0], 8.0)
+        );
+        let axis = TimeAxis {
+            breaks: Some(vec![0.0, 3.0, 6.0]),
+            max: Some(5.0),
+            label: Some("Months since surgery".into()),
+            ..TimeAxis::in_unit("months")
+        };
+        let base = KmPlot {
+            title: String::new(),
+            subtitle: None,
+            x_label: String::new(),
+            curves: Vec::new(),
+            ticks: Vec::new(),
+            x_max: 0.0,
+            kmunicate: true,
+            width_mm: 85.0,
+            footnote: None,
+        };
+        let p = km_figure(std::slice::from_ref(&c), &axis, base.clone()).unwrap();
+        assert_eq!(p.ticks, [0.0, 3.0], "the break after the end is dropped");
+        assert_eq!((p.x_max, p.x_label.as_str()), (5.0, "Months since surgery"));
+        assert_eq!(p.curves[0].at_risk, [4, 3]);
+        assert_eq!(
+            p.curves[0].steps.last(),
+            Some(&(5.0, 0.5)),
+            "carried to the end"
+        );
+        assert!(p.curves[0].censored.is_empty(), "the censoring at 8 is cut");
+        let years = TimeAxis {
+            scale: 1.0 / 12.0,
+            ..TimeAxis::in_unit("years")
+        };
+        let p = km_figure(&[c], &years, base).unwrap();
+        assert_eq!(p.x_label, "Time (years)");
+        assert!((p.x_max - 8.0 / 12.0).abs() < 1e-12);
+        assert_eq!(p.ticks, [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
+        let bad = TimeAxis {
+            breaks: Some(vec![0.0, 24.0, 12.0]),
+            ..TimeAxis::in_unit("months")
+        };
+        assert!(bad
+            .ticks_and_end(30.0)
+            .unwrap_err()
+            .contains("must be increasing"));
     }
 
     #[test]

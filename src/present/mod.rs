@@ -14,5 +14,6 @@ pub mod km;
 pub mod methods;
 pub mod pool_figures;
 pub mod pool_models;
+pub mod survival_figures;
 pub mod swimmer;
 pub mod table_figures;

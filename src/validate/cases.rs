@@ -96,16 +96,20 @@ fn read_row(c: &mut Cells<'_>, table: &RawTable) -> Option<Case> {
         None => None,
         Some("1") => Some(true),
         Some("0") => Some(false),
+        // Another code (pbc's 2 = death, 1 = transplant): the analysis that
+        // names it with `event_code` reads it; elsewhere the status decides.
+        Some(other) if other.parse::<u32>().is_ok() => None,
         Some(other) => {
             c.error(
                 "event",
                 "bad-event",
-                format!("event '{other}' is not 0 or 1"),
-                "write 1 for death, 0 for alive (censored), or leave empty when unknown".into(),
+                format!("event '{other}' is not 0, 1 or another whole-number code"),
+                "write 1 for death, 0 for alive (censored), a whole-number code that a km/cox analysis names with event_code, or leave empty when unknown".into(),
             );
             None
         }
     };
+    let event_code = c.text("event").and_then(|e| e.parse::<u32>().ok());
     let status = status?;
     let implied = status.event();
     if let (Some(e), Some(i)) = (event, implied) {
@@ -145,6 +149,7 @@ fn read_row(c: &mut Cells<'_>, table: &RawTable) -> Option<Case> {
         follow_up_origin: c.string("follow_up_origin"),
         status,
         event: event.or(implied),
+        event_code,
         covariates,
         provenance,
         origin: c.origin(),

@@ -14,12 +14,24 @@ pub fn model_matrix(columns: &[(String, Vec<String>)], intercept: bool) -> (Matr
     (x, names)
 }
 
+/// A model matrix, its column names, and for each input column (term) the
+/// matrix columns it became.
+pub type ModelMatrix = (Matrix, Vec<String>, Vec<(String, Vec<usize>)>);
+
 /// [`model_matrix`] with, for each input column (term), the matrix columns
 /// it became (one for a number, one per non-reference level for a factor).
-pub fn model_matrix_terms(
+pub fn model_matrix_terms(columns: &[(String, Vec<String>)], intercept: bool) -> ModelMatrix {
+    model_matrix_ref(columns, intercept, &[])
+}
+
+/// [`model_matrix_terms`] with chosen reference levels: a factor named in
+/// `references` (column, level) is coded against that level (R's
+/// `relevel`), the others against their first sorted level.
+pub fn model_matrix_ref(
     columns: &[(String, Vec<String>)],
     intercept: bool,
-) -> (Matrix, Vec<String>, Vec<(String, Vec<usize>)>) {
+    references: &[(String, String)],
+) -> ModelMatrix {
     let n = columns.first().map_or(0, |(_, c)| c.len());
     let mut cols: Vec<(String, Vec<f64>)> = Vec::new();
     let mut terms = Vec::with_capacity(columns.len());
@@ -32,7 +44,13 @@ pub fn model_matrix_terms(
         if nums.iter().all(Option::is_some) {
             cols.push((name.clone(), nums.into_iter().flatten().collect()));
         } else {
-            for level in levels(raw).iter().skip(1) {
+            let mut lv = levels(raw);
+            let chosen = references.iter().find(|(c, _)| c == name);
+            if let Some(i) = chosen.and_then(|(_, r)| lv.iter().position(|l| l == r)) {
+                let reference = lv.remove(i);
+                lv.insert(0, reference);
+            }
+            for level in lv.iter().skip(1) {
                 cols.push((
                     format!("{name}{level}"),
                     raw.iter()

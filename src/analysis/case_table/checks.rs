@@ -185,16 +185,23 @@ fn deaths_check(f: &Figure, value: f64, rows: &[&Case]) -> CaseCheck {
     let deaths = rows.iter().filter(|c| c.event == Some(true)).count();
     let unknown = rows.iter().filter(|c| c.event.is_none()).count();
     let reported = f.events.map_or(value, |e| e as f64);
-    let recomputed = format!("{deaths} deaths in {n_rows} case rows");
+    let deaths_word = if deaths == 1 { "death" } else { "deaths" };
+    let recomputed = format!(
+        "{deaths} {deaths_word} in {n_rows} case {}",
+        if n_rows == 1 { "row" } else { "rows" }
+    );
     let v = if !covers_all(f, n_rows) {
         partial(f, n_rows)
     } else if unknown > 0 {
-        format!("not checkable: vital status missing in {unknown} case rows")
+        format!(
+            "not checkable: vital status missing in {unknown} case {}",
+            if unknown == 1 { "row" } else { "rows" }
+        )
     } else if (reported - deaths as f64).abs() < 0.5 {
         "agrees".into()
     } else {
         format!(
-            "disagrees: the case rows give {deaths} deaths, the source {}",
+            "disagrees: the case rows give {deaths} {deaths_word}, the source {}",
             num(reported, 0)
         )
     };
@@ -312,6 +319,7 @@ mod tests {
             follow_up_origin: None,
             status: CaseStatus::Unknown,
             event,
+            event_code: event.map(u32::from),
             covariates: Default::default(),
             provenance: Provenance::default(),
             origin: Origin {
@@ -406,7 +414,7 @@ mod tests {
         ];
         assert_eq!(
             check_of(&f, &one_death).verdict,
-            "disagrees: the case rows give 1 deaths, the source 2"
+            "disagrees: the case rows give 1 death, the source 2"
         );
         let unknown = [
             case(None, None, Some(true)),
@@ -415,7 +423,7 @@ mod tests {
         ];
         assert_eq!(
             check_of(&f, &unknown).verdict,
-            "not checkable: vital status missing in 1 case rows"
+            "not checkable: vital status missing in 1 case row"
         );
     }
 

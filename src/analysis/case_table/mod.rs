@@ -222,7 +222,7 @@ mod tests {
             checked(
                 "c",
                 "deaths",
-                "not checkable: vital status missing in 1 case rows",
+                "not checkable: vital status missing in 1 case row",
             ),
         ];
         assert_eq!(
@@ -271,6 +271,7 @@ mod tests {
             follow_up_origin: None,
             status: crate::domain::CaseStatus::Unknown,
             event: Some(true),
+            event_code: Some(1),
             covariates: covs
                 .iter()
                 .map(|c| (c.to_string(), "x".to_string()))

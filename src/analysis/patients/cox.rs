@@ -14,9 +14,9 @@ use crate::export::{escape_markdown, markdown_table, Table};
 use crate::project::AnalysisSpec;
 use crate::stats::survival::cox::Ties;
 
-use crate::analysis::patients::pooled::{collect, Collected};
+use crate::analysis::patients::pooled::{collect, reference_group, Collected};
 use crate::analysis::patients::tables::patient_table;
-use crate::analysis::patients::{left_out_section, study_source, Source, DEFAULT_SOURCES};
+use crate::analysis::patients::{counted, left_out_section, study_source, Source, DEFAULT_SOURCES};
 use crate::analysis::{title, AnalysisError, AnalysisOutput, Methods, OutputFile, Ref};
 use crate::present::columns;
 use crate::present::format::num;
@@ -35,6 +35,12 @@ pub(crate) struct Options {
     ties: Option<Ties>,
     /// Separate baseline hazard per study (default true).
     stratify_by_study: Option<bool>,
+    /// The group the hazard ratios are against (default: the first group
+    /// in the data).
+    reference: Option<String>,
+    /// The value of the cases' `event` column that means an event (any
+    /// other value censored); default 1 = event, 0 = censored.
+    event_code: Option<u32>,
 }
 
 impl Options {
@@ -66,18 +72,36 @@ impl Kind for Cox {
         o: Options,
         evidence: &Evidence,
     ) -> Result<AnalysisOutput, AnalysisError> {
-        let collected = collect(spec, evidence, Some(&o.group), o.sources())?;
+        let collected = collect(spec, evidence, Some(&o.group), o.sources(), o.event_code)?;
         let patients = collected.pooled.patients(o.stratified(), Some(&o.group));
         let n = patients.time.len();
         let events = patients.event.iter().filter(|e| **e).count();
         let mut files = patient_files(spec, evidence, &collected)?;
-        let (body, summary) = match cox_model_zph(&patients, o.ties(), true) {
+        let groups = collected.pooled.rows.iter().map(|p| p.group.as_str());
+        let (reference, why) = reference_group(groups, o.reference.as_deref())
+            .map_err(|e| spec.error(e, "name one of the groups".into()))?;
+        let fitted = cox_model_zph(
+            &patients,
+            o.ties(),
+            true,
+            Some(&format!("{}={reference}", o.group)),
+        );
+        let (body, summary) = match fitted {
             Ok((names, fit, zph)) => {
                 let c = summarise_cox(names, fit, 0.95, zph);
                 files.push(OutputFile::csv(spec, "cox.csv", &cox_table(&c))?);
                 (
-                    model_section(&c, n, events),
-                    format!("n = {n}, {events} events; {} term(s)", c.terms.len()),
+                    format!(
+                        "Hazard ratios against {}, {}.\n\n{}",
+                        escape_markdown(&reference),
+                        escape_markdown(&why),
+                        model_section(&c, n, events)
+                    ),
+                    format!(
+                        "n = {n}, {}; {}",
+                        counted(events, "event", "events"),
+                        counted(c.terms.len(), "term", "terms")
+                    ),
                 )
             }
             Err(why) => (
@@ -102,7 +126,7 @@ impl Kind for Cox {
             files,
             summary,
             report: format!("{body}{}{link}", left_out_section(&left_out)),
-            methods: methods_paragraph(o.ties(), o.stratified()),
+            methods: methods_paragraph(o.ties(), o.stratified()).warn(collected.unread_codes()),
             studies: columns::study_ids(
                 collected
                     .rows
@@ -123,7 +147,14 @@ fn patient_files(
     c: &Collected<'_>,
 ) -> Result<Vec<OutputFile>, AnalysisError> {
     let source = |case: &Case| study_source(evidence, &case.study_id);
-    let table = patient_table(&c.rows, &c.entered, &c.groups, &c.reasons, &source);
+    let table = patient_table(
+        &c.rows,
+        &c.entered,
+        &c.groups,
+        &c.reasons,
+        &source,
+        &|case| c.event(case),
+    );
     let mut files = vec![OutputFile::csv(spec, "patients.csv", &table)?];
     if c.reconstructed_arms > 0 {
         files.push(OutputFile::csv(
@@ -244,7 +275,7 @@ fn model_section(c: &CoxSummary, n: usize, events: usize) -> String {
 fn methods_paragraph(ties: Ties, stratified: bool) -> Methods {
     Methods::new(
         format!(
-            "Patient rows were compared with a Cox proportional-hazards model ({ties} method for tied times){}; hazard ratios are relative to the first level in sorted order, with Wald 95% CIs and the likelihood-ratio test; proportional hazards were checked with the scaled Schoenfeld residuals (cox.zph, identity time transform). {}",
+            "Patient rows were compared with a Cox proportional-hazards model ({ties} method for tied times){}; hazard ratios are relative to the reference group (options.reference, else the first group in the data), with Wald 95% CIs and the likelihood-ratio test; proportional hazards were checked with the scaled Schoenfeld residuals (cox.zph, identity time transform). {}",
             if stratified { ", stratified by study so that each study keeps its own baseline hazard" } else { "" },
             crate::present::methods::software("R survival 3.5 (coxph, cox.zph)")
         ),
@@ -321,7 +352,7 @@ mod tests {
             )],
             dropped: Vec::new(),
         };
-        let (names, fit, zph) = cox_model_zph(&p, Ties::Efron, true).unwrap();
+        let (names, fit, zph) = cox_model_zph(&p, Ties::Efron, true, None).unwrap();
         let c = summarise_cox(names, fit, 0.95, zph);
         assert_eq!(c.terms.len(), 1);
         assert_eq!(c.terms[0].term, "treatmentSurgery");

@@ -12,16 +12,18 @@ use serde::Deserialize;
 
 use crate::domain::{Case, Evidence};
 use crate::export::{escape_markdown, markdown_table};
-use crate::plot::{render_km_svg, time_ticks, KmPlot};
+use crate::plot::{render_km_svg, KmPlot};
 use crate::project::AnalysisSpec;
 use crate::stats::survival::km::ConfType;
 
 use crate::analysis::patients::pooled::{collect, compare_groups, Collected, Pooled};
 use crate::analysis::patients::tables::{patient_table, steps_table};
-use crate::analysis::patients::{left_out_section, study_source, Source, DEFAULT_SOURCES};
+use crate::analysis::patients::{
+    counted, left_out_section, study_source, time_axis, Source, DEFAULT_SOURCES,
+};
 use crate::analysis::{figure_files, title, AnalysisError, AnalysisOutput, Methods, Ref};
 use crate::present::columns;
-use crate::present::km::{months_or_not_reached, plot_curve, summary_header, summary_row};
+use crate::present::km::{km_figure, months_or_not_reached, summary_header, summary_row, TimeAxis};
 use crate::workflow::survival::patients::Patients;
 use crate::workflow::survival::{km_curves, summarise, CurveSummary};
 
@@ -45,6 +47,20 @@ pub(crate) struct Options {
     sources: Option<Vec<Source>>,
     /// Censored and events rows under the numbers at risk (KMunicate; default true).
     kmunicate: Option<bool>,
+    /// The group the Cox hazard ratios are against (default: the first
+    /// group in the data).
+    reference: Option<String>,
+    /// Ticks of the figure's time axis, in `time_unit` (default automatic).
+    time_breaks: Option<Vec<f64>>,
+    /// Where the time axis ends, in `time_unit` (default the last follow-up).
+    time_max: Option<f64>,
+    /// Title of the time axis (default from the data: "Time from surgery (months)").
+    time_label: Option<String>,
+    /// Unit the figure shows times in: days, weeks, months (default) or years.
+    time_unit: Option<String>,
+    /// The value of the cases' `event` column that means an event (any
+    /// other value censored); default 1 = event, 0 = censored.
+    event_code: Option<u32>,
 }
 
 impl Options {
@@ -73,6 +89,48 @@ impl Options {
     fn kmunicate(&self) -> bool {
         self.kmunicate.unwrap_or(true)
     }
+
+    /// The figure's time axis; its title, unless set, from the data.
+    fn axis(&self, c: &Collected) -> Result<TimeAxis, String> {
+        let mut axis = time_axis(
+            self.time_breaks.clone(),
+            self.time_max,
+            self.time_label.clone(),
+            self.time_unit.as_deref(),
+        )?;
+        if axis.label.is_none() {
+            axis.label = Some(axis_title(c, &axis.unit));
+        }
+        Ok(axis)
+    }
+}
+
+/// The default heading: what the patients are.
+fn default_title(sources: &[Source]) -> &'static str {
+    match (
+        sources.contains(&Source::Cases),
+        sources.contains(&Source::Reconstructed),
+    ) {
+        (true, true) => "Kaplan–Meier analysis of case-report and reconstructed patients",
+        (false, true) => "Kaplan–Meier analysis of reconstructed patients",
+        _ => "Kaplan–Meier analysis of case reports",
+    }
+}
+
+/// The time axis' title from the data: the unit, and the time origin when
+/// case reports state one ("Time from surgery (months)"), or say that
+/// their origins differ.
+fn axis_title(c: &Collected, unit: &str) -> String {
+    let origins: BTreeSet<&str> = c
+        .entered
+        .iter()
+        .map(|case| case.follow_up_origin.as_deref().unwrap_or("not stated"))
+        .collect();
+    match origins.into_iter().collect::<Vec<_>>().as_slice() {
+        [] | ["not stated"] => format!("Time ({unit})"),
+        [one] if c.reconstructed_arms == 0 => format!("Time from {one} ({unit})"),
+        _ => format!("Time from each report's origin ({unit})"),
+    }
 }
 
 /// Kaplan–Meier curves of case-report and reconstructed patients.
@@ -87,8 +145,14 @@ impl Kind for Km {
         o: Options,
         evidence: &Evidence,
     ) -> Result<AnalysisOutput, AnalysisError> {
-        let heading = title(spec, "Kaplan–Meier analysis of case reports");
-        let c = collect(spec, evidence, o.group.as_deref(), o.sources())?;
+        let heading = title(spec, default_title(o.sources()));
+        let c = collect(
+            spec,
+            evidence,
+            o.group.as_deref(),
+            o.sources(),
+            o.event_code,
+        )?;
         let source = |case: &Case| study_source(evidence, &case.study_id);
         let left_out = c.left_out_list(&|case| {
             let label = source(case).short_label(&case.study_id);
@@ -99,9 +163,21 @@ impl Kind for Km {
             )
         });
         let patients = c.pooled.patients(false, None);
-        let table = patient_table(&c.rows, &c.entered, &c.groups, &c.reasons, &source);
+        let table = patient_table(
+            &c.rows,
+            &c.entered,
+            &c.groups,
+            &c.reasons,
+            &source,
+            &|case| c.event(case),
+        );
         let mut files = vec![OutputFile::csv(spec, "patients.csv", &table)?];
-        let studies = columns::study_ids(c.rows.iter().map(|case| case.study_id.as_str()));
+        let studies = columns::study_ids(
+            c.rows
+                .iter()
+                .map(|case| case.study_id.as_str())
+                .chain(c.pooled.rows.iter().map(|p| p.study.as_str())),
+        );
         if patients.time.len() < o.min_n() {
             return Ok(AnalysisOutput {
                 name: spec.name.clone(),
@@ -117,13 +193,17 @@ impl Kind for Km {
         let curves = km_curves(&patients, o.conf(), 0.95)
             .map_err(|e| spec.error(e, "check the selected cases".into()))?;
         let curves = summarise(curves, &o.times(), o.rmst);
-        let comparison = comparison_paragraph(&curves, &c.pooled);
+        let comparison = comparison_paragraph(&curves, &c.pooled, o.reference.as_deref());
         if c.reconstructed_arms > 0 {
             let pooled = c.pooled.table(evidence);
             files.push(OutputFile::csv(spec, "pooled_patients.csv", &pooled)?);
         }
         files.push(OutputFile::csv(spec, "km.csv", &steps_table(&curves))?);
-        let plot = km_plot(&heading, &curves, &patients, o.conf(), o.kmunicate());
+        let axis = o
+            .axis(&c)
+            .map_err(|e| spec.error(e, "fix the time-axis options".into()))?;
+        let plot = km_plot(&heading, &curves, &c, o.conf(), o.kmunicate(), &axis)
+            .map_err(|e| spec.error(format!("options.{e}"), "fix the time-axis options".into()))?;
         files.extend(figure_files(spec, "km", render_km_svg(&plot))?);
         let caveats = caveats(&c, &patients);
         Ok(AnalysisOutput {
@@ -136,13 +216,13 @@ impl Kind for Km {
                 &o,
                 &comparison,
                 &caveats,
-                &left_out,
+                (&left_out, c.reconstructed_arms > 0),
             ),
             title: heading,
             files,
             summary: summary(&curves),
             studies,
-            methods: methods_paragraph(o.conf(), !comparison.is_empty()),
+            methods: methods_paragraph(o.conf(), !comparison.is_empty()).warn(c.unread_codes()),
         })
     }
 }
@@ -177,29 +257,45 @@ fn not_estimated_methods(min_n: usize) -> Methods {
 
 /// The comparison of several curves, stratified by study, or why the groups
 /// were not compared; nothing for one curve.
-fn comparison_paragraph(curves: &[CurveSummary], pooled: &Pooled) -> String {
+fn comparison_paragraph(
+    curves: &[CurveSummary],
+    pooled: &Pooled,
+    reference: Option<&str>,
+) -> String {
     if curves.len() < 2 {
         return String::new();
     }
-    match compare_groups(pooled) {
+    match compare_groups(pooled, reference) {
         Ok(c) => format!("{c}\n\n"),
         Err(e) => format!("Groups not compared: {e}.\n\n"),
     }
 }
 
-/// The caveats of the estimate: a case series selected by publication,
-/// reconstructed rather than observed times, and mixed time origins.
+/// The caveats of the estimate: a case series selected by publication
+/// (only when case reports enter), reconstructed rather than observed times,
+/// and mixed time origins.
 fn caveats(c: &Collected, patients: &Patients) -> Vec<String> {
-    let mut caveats = vec![format!(
-        "{} patients, {} events: a case series, selected by what was published; the curve describes these patients, not a population.",
-        patients.time.len(),
-        patients.event.iter().filter(|e| **e).count()
-    )];
+    let events = patients.event.iter().filter(|e| **e).count();
+    let cases = c.pooled.count(Source::Cases);
+    let counts = format!(
+        "{}, {}",
+        counted(patients.time.len(), "patient", "patients"),
+        counted(events, "event", "events")
+    );
+    let series = "a case series, selected by what was published; the curve describes these patients, not a population.";
+    let mut caveats = vec![match cases {
+        0 => format!("{counts}."),
+        n if n == patients.time.len() => format!("{counts}: {series}"),
+        n => format!(
+            "{counts}. {} from case reports: {series}",
+            counted(n, "patient", "patients")
+        ),
+    }];
     if c.reconstructed_arms > 0 {
         caveats.push(format!(
-            "{} patients were reconstructed from {} published curve(s) (Guyot 2012): approximate event and censoring times, not observed ones.",
-            c.pooled.count(Source::Reconstructed),
-            c.reconstructed_arms
+            "{} reconstructed from {} (Guyot 2012): approximate event and censoring times, not observed ones.",
+            counted(c.pooled.count(Source::Reconstructed), "patient was", "patients were"),
+            counted(c.reconstructed_arms, "published curve", "published curves")
         ));
     }
     let origins: BTreeSet<String> = c
@@ -221,35 +317,43 @@ fn caveats(c: &Collected, patients: &Patients) -> Vec<String> {
 }
 
 /// The figure: every curve with its band, censor marks, median and the
-/// numbers at risk (with the KMunicate rows when asked).
+/// numbers at risk (with the KMunicate rows when asked) on `axis`.
 fn km_plot(
     heading: &str,
     curves: &[CurveSummary],
-    patients: &Patients,
+    c: &Collected,
     conf: ConfType,
     kmunicate: bool,
-) -> KmPlot {
-    let tmax = patients.time.iter().copied().fold(0.0, f64::max);
-    let ticks = time_ticks(tmax);
-    KmPlot {
+    axis: &TimeAxis,
+) -> Result<KmPlot, String> {
+    let n = c.pooled.rows.len();
+    let list = if c.reconstructed_arms > 0 {
+        "pooled_patients.csv"
+    } else {
+        "patients.csv"
+    };
+    let base = KmPlot {
         title: heading.to_string(),
         subtitle: Some(format!(
             "Kaplan–Meier estimate with 95% CI ({conf}); ticks mark censored patients; dashed: median where reached"
         )),
-        x_label: "Months from the time origin each report uses".into(),
-        curves: curves.iter().map(|c| plot_curve(c, &ticks)).collect(),
-        ticks,
+        x_label: String::new(),
+        curves: Vec::new(),
+        ticks: Vec::new(),
+        x_max: 0.0,
         kmunicate,
         width_mm: crate::plot::DOUBLE_COLUMN_MM,
         footnote: Some(format!(
-            "n = {}; see patients.csv for who entered and from which origin.",
-            patients.time.len()
+            "n = {n}; see {list} for who entered{}.",
+            if c.entered.is_empty() { "" } else { " and from which origin" }
         )),
-    }
+    };
+    km_figure(curves, axis, base)
 }
 
 /// The report section: the figure, the table of curves, the comparison, the
-/// caveats, who was left out and the links.
+/// caveats, who was left out and the links (`pooled`: with the list of
+/// pooled patients).
 fn report(
     spec: &AnalysisSpec,
     heading: &str,
@@ -257,17 +361,22 @@ fn report(
     o: &Options,
     comparison: &str,
     caveats: &[String],
-    left_out: &str,
+    (left_out, pooled): (&str, bool),
 ) -> String {
     let header = summary_header(&o.times(), o.rmst);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let rows: Vec<Vec<String>> = curves.iter().map(summary_row).collect();
     format!(
-        "![{alt}]({name}/km.png)\n\n{}\n{}\n\n{comparison}{}\n\n{}[patients.csv]({name}/patients.csv) · [km.csv]({name}/km.csv) · [SVG]({name}/km.svg)\n",
+        "![{alt}]({name}/km.png)\n\n{}\n{}\n\n{comparison}{}\n\n{}[patients.csv]({name}/patients.csv) · {}[km.csv]({name}/km.csv) · [SVG]({name}/km.svg)\n",
         markdown_table(&header, &rows),
         "S(t) in percent.",
         caveats.iter().map(|c| escape_markdown(c)).collect::<Vec<_>>().join(" "),
         left_out_section(left_out),
+        if pooled {
+            format!("[pooled_patients.csv]({}/pooled_patients.csv) · ", spec.name)
+        } else {
+            String::new()
+        },
         alt = escape_markdown(heading),
         name = spec.name
     )

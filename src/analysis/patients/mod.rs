@@ -16,7 +16,8 @@ pub mod pooled;
 pub mod reconstruct;
 pub mod tables;
 
-use crate::domain::{parsed_as_vocab, Evidence, StudySource, Vocab};
+use crate::domain::{parsed_as_vocab, Evidence, StudySource, Unit, Vocab};
+use crate::present::km::TimeAxis;
 
 /// Where the patients of `km` and `cox` come from (their `sources` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,35 @@ static NO_STUDY: StudySource = StudySource {
 /// A study's identity gathered from the evidence (empty when it has none).
 pub(crate) fn study_source<'e>(evidence: &'e Evidence, study_id: &str) -> &'e StudySource {
     evidence.studies.get(study_id).unwrap_or(&NO_STUDY)
+}
+
+/// The time axis the `km` and `reconstruct` options ask for: breaks and
+/// end in `unit` (months unless set; the data are in months), its title.
+pub(crate) fn time_axis(
+    breaks: Option<Vec<f64>>,
+    max: Option<f64>,
+    label: Option<String>,
+    unit: Option<&str>,
+) -> Result<TimeAxis, String> {
+    let unit = match unit {
+        None => Unit::Months,
+        Some(u) => Unit::parse_or_explain(u).map_err(|e| format!("options.time_unit: {e}"))?,
+    };
+    let months = unit.months_factor().ok_or_else(|| {
+        format!("options.time_unit: '{unit}' is not a time unit (use days, weeks, months or years)")
+    })?;
+    Ok(TimeAxis {
+        breaks,
+        max,
+        label,
+        unit: unit.to_string(),
+        scale: 1.0 / months,
+    })
+}
+
+/// "1 event", "2 events".
+pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// "Left out:" and its Markdown list, or nothing when the list is empty.

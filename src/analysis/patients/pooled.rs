@@ -47,8 +47,8 @@ pub(crate) struct Pooled {
 }
 
 impl Pooled {
-    /// The entered cases, each with its group.
-    fn add_cases(&mut self, entered: &[&Case], groups: &[String]) {
+    /// The entered cases, each with its group and its event under `code`.
+    fn add_cases(&mut self, entered: &[&Case], groups: &[String], code: Option<u32>) {
         for (c, g) in entered.iter().zip(groups) {
             self.rows.push(PooledPatient {
                 study: c.study_id.clone(),
@@ -56,7 +56,7 @@ impl Pooled {
                 source: Source::Cases,
                 group: g.clone(),
                 time: c.follow_up.unwrap_or(0.0),
-                event: case_event(c).unwrap_or(false),
+                event: case_event(c, code).unwrap_or(false),
                 provenance: c.provenance.clone(),
                 origin: c.origin.clone(),
             });
@@ -163,15 +163,56 @@ fn source_label(source: Source) -> &'static str {
     }
 }
 
+/// The reference group of a comparison and why it is the one: `option`
+/// when set (an error naming the groups when it is none of them), else the
+/// first group in the data, with R's alphabetical default named when it
+/// would differ.
+pub(crate) fn reference_group<'a>(
+    groups: impl IntoIterator<Item = &'a str>,
+    option: Option<&str>,
+) -> Result<(String, String), String> {
+    let mut seen: Vec<&str> = Vec::new();
+    for g in groups {
+        if !seen.contains(&g) {
+            seen.push(g);
+        }
+    }
+    if let Some(r) = option {
+        return match seen.iter().find(|g| g.eq_ignore_ascii_case(r.trim())) {
+            Some(g) => Ok((g.to_string(), "as options.reference sets".into())),
+            None => Err(format!(
+                "options.reference: no group '{r}' (groups: {})",
+                seen.join(", ")
+            )),
+        };
+    }
+    let first = seen.first().ok_or("no patients")?.to_string();
+    let sorted =
+        crate::workflow::design::levels(&seen.iter().map(|g| g.to_string()).collect::<Vec<_>>());
+    let r_default = sorted
+        .first()
+        .filter(|s| **s != first)
+        .map_or(String::new(), |s| {
+            format!(" (R's coxph would take {s}, the first in alphabetical order)")
+        });
+    Ok((
+        first,
+        format!("the first group in the data{r_default}; set options.reference to choose another"),
+    ))
+}
+
 /// Log-rank and Cox between the curves, both stratified by study: the
-/// comparison a pooled analysis of several sources can defend.
-pub(crate) fn compare_groups(pooled: &Pooled) -> Result<String, String> {
+/// comparison a pooled analysis of several sources can defend; hazard
+/// ratios against the `reference` group (see [`reference_group`]).
+pub(crate) fn compare_groups(pooled: &Pooled, reference: Option<&str>) -> Result<String, String> {
     if !pooled.some_study_spans_groups() {
         return Err("no study contributes patients to more than one group, so a comparison within studies has no information, and one across studies would confound the groups with the studies".into());
     }
+    let (reference, why) =
+        reference_group(pooled.rows.iter().map(|p| p.group.as_str()), reference)?;
     let p = pooled.patients(true, Some("group"));
-    let (names, lr) = group_test(&p, 0.0)?;
-    let (terms, fit) = cox_model(&p, Ties::Efron)?;
+    let (_, lr) = group_test(&p, 0.0)?;
+    let (terms, fit) = cox_model(&p, Ties::Efron, Some(&format!("group={reference}")))?;
     let cox = summarise_cox(terms, fit, 0.95, Vec::new());
     let mut s = format!(
         "Comparison stratified by study: log-rank χ² = {} on {} df, p = {}.",
@@ -181,15 +222,15 @@ pub(crate) fn compare_groups(pooled: &Pooled) -> Result<String, String> {
     );
     for t in &cox.terms {
         s.push_str(&format!(
-            " Cox (Efron, strata = study) HR for {} vs {}: {} (95% CI {}–{}), p = {}.",
+            " Cox (Efron, strata = study) HR for {} vs {reference}: {} (95% CI {}–{}), p = {}.",
             t.term.trim_start_matches("group"),
-            names.first().map_or("", String::as_str),
             num(t.hr, 2),
             num(t.hr_ci_lb, 2),
             num(t.hr_ci_ub, 2),
             num(t.pval, 4)
         ));
     }
+    s.push_str(&format!(" Reference group: {reference}, {why}."));
     Ok(s)
 }
 
@@ -209,9 +250,38 @@ pub(crate) struct Collected<'a> {
     pub pooled: Pooled,
     /// Digitised arms reconstructed.
     pub reconstructed_arms: usize,
+    /// The `event` value that means an event (`event_code` option).
+    pub event_code: Option<u32>,
 }
 
 impl Collected<'_> {
+    /// A case's event under the analysis' event code.
+    pub(crate) fn event(&self, c: &Case) -> Option<bool> {
+        case_event(c, self.event_code)
+    }
+
+    /// One line naming the selected cases whose `event` holds a code other
+    /// than 0 or 1 when no `event_code` is set (their status decides).
+    pub(crate) fn unread_codes(&self) -> Option<String> {
+        if self.event_code.is_some() {
+            return None;
+        }
+        let odd: Vec<&Case> = self
+            .rows
+            .iter()
+            .copied()
+            .filter(|c| c.event_code.is_some_and(|v| v > 1))
+            .collect();
+        let codes: BTreeSet<u32> = odd.iter().filter_map(|c| c.event_code).collect();
+        (!odd.is_empty()).then(|| {
+            format!(
+                "{} with an event code other than 0 or 1 ({}): read by their vital status; set options.event_code to name the code of the event (any other value is then censored)",
+                if odd.len() == 1 { "1 case".to_string() } else { format!("{} cases", odd.len()) },
+                codes.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+
     /// The Markdown list of what was left out: each case (named by
     /// `case_name`) with its reason, then each arm that could not be
     /// reconstructed.
@@ -236,6 +306,7 @@ pub(crate) fn collect<'a>(
     evidence: &'a Evidence,
     group: Option<&str>,
     sources: &[Source],
+    event_code: Option<u32>,
 ) -> Result<Collected<'a>, AnalysisError> {
     let use_cases = sources.contains(&Source::Cases);
     let use_reconstructed = sources.contains(&Source::Reconstructed);
@@ -252,7 +323,7 @@ pub(crate) fn collect<'a>(
             )
             .into());
     }
-    let (entered, reasons) = enter(&rows);
+    let (entered, reasons) = enter(&rows, event_code);
     let groups = entered
         .iter()
         .map(|c| case_group(c, group, use_reconstructed))
@@ -269,7 +340,7 @@ pub(crate) fn collect<'a>(
         (Vec::new(), Vec::new())
     };
     let mut pooled = Pooled::default();
-    pooled.add_cases(&entered, &groups);
+    pooled.add_cases(&entered, &groups, event_code);
     pooled.add_arms(&arms, group);
     Ok(Collected {
         rows,
@@ -279,18 +350,25 @@ pub(crate) fn collect<'a>(
         reasons_extra,
         pooled,
         reconstructed_arms: arms.len(),
+        event_code,
     })
 }
 
-/// A case's event: its `event` column, else what its vital status implies.
-fn case_event(c: &Case) -> Option<bool> {
-    c.died()
+/// A case's event: with an event code, whether its `event` column holds
+/// that code (any other value censored, as R's `status == K`); else, or
+/// when the column is empty, its `event` column as 0/1 or what its vital
+/// status implies.
+pub(crate) fn case_event(c: &Case, code: Option<u32>) -> Option<bool> {
+    match (code, c.event_code) {
+        (Some(k), Some(v)) => Some(v == k),
+        _ => c.died(),
+    }
 }
 
 /// Why a case cannot enter a survival analysis (it needs a follow-up time
 /// and a known vital status), or `None` when it enters.
-fn left_out_reason(c: &Case) -> Option<&'static str> {
-    match (c.follow_up, case_event(c)) {
+fn left_out_reason(c: &Case, code: Option<u32>) -> Option<&'static str> {
+    match (c.follow_up, case_event(c, code)) {
         (Some(_), Some(_)) => None,
         (None, _) => Some("no follow-up time reported"),
         (Some(_), None) => {
@@ -300,11 +378,11 @@ fn left_out_reason(c: &Case) -> Option<&'static str> {
 }
 
 /// The cases that enter, and those left out with their reason.
-fn enter<'a>(rows: &[&'a Case]) -> (Vec<&'a Case>, Vec<(&'a Case, String)>) {
+fn enter<'a>(rows: &[&'a Case], code: Option<u32>) -> (Vec<&'a Case>, Vec<(&'a Case, String)>) {
     let mut entered = Vec::new();
     let mut reasons = Vec::new();
     for c in rows {
-        match left_out_reason(c) {
+        match left_out_reason(c, code) {
             None => entered.push(*c),
             Some(why) => reasons.push((*c, why.to_string())),
         }
@@ -369,6 +447,7 @@ mod tests {
             follow_up_origin: None,
             status,
             event: None,
+            event_code: None,
             covariates: Default::default(),
             provenance: Provenance {
                 source_location: Some("Case report".into()),
@@ -394,10 +473,31 @@ mod tests {
         AnalysisSpec::example("k", "km", "{}")
     }
 
+    /// The first group in the data, not the first in sorted order, unless
+    /// the option names one; R's choice is named when it differs.
+    #[test]
+    fn the_reference_group_is_the_first_in_the_data_unless_set() {
+        let groups = ["Obs", "Lev", "Lev+5FU", "Obs"];
+        let (r, why) = reference_group(groups, None).unwrap();
+        assert_eq!(r, "Obs");
+        assert!(
+            why.contains("(R's coxph would take Lev, the first in alphabetical order)"),
+            "{why}"
+        );
+        let (r, why) = reference_group(["A", "B"], None).unwrap();
+        assert_eq!(r, "A");
+        assert!(!why.contains("R's coxph"), "{why}");
+        assert_eq!(reference_group(groups, Some("lev")).unwrap().0, "Lev");
+        assert_eq!(
+            reference_group(groups, Some("Placebo")).unwrap_err(),
+            "options.reference: no group 'Placebo' (groups: Obs, Lev, Lev+5FU)"
+        );
+    }
+
     #[test]
     fn a_case_without_follow_up_is_left_out_with_its_reason() {
         let e = evidence();
-        let c = collect(&spec(), &e, None, &[Source::Cases]).unwrap();
+        let c = collect(&spec(), &e, None, &[Source::Cases], None).unwrap();
         assert_eq!(c.entered.len(), 1);
         assert_eq!(c.reasons.len(), 1);
         assert_eq!(c.reasons[0].0.case_id, "jones2019_2");
@@ -410,14 +510,18 @@ mod tests {
     fn a_case_of_unknown_vital_status_is_left_out_with_its_reason() {
         let c = case("x", Some(3.0), CaseStatus::Unknown);
         assert_eq!(
-            left_out_reason(&c),
+            left_out_reason(&c, None),
             Some("vital status not reported: cannot be counted as an event or a censoring")
         );
         let known = Case {
             event: Some(true),
             ..c
         };
-        assert_eq!(left_out_reason(&known), None, "the event column suffices");
+        assert_eq!(
+            left_out_reason(&known, None),
+            None,
+            "the event column suffices"
+        );
     }
 
     #[test]
@@ -428,6 +532,7 @@ mod tests {
             &e,
             Some("source"),
             &[Source::Cases, Source::Reconstructed],
+            None,
         )
         .unwrap();
         assert_eq!(c.reconstructed_arms, 1);
@@ -437,7 +542,7 @@ mod tests {
         assert_eq!(groups, BTreeSet::from(["case report", "reconstructed"]));
         assert_eq!(c.pooled.rows[1].patient, "Surgery#1");
         // Each study holds one source: nothing to compare within studies.
-        assert!(compare_groups(&c.pooled)
+        assert!(compare_groups(&c.pooled, None)
             .unwrap_err()
             .starts_with("no study contributes"));
     }
@@ -445,7 +550,7 @@ mod tests {
     #[test]
     fn reconstructed_only_keeps_the_case_reasons_but_no_case() {
         let e = evidence();
-        let c = collect(&spec(), &e, None, &[Source::Reconstructed]).unwrap();
+        let c = collect(&spec(), &e, None, &[Source::Reconstructed], None).unwrap();
         assert!(c.entered.is_empty() && c.groups.is_empty());
         assert_eq!(c.reasons.len(), 1);
         assert!(c.pooled.rows.iter().all(|p| p.group == "All patients"));
@@ -469,7 +574,14 @@ mod tests {
     #[test]
     fn pooled_rows_carry_their_provenance_columns() {
         let e = evidence();
-        let c = collect(&spec(), &e, None, &[Source::Cases, Source::Reconstructed]).unwrap();
+        let c = collect(
+            &spec(),
+            &e,
+            None,
+            &[Source::Cases, Source::Reconstructed],
+            None,
+        )
+        .unwrap();
         let csv = String::from_utf8(crate::export::to_csv(&c.pooled.table(&e)).unwrap()).unwrap();
         let mut lines = csv.lines();
         assert_eq!(

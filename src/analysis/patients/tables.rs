@@ -14,6 +14,7 @@ pub(crate) fn patient_table<'a>(
     groups: &[String],
     reasons: &[(&'a Case, String)],
     source: &dyn Fn(&'a Case) -> &'a StudySource,
+    event: &dyn Fn(&Case) -> Option<bool>,
 ) -> Table {
     let sourced = Sourced::of(rows, source);
     let pos = |c: &Case| entered.iter().position(|e| std::ptr::eq(*e, c));
@@ -58,7 +59,7 @@ pub(crate) fn patient_table<'a>(
     .number("time_months", rows.iter().map(|c| c.follow_up).collect())
     .integer(
         "event",
-        rows.iter().map(|c| c.died().map(u64::from)).collect(),
+        rows.iter().map(|c| event(c).map(u64::from)).collect(),
     )
     .text(
         "time_origin",

@@ -21,10 +21,8 @@ pub(super) fn draw<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let px = |v: f64| v.round() as i32;
     let tmax = p
-        .ticks
-        .last()
-        .copied()
-        .unwrap_or(1.0)
+        .x_max
+        .max(p.ticks.last().copied().unwrap_or(0.0))
         .max(f64::MIN_POSITIVE);
     let x = |time: f64| l.x0 + (time.min(tmax) / tmax) * (l.x1 - l.x0);
     let y = |surv: f64| l.y1 - surv.clamp(0.0, 1.0) * (l.y1 - l.y0);

@@ -60,8 +60,11 @@ pub struct KmPlot {
     pub x_label: String,
     /// Curves.
     pub curves: Vec<KmCurve>,
-    /// Time-axis ticks (the risk table's columns); the axis ends at the last.
+    /// Time-axis ticks (the risk table's columns).
     pub ticks: Vec<f64>,
+    /// Where the time axis ends (at or after the last tick); curves are
+    /// drawn up to it.
+    pub x_max: f64,
     /// Show censored and events rows under the numbers at risk (KMunicate).
     pub kmunicate: bool,
     /// Width in mm.
@@ -70,12 +73,29 @@ pub struct KmPlot {
     pub footnote: Option<String>,
 }
 
-/// Tick positions 0, step, … covering `max` (about five intervals).
+/// Most ticks an automatic time axis carries.
+pub const MAX_TIME_TICKS: usize = 8;
+
+/// Automatic ticks of a time axis ending at `max`: 0, step, 2·step, … up to
+/// `max` (never beyond, so the axis has no empty stretch after the last
+/// follow-up), with the smallest step of 1, 2 or 5 × 10^k that gives at
+/// most [`MAX_TIME_TICKS`] ticks.
 pub fn time_ticks(max: f64) -> Vec<f64> {
-    let max = if max > 0.0 { max } else { 1.0 };
-    let step = nice_step(max / 5.0);
-    let n = (max / step).ceil() as usize;
-    (0..=n).map(|i| i as f64 * step).collect()
+    let max = if max > 0.0 && max.is_finite() {
+        max
+    } else {
+        1.0
+    };
+    let mut step = nice_step(max / 20.0);
+    while (max / step + 1e-9).floor() as usize + 1 > MAX_TIME_TICKS {
+        step = nice_step(step * 1.000_001);
+    }
+    let n = (max / step + 1e-9).floor() as usize;
+    // Rounded to the step's decimals: 7 × 0.1 is 0.7, not 0.7000000000000001.
+    let scale = 10f64.powi((-step.log10().floor()).max(0.0) as i32);
+    (0..=n)
+        .map(|i| (i as f64 * step * scale).round() / scale)
+        .collect()
 }
 
 /// Renders the figure as SVG text.
@@ -118,6 +138,7 @@ mod tests {
                 })
                 .collect(),
             ticks: vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0],
+            x_max: 100.0,
             kmunicate,
             width_mm: crate::plot::DOUBLE_COLUMN_MM,
             footnote: Some("Times from surgery; patients from three reports with different follow-up schedules, so the curve describes these patients only.".into()),
@@ -178,9 +199,27 @@ mod tests {
         }
     }
 
+    /// At most eight ticks at 1-2-5 steps, none beyond the last follow-up
+    /// (the old rule ran 156 months out to 200).
     #[test]
-    fn ticks_cover_the_range() {
-        assert_eq!(time_ticks(156.0).last().copied(), Some(200.0));
+    fn ticks_stop_at_the_last_follow_up_at_a_1_2_5_step() {
+        assert_eq!(
+            time_ticks(156.0),
+            [0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0, 140.0]
+        );
+        assert_eq!(time_ticks(60.0), [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0]);
+        assert_eq!(time_ticks(4500.0).last().copied(), Some(4000.0));
+        for max in [0.7, 3.0, 11.0, 35.0, 59.9, 100.0, 121.0, 999.0, 4795.0] {
+            let t = time_ticks(max);
+            assert!(t.len() >= 3 && t.len() <= MAX_TIME_TICKS, "{max}: {t:?}");
+            assert!(*t.last().unwrap() <= max, "{max}: {t:?}");
+            let step = t[1];
+            let mantissa = step / 10f64.powf(step.log10().floor());
+            assert!(
+                [1.0, 2.0, 5.0].iter().any(|m| (mantissa - m).abs() < 1e-9),
+                "{max}: step {step}"
+            );
+        }
         assert!(time_ticks(0.0).len() >= 2);
     }
 }

@@ -4,8 +4,13 @@
 
 pub mod curves;
 
+use crate::stats::survival::cox::Ties;
 use crate::stats::survival::digitised::clean_curve;
+use crate::stats::survival::km::{kaplan_meier, ConfType};
 use crate::stats::survival::reconstruct::{reconstruct, Reconstruction};
+use crate::workflow::design::Labels;
+use crate::workflow::survival::patients::Patients;
+use crate::workflow::survival::{cox_model, summarise, summarise_cox, CoxTerm, CurveSummary};
 
 use crate::workflow::reconstruct::curves::Points;
 
@@ -18,6 +23,90 @@ pub struct Arm {
     pub result: Reconstruction,
     /// What cleaning the digitised points changed.
     pub cleaning: Vec<String>,
+    /// The cleaned digitised points (time, S).
+    pub points: Vec<(f64, f64)>,
+}
+
+/// The Kaplan–Meier curve (log CI, 95%) of each arm's reconstructed
+/// patients, for the figure of the reconstruction.
+pub fn arm_curves(arms: &[Arm]) -> Result<Vec<CurveSummary>, String> {
+    let fits = arms
+        .iter()
+        .map(|a| {
+            let (t, e): (Vec<f64>, Vec<bool>) =
+                a.result.patients.iter().map(|p| (p.time, p.event)).unzip();
+            kaplan_meier(&t, &e, ConfType::Log, 0.95)
+                .map(|f| (a.name.clone(), f))
+                .map_err(|err| format!("arm '{}': {err}", a.name))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(summarise(fits, &[], None))
+}
+
+/// The Cox hazard ratios (Efron ties) of the arms against a reference arm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmHazardRatios {
+    /// The reference arm.
+    pub reference: String,
+    /// Chosen by the user (else the first arm).
+    pub chosen: bool,
+    /// One term per other arm, named by the arm.
+    pub terms: Vec<CoxTerm>,
+}
+
+/// One Cox model of the reconstructed patients by arm, coded against
+/// `reference` (else the first arm), as R's `coxph(Surv(time, event) ~
+/// relevel(arm, ref))`; `None` for a single arm.
+pub fn arm_hazard_ratios(
+    arms: &[Arm],
+    reference: Option<&str>,
+) -> Result<Option<ArmHazardRatios>, String> {
+    if arms.len() < 2 {
+        return Ok(None);
+    }
+    let chosen = match reference {
+        None => None,
+        Some(r) => Some(
+            arms.iter()
+                .find(|a| a.name.eq_ignore_ascii_case(r.trim()))
+                .ok_or_else(|| {
+                    format!(
+                        "--reference {r}: no such arm (arms: {})",
+                        arms.iter()
+                            .map(|a| a.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })?,
+        ),
+    };
+    let reference = chosen.unwrap_or(&arms[0]).name.clone();
+    let mut p = Patients {
+        time: Vec::new(),
+        event: Vec::new(),
+        group: Labels::default(),
+        strata: None,
+        covariates: vec![("arm".into(), Vec::new())],
+        dropped: Vec::new(),
+    };
+    for a in arms {
+        for pt in &a.result.patients {
+            p.time.push(pt.time);
+            p.event.push(pt.event);
+            p.group.push(&a.name);
+            p.covariates[0].1.push(a.name.clone());
+        }
+    }
+    let (names, fit) = cox_model(&p, Ties::Efron, Some(&format!("arm={reference}")))?;
+    let mut summary = summarise_cox(names, fit, 0.95, Vec::new());
+    for t in &mut summary.terms {
+        t.term = t.term.trim_start_matches("arm").to_string();
+    }
+    Ok(Some(ArmHazardRatios {
+        reference,
+        chosen: chosen.is_some(),
+        terms: summary.terms,
+    }))
 }
 
 /// Pairs curves with at-risk lists by arm name (a lone curve with a lone
@@ -56,8 +145,10 @@ pub fn reconstruct_arms(
             continue;
         };
         let (t, s, cleaning) = clean_curve(&pts);
+        let points: Vec<(f64, f64)> = t.iter().copied().zip(s.iter().copied()).collect();
         match reconstruct(&t, &s, &risk, events) {
             Ok(result) => out.push(Arm {
+                points,
                 name: match (only, single) {
                     (Some(w), _) => w.to_string(),
                     (None, true) if risk_name == "curve" => name,

@@ -10,7 +10,7 @@ use crate::stats::survival::km::{kaplan_meier, ConfType, KmFit, Quantile, SurvAt
 use crate::stats::survival::logrank::{log_rank, LogRank};
 use crate::stats::survival::zph::{cox_zph, ZphTest};
 
-use super::design::{model_matrix_terms, Labels};
+use super::design::{levels, model_matrix_ref, Labels};
 use crate::workflow::survival::patients::Patients;
 
 /// One curve per group × stratum, labelled "group" or "group, stratum",
@@ -87,9 +87,50 @@ pub fn group_test(p: &Patients, rho: f64) -> Result<(Vec<String>, LogRank), Stri
 }
 
 /// The Cox model on the covariates (factors treatment-coded against their
-/// first sorted level), stratified when a stratum column was named.
-pub fn cox_model(p: &Patients, ties: Ties) -> Result<(Vec<String>, CoxFit), String> {
-    cox_model_zph(p, ties, false).map(|(n, f, _)| (n, f))
+/// first sorted level, or the level `reference` names), stratified when a
+/// stratum column was named.
+pub fn cox_model(
+    p: &Patients,
+    ties: Ties,
+    reference: Option<&str>,
+) -> Result<(Vec<String>, CoxFit), String> {
+    cox_model_zph(p, ties, false, reference).map(|(n, f, _)| (n, f))
+}
+
+/// The (column, level) pairs a reference names: "COLUMN=LEVEL", or a bare
+/// LEVEL for every factor covariate holding it. A level no factor holds is
+/// an error listing each factor's levels.
+pub fn resolve_reference(p: &Patients, reference: &str) -> Result<Vec<(String, String)>, String> {
+    let (column, level) = match reference.split_once('=') {
+        Some((c, l)) => (Some(c.trim()), l.trim()),
+        None => (None, reference.trim()),
+    };
+    let factors: Vec<(&String, Vec<String>)> = p
+        .covariates
+        .iter()
+        .filter(|(name, _)| column.is_none_or(|c| c.eq_ignore_ascii_case(name)))
+        .map(|(name, values)| (name, levels(values)))
+        .collect();
+    let found: Vec<(String, String)> = factors
+        .iter()
+        .filter(|(_, lv)| lv.iter().any(|l| l == level))
+        .map(|(name, _)| ((*name).clone(), level.to_string()))
+        .collect();
+    if found.is_empty() {
+        let known: Vec<String> = factors
+            .iter()
+            .map(|(name, lv)| format!("{name}: {}", lv.join(", ")))
+            .collect();
+        return Err(format!(
+            "reference '{reference}': no covariate has the level '{level}' (levels of {})",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join("; ")
+            }
+        ));
+    }
+    Ok(found)
 }
 
 /// The Cox model and, when asked, its proportional-hazards check per
@@ -98,11 +139,16 @@ pub fn cox_model_zph(
     p: &Patients,
     ties: Ties,
     zph: bool,
+    reference: Option<&str>,
 ) -> Result<(Vec<String>, CoxFit, Vec<(String, ZphTest)>), String> {
     if p.covariates.is_empty() {
         return Err("name at least one covariate (--covariates A,B)".into());
     }
-    let (x, names, terms) = model_matrix_terms(&p.covariates, false);
+    let references = match reference {
+        Some(r) => resolve_reference(p, r)?,
+        None => Vec::new(),
+    };
+    let (x, names, terms) = model_matrix_ref(&p.covariates, false, &references);
     if x.cols == 0 {
         return Err("the covariates have a single value each: there is nothing to compare".into());
     }
@@ -122,6 +168,41 @@ pub fn cox_model_zph(
         Vec::new()
     };
     Ok((names, fit, tests))
+}
+
+/// The level a factor covariate's hazard ratios are relative to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactorReference {
+    /// Covariate.
+    pub covariate: String,
+    /// Its reference level.
+    pub level: String,
+    /// Chosen by the user (else R's default, the first sorted level).
+    pub chosen: bool,
+}
+
+/// The reference level of every factor covariate: the one `reference`
+/// names, else the first in sorted order (R's `factor()` default).
+pub fn factor_references(p: &Patients, reference: Option<&str>) -> Vec<FactorReference> {
+    let chosen = reference
+        .and_then(|r| resolve_reference(p, r).ok())
+        .unwrap_or_default();
+    p.covariates
+        .iter()
+        .filter(|(_, v)| v.iter().any(|x| crate::validate::parse_number(x).is_err()))
+        .filter_map(|(name, values)| {
+            let picked = chosen.iter().find(|(c, _)| c == name);
+            let level = match picked {
+                Some((_, l)) => l.clone(),
+                None => levels(values).into_iter().next()?,
+            };
+            Some(FactorReference {
+                covariate: name.clone(),
+                level,
+                chosen: picked.is_some(),
+            })
+        })
+        .collect()
 }
 
 /// A curve with the summaries the commands and reports print.
@@ -198,6 +279,8 @@ pub struct CoxSummary {
     pub score_pval: f64,
     /// Proportional-hazards check per covariate and GLOBAL (when asked).
     pub zph: Vec<(String, ZphTest)>,
+    /// The reference level of each factor covariate (set by the caller).
+    pub references: Vec<FactorReference>,
 }
 
 /// Coefficient table and test p-values at `level`.
@@ -232,5 +315,6 @@ pub fn summarise_cox(
         level,
         fit,
         zph,
+        references: Vec::new(),
     }
 }

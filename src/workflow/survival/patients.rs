@@ -12,19 +12,43 @@ use crate::workflow::design::Labels;
 /// How the event column is coded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventCoding {
-    /// The value meaning "event" (default "1").
+    /// The value meaning "event" ("1" unless a code is given).
     pub event: String,
-    /// The value meaning "censored": "0", or "1" when the event code is
-    /// "2" (R's 1/2 coding, as in the lung data).
-    pub censored: String,
+    /// The value meaning "censored" ("0") when no code is given; `None`
+    /// when a code is given: then any other value is censored, as R's
+    /// `Surv(time, status == K)` reads it (pbc's 0/1/2 status with
+    /// `--event-code 2`: 2 = death, 0 and 1 = transplant censored).
+    pub censored: Option<String>,
 }
 
 impl EventCoding {
-    /// Coding with `event` as the event code.
+    /// Coding with `event` as the event code (anything else censored), or
+    /// without one the default 1 = event, 0 = censored, any other value an
+    /// error.
     pub fn new(event: Option<&str>) -> EventCoding {
-        let event = event.unwrap_or("1").trim().to_string();
-        let censored = if event == "2" { "1" } else { "0" }.to_string();
-        EventCoding { event, censored }
+        match event {
+            Some(code) => EventCoding {
+                event: code.trim().to_string(),
+                censored: None,
+            },
+            None => EventCoding {
+                event: "1".into(),
+                censored: Some("0".into()),
+            },
+        }
+    }
+
+    /// Whether `value` is an event, or `None` when the coding has no place
+    /// for it.
+    pub fn is_event(&self, value: &str) -> Option<bool> {
+        if value == self.event {
+            Some(true)
+        } else {
+            match &self.censored {
+                None => Some(false),
+                Some(c) => (value == c).then_some(false),
+            }
+        }
     }
 }
 
@@ -130,16 +154,10 @@ pub fn read_patients(
             }
         };
         let e = cell(1);
-        let event = if e == coding.event {
-            true
-        } else if e == coding.censored {
-            false
-        } else {
+        let Some(event) = coding.is_event(e) else {
             errors.push(format!(
-                "{}: the event column must hold {} (event) or {} (censored); set --event-code if events are coded differently",
+                "{}: the event column must hold 1 (event) or 0 (censored); with other codes give the event's code with --event-code (any other value is then censored)",
                 at(1),
-                coding.event,
-                coding.censored
             ));
             continue;
         };
@@ -164,5 +182,24 @@ pub fn read_patients(
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With a code, the code is the event and anything else censored (R's
+    /// `status == K`); without one, 1/0 and nothing else.
+    #[test]
+    fn an_event_code_censors_every_other_value() {
+        let pbc = EventCoding::new(Some("2"));
+        assert_eq!(pbc.is_event("2"), Some(true));
+        assert_eq!(pbc.is_event("1"), Some(false), "transplant is censored");
+        assert_eq!(pbc.is_event("0"), Some(false));
+        let default = EventCoding::new(None);
+        assert_eq!(default.is_event("1"), Some(true));
+        assert_eq!(default.is_event("0"), Some(false));
+        assert_eq!(default.is_event("2"), None, "an error, as before");
     }
 }

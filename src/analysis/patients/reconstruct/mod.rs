@@ -10,6 +10,7 @@
 pub mod checks;
 pub mod ipd;
 pub mod qa;
+mod report;
 
 use crate::analysis::{Kind, OutputFile};
 use crate::domain::Reads;
@@ -18,18 +19,16 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::domain::{CurvePoint, Evidence, Origin, Provenance};
-use crate::export::{escape_markdown, markdown_table};
 use crate::plot::render_km_svg;
 use crate::project::AnalysisSpec;
 use crate::stats::survival::digitised::clean_curve;
 use crate::stats::survival::reconstruct::{reconstruct, Reconstruction};
 
-use crate::analysis::patients::reconstruct::checks::{hazard_ratios, HrCheck};
+use crate::analysis::patients::reconstruct::checks::{arm_hazard_ratios, hazard_ratios};
 use crate::analysis::patients::reconstruct::ipd::ipd_table;
-use crate::analysis::patients::reconstruct::qa::{
-    check_arm, overlay_plot, qa_row, ArmQa, Tolerances, QA_HEADER,
-};
-use crate::analysis::patients::study_source;
+use crate::analysis::patients::reconstruct::qa::{check_arm, overlay_plot, Tolerances};
+use crate::analysis::patients::reconstruct::report::{qa_warnings, report, Checks};
+use crate::analysis::patients::{counted, study_source, time_axis};
 use crate::analysis::{figure_files, title, AnalysisError, AnalysisOutput, Methods, Ref};
 use crate::present::columns;
 use crate::present::format::num;
@@ -47,6 +46,17 @@ pub(crate) struct Options {
     /// Largest acceptable relative error of the reconstructed median against
     /// the reported one (default 0.10).
     median_tolerance: Option<f64>,
+    /// The arm each study's hazard ratios are against (default: the study's
+    /// first arm in the data).
+    reference: Option<String>,
+    /// Ticks of the QA figures' time axis, in `time_unit` (default automatic).
+    time_breaks: Option<Vec<f64>>,
+    /// Where the QA figures' time axis ends, in `time_unit`.
+    time_max: Option<f64>,
+    /// Title of the QA figures' time axis (default "Time (months)").
+    time_label: Option<String>,
+    /// Unit the QA figures show times in: days, weeks, months (default) or years.
+    time_unit: Option<String>,
 }
 
 impl Options {
@@ -98,21 +108,25 @@ pub(crate) fn reconstruct_selected(
 }
 
 /// Digitised points by (study, arm), each arm with its first point.
-type ArmPoints<'e> = BTreeMap<(String, String), (&'e CurvePoint, Vec<(f64, f64)>)>;
+type ArmPoints<'e> = Vec<((String, String), (&'e CurvePoint, Vec<(f64, f64)>))>;
 
-/// The digitised points of the selected studies by (study, arm), in that
-/// order, each arm with its first point (its provenance).
+/// The digitised points of the selected studies by (study, arm), in the
+/// order the data first name them (so a study's first arm is the one its
+/// curves table lists first), each arm with its first point (its
+/// provenance).
 fn digitised_arms<'e>(spec: &AnalysisSpec, evidence: &'e Evidence) -> ArmPoints<'e> {
     let mut arms = ArmPoints::new();
+    let mut at = BTreeMap::<(&str, &str), usize>::new();
     for c in evidence
         .curves
         .iter()
         .filter(|c| spec.select.matches_study(&c.study_id))
     {
-        arms.entry((c.study_id.clone(), c.arm.clone()))
-            .or_insert_with(|| (c, Vec::new()))
-            .1
-            .push((c.time, c.survival));
+        let i = *at.entry((&c.study_id, &c.arm)).or_insert_with(|| {
+            arms.push(((c.study_id.clone(), c.arm.clone()), (c, Vec::new())));
+            arms.len() - 1
+        });
+        arms[i].1 .1.push((c.time, c.survival));
     }
     arms
 }
@@ -181,6 +195,13 @@ impl Kind for Reconstruct {
                 .into());
         }
         let label = |id: &str| study_source(evidence, id).short_label(id);
+        let axis = time_axis(
+            o.time_breaks.clone(),
+            o.time_max,
+            o.time_label.clone(),
+            o.time_unit.as_deref(),
+        )
+        .map_err(|e| spec.error(e, "fix the time-axis options".into()))?;
         let mut files = vec![OutputFile::csv(
             spec,
             "ipd.csv",
@@ -190,7 +211,9 @@ impl Kind for Reconstruct {
         for (i, a) in arms.iter().enumerate() {
             let qa = check_arm(a, evidence, tol)
                 .map_err(|err| spec.error(err, "check the curve".into()))?;
-            let plot = overlay_plot(a, &qa, &label(&a.study_id));
+            let plot = overlay_plot(a, &qa, &label(&a.study_id), &axis).map_err(|e| {
+                spec.error(format!("options.{e}"), "fix the time-axis options".into())
+            })?;
             files.extend(figure_files(
                 spec,
                 &format!("qa_{}", i + 1),
@@ -198,7 +221,12 @@ impl Kind for Reconstruct {
             )?);
             qas.push(qa);
         }
-        let hr_checks = hazard_ratios(&arms, evidence);
+        let (hr_checks, unchecked) = hazard_ratios(&arms, evidence, o.reference.as_deref());
+        let checks = Checks {
+            arm_hrs: arm_hazard_ratios(&arms, o.reference.as_deref()),
+            hr_checks,
+            unchecked,
+        };
         let passed = qas.iter().filter(|q| q.verdict == "pass").count();
         Ok(AnalysisOutput {
             name: spec.name.clone(),
@@ -208,113 +236,19 @@ impl Kind for Reconstruct {
                 "Patient data reconstructed from published Kaplan–Meier curves",
             ),
             files,
-            summary: format!("{} arm(s) reconstructed, {passed} pass QA", arms.len()),
-            report: report(spec, &arms, &qas, &hr_checks, &skipped, &label),
+            summary: format!(
+                "{} reconstructed, {passed} pass QA",
+                counted(arms.len(), "arm", "arms")
+            ),
+            report: report(spec, &arms, &qas, &checks, &skipped, &label),
             studies: columns::study_ids(arms.iter().map(|a| a.study_id.as_str())),
-            methods: methods_paragraph(tol, !hr_checks.is_empty())
-                .warn(qa_warnings(&arms, &qas, &hr_checks)),
+            methods: methods_paragraph(tol, !checks.arm_hrs.is_empty()).warn(qa_warnings(
+                &arms,
+                &qas,
+                &checks.hr_checks,
+            )),
         })
     }
-}
-
-/// The report section: the QA table, the hazard-ratio cross-checks, the
-/// overlay figures, the notes and the link to `ipd.csv`.
-fn report(
-    spec: &AnalysisSpec,
-    arms: &[ArmResult],
-    qas: &[ArmQa],
-    hr_checks: &[HrCheck],
-    skipped: &[String],
-    label: &dyn Fn(&str) -> String,
-) -> String {
-    let qa_rows: Vec<Vec<String>> = arms
-        .iter()
-        .zip(qas)
-        .map(|(a, qa)| qa_row(a, qa, label(&a.study_id)))
-        .collect();
-    let figures: String = (1..=arms.len())
-        .map(|i| format!("![QA {i}]({}/qa_{i}.png)\n", spec.name))
-        .collect();
-    let notes = notes_list(arms, skipped);
-    format!(
-        "{}\n{}{figures}\n{}[ipd.csv]({}/ipd.csv)\n",
-        markdown_table(&QA_HEADER, &qa_rows),
-        hr_section(hr_checks, label),
-        if notes.is_empty() {
-            String::new()
-        } else {
-            format!("Notes:\n\n{notes}\n")
-        },
-        spec.name
-    )
-}
-
-/// The table of reported hazard ratios checked against the reconstruction,
-/// or nothing when no study allows the check.
-fn hr_section(hr_checks: &[HrCheck], label: &dyn Fn(&str) -> String) -> String {
-    if hr_checks.is_empty() {
-        return String::new();
-    }
-    let rows: Vec<Vec<String>> = hr_checks
-        .iter()
-        .map(|c| {
-            vec![
-                label(&c.study_id),
-                c.compared.clone(),
-                c.reported.clone(),
-                c.reconstructed.clone(),
-                c.verdict.clone(),
-            ]
-        })
-        .collect();
-    format!(
-        "Cross-checks: hazard ratios (the Cox HR of the reconstructed arms against the HR the paper reports)\n\n{}\n",
-        markdown_table(
-            &["Study", "Compared", "Reported", "Reconstructed", "Check"],
-            &rows
-        )
-    )
-}
-
-/// The Markdown list of each arm's cleaning notes and reconstruction
-/// warnings, then of the arms that could not be reconstructed.
-fn notes_list(arms: &[ArmResult], skipped: &[String]) -> String {
-    arms.iter()
-        .flat_map(|a| {
-            a.cleaning.iter().chain(&a.result.warnings).map(move |n| {
-                format!(
-                    "- {}/{}: {}\n",
-                    escape_markdown(&a.study_id),
-                    escape_markdown(&a.arm),
-                    escape_markdown(n)
-                )
-            })
-        })
-        .chain(
-            skipped
-                .iter()
-                .map(|s| format!("- {}\n", escape_markdown(s))),
-        )
-        .collect()
-}
-
-/// The warnings: every arm whose QA warns, then every reported hazard ratio
-/// whose reconstruction lies outside its CI.
-fn qa_warnings(arms: &[ArmResult], qas: &[ArmQa], hr_checks: &[HrCheck]) -> Vec<String> {
-    let arms = arms.iter().zip(qas).filter_map(|(a, qa)| {
-        qa.verdict.strip_prefix("warn: ").map(|w| {
-            format!(
-                "{}/{}: reconstruction disagrees with the paper: {w}",
-                a.study_id, a.arm
-            )
-        })
-    });
-    let hrs = hr_checks.iter().filter_map(|c| {
-        c.verdict
-            .strip_prefix("warn: ")
-            .map(|w| format!("{} ({}): {w} ({})", c.study_id, c.compared, c.reported))
-    });
-    arms.chain(hrs).collect()
 }
 
 /// The methods paragraph: the algorithm, the QA rule with its tolerances,
@@ -323,7 +257,7 @@ fn methods_paragraph(tol: Tolerances, hr_checked: bool) -> Methods {
     let max_diff = tol.max_abs_diff;
     Methods::new(
         format!(
-            "Patient rows were reconstructed from the digitised curves and the printed numbers at risk by the algorithm of Guyot et al. (2012), with events at the digitised times and censorings at the midpoints between them. QA: an arm passes when the Kaplan–Meier curve of its reconstruction is within {max_diff} of every digitised point, its numbers at risk within 10%, its median within {}% of the reported one and every reported landmark survival of that study and arm within {max_diff}; the overlay figures show the digitised points over the reconstructed curve. Where a study with two reconstructed arms reports a hazard ratio with a confidence interval, the Cox (Efron ties) hazard ratio of the reconstructed patients is checked to lie inside that interval. {}",
+            "Patient rows were reconstructed from the digitised curves and the printed numbers at risk by the algorithm of Guyot et al. (2012), with events at the digitised times and censorings at the midpoints between them. QA: an arm passes when the Kaplan–Meier curve of its reconstruction is within {max_diff} of every digitised point, its numbers at risk within 10%, its median within {}% of the reported one and every reported landmark survival of that study and arm within {max_diff}; the overlay figures show the digitised points over the reconstructed curve. Where a study has two or more reconstructed arms, the Cox (Efron ties) hazard ratio of each arm against the reference arm (options.reference, else the study's first arm in the data) is reported; where the study reports a hazard ratio with a confidence interval for two of its arms, named in its group (or the only two), the reconstructed hazard ratio is checked to lie inside that interval. {}",
             num(100.0 * tol.median, 0),
             crate::present::methods::software("simulated patient data with known curves (tests/reconstruction_accuracy.rs)")
         ),

@@ -4,13 +4,13 @@
 //! table and its overlay figure.
 
 use crate::domain::{Evidence, Statistic};
-use crate::plot::{time_ticks, KmPlot};
+use crate::plot::KmPlot;
 use crate::stats::survival::km::{kaplan_meier, ConfType, KmFit};
 use crate::stats::survival::reconstruct::Qa;
 
 use crate::analysis::patients::reconstruct::ArmResult;
 use crate::present::format::num;
-use crate::present::km::plot_curve;
+use crate::present::km::{plot_curve, shown, TimeAxis};
 use crate::workflow::survival::summarise;
 
 /// How far a reconstruction may be from what was published and still pass.
@@ -187,23 +187,36 @@ pub(crate) fn qa_row(a: &ArmResult, qa: &ArmQa, study: String) -> Vec<String> {
 
 /// The overlay figure: the reconstruction's KM with the digitised points on
 /// it; `study` is its study's label.
-pub(crate) fn overlay_plot(a: &ArmResult, qa: &ArmQa, study: &str) -> KmPlot {
+pub(crate) fn overlay_plot(
+    a: &ArmResult,
+    qa: &ArmQa,
+    study: &str,
+    axis: &TimeAxis,
+) -> Result<KmPlot, String> {
     let r = &a.result;
     let curves = summarise(vec![(a.arm.clone(), qa.fit.clone())], &[], None);
-    let tmax = a.points.iter().map(|p| p.0).fold(0.0, f64::max);
-    let ticks = time_ticks(tmax);
-    let mut curve = plot_curve(&curves[0], &ticks);
+    let last_point = a.points.iter().map(|p| p.0).fold(0.0, f64::max);
+    let last = curves[0]
+        .fit
+        .steps
+        .last()
+        .map_or(0.0, |s| s.time)
+        .max(last_point);
+    let (ticks, end) = axis.ticks_and_end(last)?;
+    let data_ticks: Vec<f64> = ticks.iter().map(|t| t / axis.scale).collect();
+    let mut curve = plot_curve(&curves[0], &data_ticks);
     curve.points = a.points.clone();
     curve.band = None;
-    KmPlot {
+    Ok(KmPlot {
         title: format!("{study} — {}: reconstruction check", a.arm),
         subtitle: Some(format!(
             "Line: KM of the {} reconstructed patients; circles: digitised points ({})",
             r.patients.len(),
             r.tier
         )),
-        x_label: "Months".into(),
-        curves: vec![curve],
+        x_label: axis.label.clone().unwrap_or_else(|| axis.default_label()),
+        curves: vec![shown(curve, axis.scale, end)],
+        x_max: end,
         ticks,
         kmunicate: false,
         width_mm: crate::plot::SINGLE_COLUMN_MM,
@@ -212,7 +225,7 @@ pub(crate) fn overlay_plot(a: &ArmResult, qa: &ArmQa, study: &str) -> KmPlot {
             num(r.qa.max_abs_diff, 3),
             num(r.qa.rms_diff, 3)
         )),
-    }
+    })
 }
 
 #[cfg(test)]
