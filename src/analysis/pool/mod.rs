@@ -187,8 +187,12 @@ impl Pooling<'_> {
     ) -> Result<AnalysisOutput, AnalysisError> {
         let o = self.o;
         let display = display_scale(o.measure, from_evidence::harmonic_n(&self.entered));
-        let shown = report::Shown::of(fit, &display);
-        let (sens_fits, sens) = self.sensitivity(c, &display)?;
+        let percent = matches!(
+            o.measure,
+            crate::workflow::pool::effects::Measure::Proportion(_)
+        );
+        let shown = report::Shown::of(fit, &display, percent);
+        let (sens_fits, sens) = self.sensitivity(c, &display, shown.decimals)?;
         let look = o
             .look()
             .map_err(|m| self.problem(m, "see the pool options in the README"))?;
@@ -219,7 +223,7 @@ impl Pooling<'_> {
         files.extend(self.metafor_files(&design)?);
         let sections = report::Sections {
             figures: written.markdown,
-            design: crate::present::pool_models::fitted_markdown(&fitted, &display),
+            design: crate::present::pool_models::fitted_markdown(&fitted, &display, shown.decimals),
             sensitivity: sensitivity_md,
             exclusions: self.exclusions(),
         };
@@ -249,6 +253,7 @@ impl Pooling<'_> {
         &self,
         c: &Columns,
         display: &dyn Fn(f64) -> f64,
+        decimals: usize,
     ) -> Result<
         (
             Option<from_evidence::SensitivityFits>,
@@ -265,7 +270,8 @@ impl Pooling<'_> {
         let names = self.study_labels();
         let figures: Vec<&Figure> = self.entered.iter().map(|e| e.figure).collect();
         let sourced = columns::Sourced::of(&figures, &|f| self.sources.get(&f.study_id));
-        let laid_out = sensitivity::sensitivity(&fits, c.y.len(), &names, &sourced, display, min_k);
+        let laid_out =
+            sensitivity::sensitivity(&fits, c.y.len(), &names, &sourced, display, min_k, decimals);
         Ok((Some(fits), Some(laid_out)))
     }
 

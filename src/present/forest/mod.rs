@@ -10,7 +10,8 @@ use crate::plot::{ColumnKind, ForestColumn, ForestPlot, Scale};
 use crate::stats::pool::subgroups::Subgroups;
 use crate::stats::pool::{RmaFit, TestKind};
 
-use super::format::{estimate, num};
+use super::format::num;
+use crate::number::{estimate_decimals, fixed, i2 as i2_text, statistic, tau2 as tau2_text};
 
 pub mod look;
 pub mod refits;
@@ -51,6 +52,8 @@ pub struct ForestAxis {
     pub name: String,
     /// Values the display scale can take.
     pub domain: Option<(f64, f64)>,
+    /// The display values are percentages (one decimal).
+    pub percent: bool,
 }
 
 /// What the main forest plot needs from the fit.
@@ -82,8 +85,9 @@ fn columns(kinds: &[ColumnKind], axis: &ForestAxis, level: f64) -> Vec<ForestCol
         .collect()
 }
 
-fn ci_text(est: f64, lo: f64, hi: f64) -> String {
-    format!("{} [{}, {}]", estimate(est), estimate(lo), estimate(hi))
+/// "0.85 [0.78, 0.91]" at `d` decimals (one choice per figure).
+fn ci_text(est: f64, lo: f64, hi: f64, d: usize) -> String {
+    format!("{} [{}, {}]", fixed(est, d), fixed(lo, d), fixed(hi, d))
 }
 
 /// Display estimate and CI, ordered (a decreasing transform flips them).
@@ -96,10 +100,13 @@ fn p_text(p: f64) -> String {
     p_value(p, PStyle::Prose)
 }
 
-/// "Heterogeneity: tau² = …; I² = …%; Q(df) = …, p = …".
-fn heterogeneity(
+/// "Heterogeneity: tau² = … (95% CI …–…); I² = …%; Q(df) = …, p = …",
+/// the CI of τ² only when one was computed, at its `level`. The forest
+/// and the pool report both write it.
+pub fn heterogeneity(
     tau2: f64,
     tau2_ci: Option<(f64, f64)>,
+    level: f64,
     i2: f64,
     q: f64,
     df: usize,
@@ -107,14 +114,15 @@ fn heterogeneity(
 ) -> String {
     format!(
         "Heterogeneity: tau² = {}{}; I² = {}%; Q({df}) = {}, {}",
-        num(tau2, 4),
+        tau2_text(tau2),
         tau2_ci.map_or(String::new(), |(a, b)| format!(
-            " (95% CI {}–{})",
-            num(a, 4),
-            num(b, 4)
+            " ({}% CI {}–{})",
+            num(level * 100.0, 1),
+            tau2_text(a),
+            tau2_text(b)
         )),
-        num(i2, 1),
-        num(q, 2),
+        i2_text(i2),
+        statistic(q),
         p_text(p)
     )
 }
@@ -132,7 +140,8 @@ pub fn pooled_forest(
 ) -> ForestPlot {
     let level = f.fit.params.level;
     let look = &without_empty_columns(look, studies);
-    let layout = rows::Layout::new(studies, f, look);
+    let decimals = estimate_decimals(axis.percent, (f.display)(f.fit.beta[0]));
+    let layout = rows::Layout::new(studies, f, look, decimals);
     let (overall, overall_estimate) = layout.overall_row();
     let mut rows = layout.body();
     rows.push(overall);
@@ -190,7 +199,15 @@ fn plot_header(look: &ForestLook, axis: &ForestAxis, level: f64) -> String {
 fn footnotes(f: &ForestFit<'_>) -> Vec<String> {
     let fit = f.fit;
     let mut notes = vec![
-        heterogeneity(fit.tau2, f.tau2_ci, fit.i2, fit.q, fit.q_df, fit.q_pval),
+        heterogeneity(
+            fit.tau2,
+            f.tau2_ci,
+            fit.params.level,
+            fit.i2,
+            fit.q,
+            fit.q_df,
+            fit.q_pval,
+        ),
         overall_test(fit),
     ];
     notes.extend(f.subgroups.map(subgroup_test));
@@ -204,39 +221,29 @@ fn overall_test(fit: &RmaFit) -> String {
         (TestKind::Knha, Some(df)) => format!(
             "Test for overall effect: t({}) = {}, {} (Knapp–Hartung)",
             num(df, 0),
-            num(stat, 2),
+            statistic(stat),
             p_text(fit.pval[0])
         ),
         _ => format!(
             "Test for overall effect: z = {}, {}",
-            num(stat, 2),
+            statistic(stat),
             p_text(fit.pval[0])
         ),
     }
 }
 
 /// "Test for subgroup differences: Q(df) = …" (F with two df under a
-/// common τ² with Knapp–Hartung).
+/// common τ² with Knapp–Hartung), worded as the report words it.
 fn subgroup_test(sg: &Subgroups) -> String {
-    match sg.df2 {
-        Some(df2) => format!(
-            "Test for subgroup differences: F({}, {df2}) = {}, {} (common tau²)",
-            sg.df,
-            num(sg.stat, 2),
-            p_text(sg.pval)
-        ),
-        None => format!(
-            "Test for subgroup differences: Q({}) = {}, {}{}",
-            sg.df,
-            num(sg.stat, 2),
-            p_text(sg.pval),
-            if sg.common_tau2 {
-                " (common tau²)"
-            } else {
-                ""
-            }
-        ),
-    }
+    format!(
+        "Test for subgroup differences: {}{}",
+        crate::present::pool_models::subgroup_test_text(sg),
+        if sg.common_tau2 {
+            " (common tau²)"
+        } else {
+            ""
+        }
+    )
 }
 
 #[cfg(test)]
@@ -280,6 +287,7 @@ mod tests {
             x_label: "Hazard ratio".into(),
             name: "Hazard ratio".into(),
             domain: None,
+            percent: false,
         }
     }
 

@@ -8,7 +8,7 @@ use crate::present::pool_models::model_name;
 use crate::stats::pool::subgroups::{SubgroupFit, Subgroups};
 
 use super::{ci_text, heterogeneity, p_text, shown, ForestFit, ForestLook, ForestStudy};
-use crate::present::format::{estimate, num};
+use crate::number::{fixed, statistic};
 
 /// What every row is laid out from: the studies, the fit and the columns.
 pub(super) struct Layout<'a> {
@@ -20,6 +20,8 @@ pub(super) struct Layout<'a> {
     look: &'a ForestLook,
     /// The sum of the fit's weights (for percentages).
     total_weight: f64,
+    /// Decimals of every estimate and CI of the figure.
+    decimals: usize,
 }
 
 impl<'a> Layout<'a> {
@@ -28,12 +30,14 @@ impl<'a> Layout<'a> {
         studies: &'a [ForestStudy],
         f: &'a ForestFit<'a>,
         look: &'a ForestLook,
+        decimals: usize,
     ) -> Layout<'a> {
         Layout {
             studies,
             f,
             look,
             total_weight: f.fit.weights.iter().sum(),
+            decimals,
         }
     }
 
@@ -62,7 +66,7 @@ impl<'a> Layout<'a> {
                 .map_or(String::new(), |y| y.to_string()),
             ColumnKind::N => study.map_or(String::new(), |s| s.n.clone()),
             ColumnKind::Events => study.map_or(String::new(), |s| s.events.clone()),
-            ColumnKind::Weight => weight.map_or(String::new(), |w| num(w, 1)),
+            ColumnKind::Weight => weight.map_or(String::new(), |w| fixed(w, 1)),
             ColumnKind::Estimate => est.to_string(),
         };
         self.look
@@ -98,7 +102,7 @@ impl<'a> Layout<'a> {
                 Some(s),
                 &s.label,
                 Some(self.percent(weight)),
-                &ci_text(e, lo, hi),
+                &ci_text(e, lo, hi, self.decimals),
             ),
             mark: ForestMark::Study {
                 estimate: e,
@@ -133,7 +137,7 @@ impl<'a> Layout<'a> {
                 None,
                 &format!("Subtotal (k\u{a0}=\u{a0}{})", g.k),
                 Some(weight),
-                &ci_text(e, lo, hi),
+                &ci_text(e, lo, hi, self.decimals),
             ),
             mark: ForestMark::Summary {
                 estimate: e,
@@ -161,7 +165,7 @@ impl<'a> Layout<'a> {
                 None,
                 &format!("{} (k\u{a0}=\u{a0}{})", model_name(fit), fit.k),
                 Some(100.0),
-                &ci_text(e, lo, hi),
+                &ci_text(e, lo, hi, self.decimals),
             ),
             mark: ForestMark::Summary {
                 estimate: e,
@@ -183,7 +187,7 @@ impl<'a> Layout<'a> {
                 None,
                 "Prediction interval",
                 None,
-                &format!("[{}, {}]", estimate(a), estimate(b)),
+                &format!("[{}, {}]", fixed(a, self.decimals), fixed(b, self.decimals)),
             ),
             mark: ForestMark::Prediction { pi: (a, b) },
             bold: false,
@@ -201,11 +205,11 @@ fn subgroup_note(sg: &Subgroups, g: &SubgroupFit) -> String {
         format!(
             "Q({}) = {}, {} (tau² shared by all subgroups)",
             g.q_df,
-            num(g.q, 2),
+            statistic(g.q),
             p_text(g.q_pval)
         )
     } else {
-        heterogeneity(g.tau2, None, g.i2, g.q, g.q_df, g.q_pval)
+        heterogeneity(g.tau2, None, 0.95, g.i2, g.q, g.q_df, g.q_pval)
     }
 }
 
@@ -278,7 +282,7 @@ mod tests {
             display: &|x| x,
         };
         let look = look();
-        let rows = Layout::new(&s, &f, &look).body();
+        let rows = Layout::new(&s, &f, &look, 2).body();
         let first: Vec<&str> = rows.iter().map(|r| r.cells[0].as_str()).collect();
         assert_eq!(
             &first[..5],
@@ -305,10 +309,10 @@ mod tests {
             display: &|x| x,
         };
         let look = look();
-        let rows = Layout::new(&s, &f, &look).body();
+        let rows = Layout::new(&s, &f, &look, 2).body();
         let total: f64 = fit.weights.iter().sum();
         let a = 100.0 * (fit.weights[1] + fit.weights[3] + fit.weights[4]) / total;
-        assert_eq!(rows[4].cells[1], num(a, 1));
+        assert_eq!(rows[4].cells[1], fixed(a, 1));
     }
 
     #[test]
