@@ -220,7 +220,7 @@ impl Pooling<'_> {
             files.push(self.csv("leave_one_out.csv", t)?);
         }
         files.extend(written.files);
-        files.extend(self.metafor_files(&design)?);
+        files.extend(self.metafor_files(&design, &fitted)?);
         let sections = report::Sections {
             figures: written.markdown,
             design: crate::present::pool_models::fitted_markdown(&fitted, &display, shown.decimals),
