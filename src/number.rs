@@ -72,6 +72,12 @@ pub fn estimate_decimals(percent: bool, pooled: f64) -> usize {
     }
 }
 
+/// A count with its noun: "1 event", "2 events", "0 studies".
+pub fn count(n: impl Into<u64>, singular: &str, plural: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 /// How a p-value is written. One formatter, named styles: `Prose` and
 /// `Relation` are survlit's own (figures, Markdown, HTML: three decimals,
 /// or "< 0.001"), `Metafor` and `Scientific` mimic R's printouts.
@@ -127,6 +133,13 @@ mod tests {
         );
         // 0.0001 itself is not "tiny" in metafor's printout.
         assert_eq!(p_value(0.0001, PStyle::Metafor), "0.0001");
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(count(1u64, "death", "deaths"), "1 death");
+        assert_eq!(count(3u32, "study", "studies"), "3 studies");
+        assert_eq!(count(0u32, "study", "studies"), "0 studies");
     }
 
     #[test]

@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use survlit::number::{estimate_decimals, fixed, i2, p_value, significant, statistic, tau2, PStyle};
+use survlit::number::{
+    estimate_decimals, fixed, i2, p_value, significant, statistic, tau2, PStyle,
+};
 
 use crate::common::{self, csv_table, ROOT};
 
@@ -146,14 +148,15 @@ fn the_exported_metafor_script_reproduces_every_number_of_the_report() {
 fn the_separate_tau2_subgroup_test_is_q_between_not_the_common_tau2_qm() {
     // The script's subgroup test is the equal-effects model of the subgroup
     // estimates; under a common τ² it is the moderator test. They differ.
-    let (h, rows) = csv_table(&Path::new(ROOT).join("tests/reference/metafor/exported_scripts.csv"));
+    let (h, rows) =
+        csv_table(&Path::new(ROOT).join("tests/reference/metafor/exported_scripts.csv"));
     let col = |n: &str| h.iter().position(|c| c == n).unwrap();
     let test = |a: &str| -> f64 {
         rows.iter()
             .find(|r| &r[col("analysis")] == a && &r[col("quantity")] == "subgroup_test")
             .unwrap()[col("value")]
-            .parse()
-            .unwrap()
+        .parse()
+        .unwrap()
     };
     assert!((test("bcg-subgroups") - test("bcg-subgroups-common")).abs() > 0.1);
     let lms = test("sbrt-local-control-subgroups");

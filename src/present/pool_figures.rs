@@ -117,6 +117,7 @@ pub fn forest_axis(measure: Measure, x_label: String) -> ForestAxis {
             _ => None,
         },
         percent: matches!(measure, Measure::Proportion(_)),
+        events_header: "Events".into(),
     }
 }
 

@@ -154,13 +154,21 @@ fn script(name: &str, measure: Measure, params: RmaParams, design: &Design<'_>) 
     let fe = params.method == Tau2Method::FE;
     let inference = format!(
         "test = \"{}\", level = {}",
-        if params.test == TestKind::Knha { "knha" } else { "z" },
+        if params.test == TestKind::Knha {
+            "knha"
+        } else {
+            "z"
+        },
         crate::number::num(params.level * 100.0, 4)
     );
     let args = format!(
         "data = dat, method = \"{}\", test = \"{}\", level = {}, control = ctrl",
         params.method,
-        if params.test == TestKind::Knha { "knha" } else { "z" },
+        if params.test == TestKind::Knha {
+            "knha"
+        } else {
+            "z"
+        },
         crate::number::num(params.level * 100.0, 4)
     );
     let mut s = format!(

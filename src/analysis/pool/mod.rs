@@ -227,7 +227,12 @@ impl Pooling<'_> {
             sensitivity: sensitivity_md,
             exclusions: self.exclusions(),
         };
-        let methods = self.methods(fit, &fitted, loo.is_some(), null.is_some());
+        let published = self
+            .forest_studies(&design, &display, fit.params.level)
+            .iter()
+            .filter(|s| s.published_ci.is_some())
+            .count();
+        let methods = self.methods(fit, &fitted, loo.is_some(), null.is_some(), published);
         let unit = natural_unit(o.measure);
         Ok(self.output(
             files,

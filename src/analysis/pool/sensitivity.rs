@@ -162,9 +162,13 @@ fn bias_markdown(
         Ok(t) => {
             let (lo, hi) = ordered(display, t.fit.ci_lb[0], t.fit.ci_ub[0]);
             s.push_str(&format!(
-                "- Trim-and-fill (L0): {} studies imputed on the {} side; adjusted estimate {} [{}, {}]\n",
-                t.k0,
-                if t.side == crate::stats::pool::trimfill::Side::Left { "left" } else { "right" },
+                "- Trim-and-fill (L0): {} imputed on the {} side; adjusted estimate {} [{}, {}]\n",
+                crate::number::count(t.k0 as u64, "study", "studies"),
+                if t.side == crate::stats::pool::trimfill::Side::Left {
+                    "left"
+                } else {
+                    "right"
+                },
                 estimate(display(t.fit.beta[0])),
                 estimate(lo),
                 estimate(hi)

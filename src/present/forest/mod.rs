@@ -14,6 +14,7 @@ use super::format::num;
 use crate::number::{estimate_decimals, fixed, i2 as i2_text, statistic, tau2 as tau2_text};
 
 pub mod look;
+pub mod published;
 pub mod refits;
 mod rows;
 
@@ -37,6 +38,10 @@ pub struct ForestStudy {
     pub vi: f64,
     /// Subgroup, when the analysis has subgroups.
     pub subgroup: Option<String>,
+    /// The published CI (display scale), shown and marked instead of the
+    /// re-derived one when they differ beyond rounding
+    /// ([`published::published_ci`]).
+    pub published_ci: Option<(f64, f64)>,
 }
 
 /// The measure's axis.
@@ -54,6 +59,8 @@ pub struct ForestAxis {
     pub domain: Option<(f64, f64)>,
     /// The display values are percentages (one decimal).
     pub percent: bool,
+    /// The events column's header ("Events", "Controlled/total").
+    pub events_header: String,
 }
 
 /// What the main forest plot needs from the fit.
@@ -76,7 +83,7 @@ fn columns(kinds: &[ColumnKind], axis: &ForestAxis, level: f64) -> Vec<ForestCol
                 ColumnKind::Study => "Study".into(),
                 ColumnKind::Year => "Year".into(),
                 ColumnKind::N => "Total".into(),
-                ColumnKind::Events => "Events".into(),
+                ColumnKind::Events => axis.events_header.clone(),
                 ColumnKind::Weight => "Weight (%)".into(),
                 ColumnKind::Estimate => format!("{} [{}% CI]", axis.name, num(level * 100.0, 1)),
             },
@@ -162,7 +169,7 @@ pub fn pooled_forest(
         domain: axis.domain,
         x_label: axis.x_label.clone(),
         favours: look.favours.clone(),
-        footnotes: footnotes(f),
+        footnotes: footnotes(f, studies, level),
         zero_based: false,
         legend: None,
     }
@@ -196,7 +203,7 @@ fn plot_header(look: &ForestLook, axis: &ForestAxis, level: f64) -> String {
 
 /// The footnotes: overall heterogeneity, the test for the overall effect
 /// and, with subgroups, the test for subgroup differences.
-fn footnotes(f: &ForestFit<'_>) -> Vec<String> {
+fn footnotes(f: &ForestFit<'_>, studies: &[ForestStudy], level: f64) -> Vec<String> {
     let fit = f.fit;
     let mut notes = vec![
         heterogeneity(
@@ -211,7 +218,29 @@ fn footnotes(f: &ForestFit<'_>) -> Vec<String> {
         overall_test(fit),
     ];
     notes.extend(f.subgroups.map(subgroup_test));
+    notes.extend(published_note(studies, level));
     notes
+}
+
+/// The mark on a study whose published CI is shown.
+pub const PUBLISHED_MARK: &str = "†";
+
+/// "† Published 95% CI, …": under the plot when a row shows its published
+/// CI (it differs beyond rounding from the one re-derived from the SE
+/// that entered the pooling).
+fn published_note(studies: &[ForestStudy], level: f64) -> Option<String> {
+    let marked: Vec<&str> = studies
+        .iter()
+        .filter(|s| s.published_ci.is_some())
+        .map(|s| s.label.as_str())
+        .collect();
+    (!marked.is_empty()).then(|| {
+        format!(
+            "{PUBLISHED_MARK} Published {}% CI shown ({}); it differs beyond rounding from the CI re-derived from the SE used in pooling.",
+            num(level * 100.0, 1),
+            marked.join("; ")
+        )
+    })
 }
 
 /// "Test for overall effect: z = …, p = …" (t with its df under Knapp–Hartung).
@@ -261,6 +290,7 @@ mod tests {
             yi,
             vi: 0.04,
             subgroup: None,
+            published_ci: None,
         }
     }
 
@@ -288,6 +318,7 @@ mod tests {
             name: "Hazard ratio".into(),
             domain: None,
             percent: false,
+            events_header: "Events".into(),
         }
     }
 

@@ -96,13 +96,17 @@ impl<'a> Layout<'a> {
         let weight = self.f.fit.weights[i];
         let z = crate::stats::effect::wald_ci(s.yi, s.vi, self.f.fit.params.level);
         let (e, lo, hi) = shown(self.f.display, s.yi, z.0, z.1);
+        let ((lo, hi), mark) = match s.published_ci {
+            Some(p) => (p, super::PUBLISHED_MARK),
+            None => ((lo, hi), ""),
+        };
         ForestRow {
             kind: RowKind::Data,
             cells: self.cells(
                 Some(s),
                 &s.label,
                 Some(self.percent(weight)),
-                &ci_text(e, lo, hi, self.decimals),
+                &format!("{}{mark}", ci_text(e, lo, hi, self.decimals)),
             ),
             mark: ForestMark::Study {
                 estimate: e,
@@ -237,6 +241,7 @@ mod tests {
                 yi: 0.1 * i as f64,
                 vi: 0.04 + 0.01 * i as f64,
                 subgroup: Some(g.to_string()),
+                published_ci: None,
             })
             .collect()
     }
