@@ -67,9 +67,11 @@ impl Pooling<'_> {
     }
 }
 
-/// A forest row's label: the study, and the group unless it is "all".
-fn forest_label(study: String, f: &Figure) -> String {
-    if f.group == "all" {
+/// A forest row's label: the study, and its group only where it tells
+/// rows apart (the study has another row in the analysis) — the group of
+/// a study's one figure is in effects.csv.
+fn forest_label(study: String, f: &Figure, rows_of_study: usize) -> String {
+    if f.group == "all" || rows_of_study < 2 {
         study
     } else {
         format!("{study} · {}", f.group)
@@ -87,6 +89,12 @@ impl Pooling<'_> {
         level: f64,
     ) -> Vec<ForestStudy> {
         let proportion = matches!(self.o.measure, Measure::Proportion(_));
+        let rows_of = |id: &str| {
+            self.entered
+                .iter()
+                .filter(|e| e.figure.study_id == id)
+                .count()
+        };
         self.entered
             .iter()
             .enumerate()
@@ -94,7 +102,11 @@ impl Pooling<'_> {
                 let z = crate::stats::effect::wald_ci(e.effect.yi, e.effect.vi, level);
                 let (a, b) = (display(z.0), display(z.1));
                 ForestStudy {
-                    label: forest_label(self.sources.label(&e.figure.study_id), e.figure),
+                    label: forest_label(
+                        self.sources.label(&e.figure.study_id),
+                        e.figure,
+                        rows_of(&e.figure.study_id),
+                    ),
                     year: self.sources.get(&e.figure.study_id).year,
                     n: n_text(e.figure),
                     events: events_cell(e.figure, proportion),
@@ -194,11 +206,25 @@ mod tests {
     #[test]
     fn a_figure_of_all_patients_is_labelled_by_its_study_alone() {
         let mut f = Figure::example("bishop2017", 20.0, 50);
-        assert_eq!(forest_label("Bishop 2017".into(), &f), "Bishop 2017");
+        assert_eq!(forest_label("Bishop 2017".into(), &f, 2), "Bishop 2017");
         f.group = "upfront CyberKnife SRS".into();
         assert_eq!(
-            forest_label("Bishop 2017".into(), &f),
+            forest_label("Bishop 2017".into(), &f, 2),
             "Bishop 2017 · upfront CyberKnife SRS"
+        );
+    }
+
+    #[test]
+    fn the_group_is_named_only_where_it_tells_a_studys_rows_apart() {
+        let mut f = Figure::example("stanford", 0.58, 7);
+        f.group = "upfront CyberKnife SRS".into();
+        assert_eq!(
+            forest_label("Stanford cohort".into(), &f, 1),
+            "Stanford cohort"
+        );
+        assert_eq!(
+            forest_label("Stanford cohort".into(), &f, 2),
+            "Stanford cohort · upfront CyberKnife SRS"
         );
     }
 }

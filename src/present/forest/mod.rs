@@ -18,7 +18,7 @@ pub mod published;
 pub mod refits;
 mod rows;
 
-pub use look::{ForestLook, Width};
+pub use look::{ForestLook, ForestSort, Width};
 pub use refits::{refit_forest, Refits, Variant};
 
 /// One study's row.

@@ -7,7 +7,9 @@ use crate::plot::{ColumnKind, ForestMark, ForestRow, RowKind};
 use crate::present::pool_models::model_name;
 use crate::stats::pool::subgroups::{SubgroupFit, Subgroups};
 
-use super::{ci_text, heterogeneity, p_text, shown, ForestFit, ForestLook, ForestStudy};
+use super::{
+    ci_text, heterogeneity, p_text, shown, ForestFit, ForestLook, ForestSort, ForestStudy,
+};
 use crate::number::{fixed, statistic};
 
 /// What every row is laid out from: the studies, the fit and the columns.
@@ -86,8 +88,28 @@ impl<'a> Layout<'a> {
                 .iter()
                 .flat_map(|g| self.subgroup_block(sg, g))
                 .collect(),
-            None => (0..self.studies.len()).map(|i| self.study_row(i)).collect(),
+            None => self
+                .sorted((0..self.studies.len()).collect())
+                .into_iter()
+                .map(|i| self.study_row(i))
+                .collect(),
         }
+    }
+
+    /// Study indices in the look's order (a stable sort: ties keep the
+    /// data's order).
+    fn sorted(&self, mut idx: Vec<usize>) -> Vec<usize> {
+        let key = |i: &usize| -> f64 {
+            let s = &self.studies[*i];
+            match self.look.sort {
+                ForestSort::Entered => 0.0,
+                ForestSort::Estimate => (self.f.display)(s.yi),
+                ForestSort::Weight => -self.f.fit.weights[*i],
+                ForestSort::Year => s.year.map_or(f64::INFINITY, f64::from),
+            }
+        };
+        idx.sort_by(|a, b| key(a).total_cmp(&key(b)));
+        idx
     }
 
     /// Study `i`: its Wald CI at the fit's level, its weight and square.
@@ -120,9 +142,11 @@ impl<'a> Layout<'a> {
     /// One subgroup: its heading, its studies, its subtotal diamond and the
     /// heterogeneity note under it.
     fn subgroup_block(&self, sg: &Subgroups, g: &SubgroupFit) -> Vec<ForestRow> {
-        let members: Vec<usize> = (0..self.studies.len())
-            .filter(|&i| self.studies[i].subgroup.as_deref() == Some(g.group.as_str()))
-            .collect();
+        let members: Vec<usize> = self.sorted(
+            (0..self.studies.len())
+                .filter(|&i| self.studies[i].subgroup.as_deref() == Some(g.group.as_str()))
+                .collect(),
+        );
         let mut rows = vec![ForestRow {
             kind: RowKind::Heading,
             cells: vec![g.group.clone()],
@@ -302,6 +326,48 @@ mod tests {
         assert!(matches!(rows[0].kind, RowKind::Heading) && rows[0].bold);
         assert!(matches!(rows[4].mark, ForestMark::Summary { .. }) && rows[4].bold);
         assert!(matches!(rows[5].kind, RowKind::Note));
+    }
+
+    #[test]
+    fn rows_sort_by_estimate_weight_or_year_within_their_subgroup() {
+        let (mut s, fit, sg) = fitted(false);
+        for (i, st) in s.iter_mut().enumerate() {
+            st.year = Some(2010 - i as i32);
+        }
+        let labels = |sort, sg: Option<&Subgroups>| -> Vec<String> {
+            let f = ForestFit {
+                fit: &fit,
+                tau2_ci: None,
+                subgroups: sg,
+                display: &|x| x,
+            };
+            let look = ForestLook { sort, ..look() };
+            Layout::new(&s, &f, &look, 2)
+                .body()
+                .iter()
+                .map(|r| r.cells[0].clone())
+                .filter(|c| c.starts_with('S') && !c.starts_with("Sub"))
+                .collect()
+        };
+        assert_eq!(
+            labels(ForestSort::Entered, None),
+            ["S0", "S1", "S2", "S3", "S4"]
+        );
+        // yi = 0.1 i: by estimate is the data order; by year, newest last.
+        assert_eq!(
+            labels(ForestSort::Year, None),
+            ["S4", "S3", "S2", "S1", "S0"]
+        );
+        // Weights fall with i (vi grows): largest first is the data order.
+        assert_eq!(
+            labels(ForestSort::Weight, None),
+            ["S0", "S1", "S2", "S3", "S4"]
+        );
+        // Within subgroups "a" (S1, S3, S4) and "b" (S0, S2).
+        assert_eq!(
+            labels(ForestSort::Year, Some(&sg)),
+            ["S4", "S3", "S1", "S2", "S0"]
+        );
     }
 
     #[test]
