@@ -28,6 +28,7 @@ mod medians;
 mod medians_cli;
 mod medians_kind;
 mod metafor_export;
+mod metafor_scripts;
 mod never_panics;
 mod overlap;
 mod pool_cli;

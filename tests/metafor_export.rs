@@ -68,20 +68,21 @@ fn metafor_refits_the_export_to_survlits_numbers() {
             );
         }
     }
-    // The meta-regression as the report prints it (4 decimals).
+    // The meta-regression as the report prints it (number style of #15).
     let reg = reference
         .iter()
         .find(|r| r[col(&rh, "model")].starts_with("meta-regression"))
         .unwrap();
     let index = std::fs::read_to_string(Path::new(ROOT).join("reports/index.md")).unwrap();
-    let line = format!("slope {:.4} (SE ", get(reg, "slope"));
+    use survlit::number::{p_value, significant, statistic, tau2, PStyle};
+    let line = format!("slope {} (SE ", significant(get(reg, "slope"), 3));
     assert!(index.contains(&line), "{line}");
     assert!(
         index.contains(&format!(
-            "F(1, 3) = {:.1}, p = {:.4}; residual tau² = {:.4}",
-            get(reg, "qm"),
-            get(reg, "qm_pval"),
-            get(reg, "tau2")
+            "F(1, 3) = {}, {}; residual tau² = {}",
+            statistic(get(reg, "qm")),
+            p_value(get(reg, "qm_pval"), PStyle::Prose),
+            tau2(get(reg, "tau2"))
         )),
         "meta-regression line differs from metafor's refit"
     );

@@ -8,7 +8,7 @@ use super::vocab::vocab;
 use crate::export::pool_json::{to_text, write_json, PoolReport};
 use crate::ingest::read_table;
 use crate::plot::{svg_to_pdf, svg_to_png, Preset};
-use crate::present::forest::{ForestLook, Width};
+use crate::present::forest::{ForestLook, ForestSort, Width};
 use crate::present::table_figures::figures;
 use crate::stats::pool::{RmaParams, Tau2Method, TestKind};
 use crate::workflow::pool::effects::{Measure, Roles};
@@ -74,6 +74,9 @@ pub struct PoolArgs {
     /// Forest plot layout: cochrane or compact.
     #[arg(long, default_value = "cochrane", value_parser = vocab::<Preset>())]
     pub preset: Preset,
+    /// Forest plot row order: entered, estimate, weight or year.
+    #[arg(long, default_value = "entered", value_parser = vocab::<ForestSort>())]
+    pub sort: ForestSort,
     /// Figure width: single (85 mm), double (175 mm) or a number of mm.
     #[arg(long)]
     pub width: Option<String>,
@@ -169,7 +172,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
             }),
         };
         let look = match ForestLook::parse(Some(a.preset), None, None, width.as_ref(), None, None) {
-            Ok(l) => l,
+            Ok(l) => ForestLook { sort: a.sort, ..l },
             Err(e) => return usage(format!("--{e}")),
         };
         let title = format!(

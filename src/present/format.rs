@@ -189,13 +189,3 @@ mod tests {
         assert_eq!(num(62.400000000000006, 2), "62.4");
     }
 }
-
-/// A pooled estimate for reading: one decimal from 10 up, else two
-/// ("77.6", "0.73").
-pub fn estimate(x: f64) -> String {
-    if x.abs() >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    }
-}

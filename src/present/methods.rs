@@ -69,6 +69,9 @@ pub enum Ref {
     Hozo2005,
     /// McGrath et al. 2020 (QE, BC methods).
     McGrath2020,
+    /// Cai, Zhou & Pan 2021 (MLN: the method for unknown non-normal
+    /// distributions, a Box–Cox transform to normality).
+    Cai2021,
     /// McGrath et al. 2019 (median of medians, one-stage methods).
     McGrath2019,
     /// McGrath et al. 2025 (meta-analysis of median survival times).
@@ -115,6 +118,7 @@ impl Ref {
             Ref::Shi2023 => "Shi J, Luo D, Wan X, et al. Detecting the skewness of data from the five-number summary and its application in meta-analysis. Stat Methods Med Res 2023;32(7):1338–1360. doi:10.1177/09622802231172043",
             Ref::Hozo2005 => "Hozo SP, Djulbegovic B, Hozo I. Estimating the mean and variance from the median, range, and the size of a sample. BMC Med Res Methodol 2005;5:13. doi:10.1186/1471-2288-5-13",
             Ref::McGrath2020 => "McGrath S, Zhao X, Steele R, Thombs BD, Benedetti A. Estimating the sample mean and standard deviation from commonly reported quantiles in meta-analysis. Stat Methods Med Res 2020;29(9):2520–2537. doi:10.1177/0962280219889080",
+            Ref::Cai2021 => "Cai S, Zhou J, Pan J. Estimating the sample mean and standard deviation from order statistics and sample size in meta-analysis. Stat Methods Med Res 2021;30(12):2701–2719. doi:10.1177/09622802211047348",
             Ref::McGrath2019 => "McGrath S, Zhao X, Qin ZZ, Steele R, Benedetti A. One-sample aggregate data meta-analysis of medians. Stat Med 2019;38(6):969–984. doi:10.1002/sim.8013",
             Ref::McGrath2025 => "McGrath S, et al. Meta-analysis of median survival times (the metamedian_survival method: standard errors from reported confidence intervals, inverse-variance pooling). arXiv:2503.03065, 2025.",
             Ref::Parmar1998 => "Parmar MKB, Torri V, Stewart L. Extracting summary statistics to perform meta-analyses of the published literature for survival endpoints. Stat Med 1998;17(24):2815–2834. doi:10.1002/(SICI)1097-0258(19981230)17:24<2815::AID-SIM110>3.0.CO;2-8",

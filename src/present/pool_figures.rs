@@ -116,6 +116,8 @@ pub fn forest_axis(measure: Measure, x_label: String) -> ForestAxis {
             Measure::MED => Some((0.0, f64::INFINITY)),
             _ => None,
         },
+        percent: matches!(measure, Measure::Proportion(_)),
+        events_header: "Events".into(),
     }
 }
 
@@ -285,7 +287,6 @@ fn bubble_plot(f: &PoolFigures<'_>, r: &Regression<'_>) -> BubblePlot {
     let log = f.axis.scale == Scale::Log;
     let identity = |y: f64| y;
     let d: &dyn Fn(f64) -> f64 = if log { &identity } else { f.display };
-    let (qm, df, p) = r.fit.qm.unwrap_or((f64::NAN, 0, f64::NAN));
     BubblePlot {
         title: format!("Meta-regression on {}: {}", r.label, f.title),
         subtitle: Some(format!(
@@ -322,14 +323,8 @@ fn bubble_plot(f: &PoolFigures<'_>, r: &Regression<'_>) -> BubblePlot {
         domain: if log { None } else { f.axis.domain },
         width_mm: SINGLE_COLUMN_MM,
         footnotes: vec![format!(
-            "Test of the moderator: {}({df}{}) = {}, p = {}; residual tau² = {}, k = {}.",
-            if r.fit.df.is_some() { "F" } else { "QM" },
-            r.fit
-                .df
-                .map_or(String::new(), |d| format!(", {}", num(d, 0))),
-            num(qm, 2),
-            num(p, 4),
-            num(r.fit.tau2, 4),
+            "Test of the moderator: {}, k = {}.",
+            super::pool_models::moderator_test_text(r.fit),
             r.fit.k
         )],
     }

@@ -3,8 +3,7 @@
 //! estimate and analysis scale.
 
 use crate::domain::Vocab;
-use crate::number::num;
-use crate::present::format::estimate;
+use crate::number::{fixed, i2 as i2_text, num, p_value, significant, statistic, tau2, PStyle};
 use crate::stats::pool::{RmaFit, Tau2Method, TestKind};
 use crate::workflow::pool::design::{CumulativeOrder, Fitted, Moderator};
 use crate::workflow::pool::effects::Measure;
@@ -36,14 +35,48 @@ pub fn model_line(fit: &RmaFit, tau2_decimals: usize) -> String {
         model_name(fit),
         inference_name(fit.params.test),
         num(fit.tau2, tau2_decimals),
-        num(fit.i2, 1),
+        i2_text(fit.i2),
         fit.q_df,
-        num(fit.q, 2)
+        statistic(fit.q)
+    )
+}
+
+/// A meta-regression's moderator test as the report and the bubble plot
+/// print it: "F(1, 3) = 12.10, p = 0.040; residual tau² = 0.1114".
+pub fn moderator_test_text(fit: &RmaFit) -> String {
+    let (qm, df, p) = fit.qm.unwrap_or((f64::NAN, 0, f64::NAN));
+    format!(
+        "{}({df}{}) = {}, {}; residual tau² = {}",
+        if fit.df.is_some() { "F" } else { "QM" },
+        fit.df.map_or(String::new(), |d| format!(", {}", num(d, 0))),
+        statistic(qm),
+        p_value(p, PStyle::Prose),
+        tau2(fit.tau2)
+    )
+}
+
+/// The test for subgroup differences: "Q(2) = 24.30, p < 0.001" (F with
+/// two df under a common τ² with Knapp–Hartung).
+pub fn subgroup_test_text(sg: &crate::stats::pool::subgroups::Subgroups) -> String {
+    format!(
+        "{} = {}, {}",
+        match sg.df2 {
+            Some(d2) => format!("F({}, {d2})", sg.df),
+            None => format!("Q({})", sg.df),
+        },
+        statistic(sg.stat),
+        p_value(sg.pval, PStyle::Prose)
     )
 }
 
 /// Report text: the subgroup estimates and test, the regression.
-pub(crate) fn fitted_markdown(fitted: &Fitted, display: &dyn Fn(f64) -> f64) -> String {
+/// Estimates and CIs at `decimals` ([`crate::number::estimate_decimals`], the forest's).
+pub(crate) fn fitted_markdown(
+    fitted: &Fitted,
+    display: &dyn Fn(f64) -> f64,
+    decimals: usize,
+) -> String {
+    let estimate = |x: f64| fixed(x, decimals);
     let mut s = String::new();
     if let (Some(sg), Some(field)) = (&fitted.subgroups, fitted.subgroup_field) {
         let field = field.name();
@@ -63,32 +96,22 @@ pub(crate) fn fitted_markdown(fitted: &Fitted, display: &dyn Fn(f64) -> f64) -> 
                 if g.i2.is_nan() || g.k < 2 {
                     "—".to_string()
                 } else {
-                    format!("{}%", num(g.i2, 1))
+                    format!("{}%", i2_text(g.i2))
                 }
             ));
         }
         s.push_str(&format!(
-            "\nTest for subgroup differences: {} = {}, p = {}.\n\n",
-            match sg.df2 {
-                Some(d2) => format!("F({}, {d2})", sg.df),
-                None => format!("Q({})", sg.df),
-            },
-            num(sg.stat, 2),
-            num(sg.pval, 4)
+            "\nTest for subgroup differences: {}.\n\n",
+            subgroup_test_text(sg)
         ));
     }
     if let (Some(r), Some(m)) = (&fitted.regression, fitted.moderator) {
         let label = moderator_label(m);
-        let (qm, df, p) = r.fit.qm.unwrap_or((f64::NAN, 0, f64::NAN));
         s.push_str(&format!(
-            "Meta-regression on {label} (exploratory): slope {} (SE {}) per unit on the analysis scale, {}({df}{}) = {}, p = {}; residual tau² = {}.\n\n",
-            num(r.fit.beta[1], 4),
-            num(r.fit.se[1], 4),
-            if r.fit.df.is_some() { "F" } else { "QM" },
-            r.fit.df.map_or(String::new(), |d| format!(", {}", num(d, 0))),
-            num(qm, 2),
-            num(p, 4),
-            num(r.fit.tau2, 4)
+            "Meta-regression on {label} (exploratory): slope {} (SE {}) per unit on the analysis scale, {}.\n\n",
+            significant(r.fit.beta[1], 3),
+            significant(r.fit.se[1], 3),
+            moderator_test_text(&r.fit)
         ));
     }
     s

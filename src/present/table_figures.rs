@@ -86,6 +86,7 @@ fn forest_studies(out: &PoolOutcome, subgroups: Option<&[String]>) -> Vec<Forest
             yi: e.effect.yi,
             vi: e.effect.vi,
             subgroup: subgroups.map(|s| s[i].clone()),
+            published_ci: None,
         })
         .collect()
 }

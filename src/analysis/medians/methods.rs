@@ -43,6 +43,7 @@ pub(crate) fn methods(m: Method, conversion_text: &str, pooled: bool) -> Methods
                 ("Wan", Ref::Wan2014),
                 ("Hozo", Ref::Hozo2005),
                 ("McGrath", Ref::McGrath2020),
+                ("Cai", Ref::Cai2021),
             ] {
                 if conversion_text.contains(name) {
                     refs.push(r);
@@ -54,6 +55,20 @@ pub(crate) fn methods(m: Method, conversion_text: &str, pooled: bool) -> Methods
         Method::Wald => refs.push(Ref::Viechtbauer2005),
     }
     Methods::new(text, &refs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mln_conversion_cites_its_paper() {
+        let m = methods(Method::Mean, "MLN (Cai 2021), lambda 0.2", true);
+        assert!(m.refs.contains(&Ref::Cai2021), "{:?}", m.refs);
+        assert!(!methods(Method::Mean, "Luo 2018", true)
+            .refs
+            .contains(&Ref::Cai2021));
+    }
 }
 
 /// What was pooled and how, as a clause.

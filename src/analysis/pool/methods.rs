@@ -18,6 +18,7 @@ impl Pooling<'_> {
         fitted: &design::Fitted,
         leave_one_out: bool,
         contours: bool,
+        published_cis: usize,
     ) -> crate::analysis::Methods {
         use crate::domain::Vocab;
         use crate::present::pool_models::{cumulative_order_words, moderator_methods_words};
@@ -37,8 +38,15 @@ impl Pooling<'_> {
                     .map(|c| cumulative_order_words(c.2)),
                 leave_one_out,
                 moderator: o.moderator.map(moderator_methods_words),
-                bias_tests: fit.k >= o.min_k_bias(),
+                bias: if !o.sensitivity() {
+                    Bias::Off
+                } else if fit.k < o.min_k_bias() {
+                    Bias::TooFew(o.min_k_bias())
+                } else {
+                    Bias::Run
+                },
                 contours,
+                published_cis,
             },
         )
     }
@@ -53,8 +61,22 @@ pub(crate) struct PoolExtras<'a> {
     pub cumulative: Option<&'a str>,
     pub leave_one_out: bool,
     pub moderator: Option<&'a str>,
-    pub bias_tests: bool,
+    pub bias: Bias,
     pub contours: bool,
+    /// Studies whose forest row shows the published CI (it differs from
+    /// the re-derived one beyond rounding).
+    pub published_cis: usize,
+}
+
+/// Whether the small-study tests ran, and if not why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bias {
+    /// Egger, Begg and trim-and-fill ran.
+    Run,
+    /// Fewer studies than the minimum k (the minimum).
+    TooFew(usize),
+    /// `leave_one_out = false` switched the sensitivity analyses off.
+    Off,
 }
 
 /// The methods paragraph of a pooled analysis.
@@ -100,16 +122,31 @@ pub(crate) fn pool_methods(
             (false, _) => ", including effects whose SE was approximated (flagged)",
         }
     ));
+    let fe = fit.params.method == crate::stats::pool::Tau2Method::FE;
     s.push_str(&format!(
-        " They were pooled with {}; heterogeneity is described by Cochran's Q, I² and tau² with its Q-profile CI",
-        crate::present::methods::model_words(fit)
+        " They were pooled with {}; heterogeneity is described by Cochran's Q and I²{}",
+        crate::present::methods::model_words(fit),
+        if fe {
+            ""
+        } else {
+            ", and tau² with its Q-profile CI"
+        }
     ));
-    refs.push(Ref::Viechtbauer2007);
+    if !fe {
+        refs.push(Ref::Viechtbauer2007);
+    }
     if fit.pi.is_some() {
         s.push_str(", and a prediction interval is shown");
         refs.push(Ref::HigginsThompsonSpiegelhalter2009);
     }
     s.push('.');
+    if x.published_cis > 0 {
+        s.push_str(&format!(
+            " Where a study's published CI differs beyond rounding from the CI re-derived from its SE (an interval asymmetric on the analysis scale; {} {}), the forest plot shows the published CI, marked †; the pooling uses the SE.",
+            x.published_cis,
+            if x.published_cis == 1 { "study" } else { "studies" }
+        ));
+    }
     if let Some(g) = x.subgroup {
         s.push_str(&format!(
             " Subgroups by {g} were pooled {}, and compared by the test for subgroup differences ({}).",
@@ -134,19 +171,27 @@ pub(crate) fn pool_methods(
         refs.push(Ref::ThompsonHiggins2002);
     }
     s.push_str(if x.contours {
-        " The funnel plot is contour-enhanced: shading marks where a study would be significant at p < 0.10, 0.05 and 0.01."
+        " The funnel plot shows each study against its SE, with the pooled estimate and its pseudo 95% CI; it is contour-enhanced: shading marks where a study would be significant against the null at p < 0.10, 0.05 and 0.01."
     } else {
-        " The funnel plot shows each study against its SE with the pooled estimate's pseudo 95% CI (no null value for this measure, so no significance contours)."
+        " The funnel plot shows each study against its SE with the pooled estimate and its pseudo 95% CI (no null value for this measure, so no significance contours)."
     });
     if x.contours {
         refs.push(Ref::Peters2008);
     }
-    if x.bias_tests {
-        s.push_str(" Small-study effects were tested with Egger's regression, Begg's rank correlation and trim-and-fill.");
-        refs.extend([Ref::Egger1997, Ref::BeggMazumdar1994, Ref::DuvalTweedie2000]);
-    } else {
-        s.push_str(" Funnel-asymmetry tests were not run (fewer than 10 studies).");
-        refs.push(Ref::Sterne2011);
+    match x.bias {
+        Bias::Run => {
+            s.push_str(" Small-study effects were tested with Egger's regression, Begg's rank correlation and trim-and-fill.");
+            refs.extend([Ref::Egger1997, Ref::BeggMazumdar1994, Ref::DuvalTweedie2000]);
+        }
+        Bias::TooFew(min_k) => {
+            s.push_str(&format!(
+                " Funnel-asymmetry tests were not run (fewer than {min_k} studies)."
+            ));
+            refs.push(Ref::Sterne2011);
+        }
+        Bias::Off => s.push_str(
+            " Funnel-asymmetry tests were not run (sensitivity analyses switched off: leave_one_out = false).",
+        ),
     }
     s.push(' ');
     s.push_str(&crate::present::methods::software(
@@ -186,8 +231,9 @@ mod tests {
             cumulative: None,
             leave_one_out: false,
             moderator: None,
-            bias_tests: false,
+            bias: Bias::TooFew(10),
             contours: false,
+            published_cis: 0,
         }
     }
 
@@ -205,13 +251,79 @@ mod tests {
             &[],
             &fit(),
             &PoolExtras {
-                bias_tests: true,
+                bias: Bias::Run,
                 contours: true,
                 ..extras()
             },
         );
         assert!(m.text.contains("tested with Egger's regression"));
-        assert!(m.text.contains("The funnel plot is contour-enhanced"));
+        assert!(m.text.contains("it is contour-enhanced"));
+    }
+
+    #[test]
+    fn without_leave_one_out_the_methods_claim_no_small_study_tests() {
+        let m = pool_methods(
+            Measure::HR,
+            &[],
+            &fit(),
+            &PoolExtras {
+                bias: Bias::Off,
+                ..extras()
+            },
+        );
+        assert!(!m.text.contains("Egger"), "{}", m.text);
+        assert!(m.text.contains("leave_one_out = false"));
+        let m = pool_methods(
+            Measure::HR,
+            &[],
+            &fit(),
+            &PoolExtras {
+                bias: Bias::TooFew(6),
+                ..extras()
+            },
+        );
+        assert!(m.text.contains("(fewer than 6 studies)"));
+    }
+
+    #[test]
+    fn an_equal_effects_model_claims_no_tau2_ci_nor_prediction_interval() {
+        let fe = rma(
+            &[0.1, 0.4, 0.2],
+            &[0.01, 0.02, 0.015],
+            None,
+            &["a", "b", "c"],
+            RmaParams {
+                method: Tau2Method::FE,
+                test: TestKind::Z,
+                level: 0.95,
+            },
+        )
+        .map(crate::workflow::pool::without_equal_effects_pi)
+        .unwrap();
+        let m = pool_methods(Measure::HR, &[], &fe, &extras());
+        assert!(!m.text.contains("Q-profile"), "{}", m.text);
+        assert!(!m.text.contains("prediction interval"), "{}", m.text);
+        let re = pool_methods(Measure::HR, &[], &fit(), &extras());
+        assert!(re.text.contains("tau² with its Q-profile CI"));
+    }
+
+    #[test]
+    fn published_cis_shown_are_said() {
+        let m = pool_methods(
+            Measure::HR,
+            &[],
+            &fit(),
+            &PoolExtras {
+                published_cis: 1,
+                ..extras()
+            },
+        );
+        assert!(m
+            .text
+            .contains("the forest plot shows the published CI, marked †"));
+        assert!(!pool_methods(Measure::HR, &[], &fit(), &extras())
+            .text
+            .contains("published CI"));
     }
 
     #[test]

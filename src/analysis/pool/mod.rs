@@ -187,8 +187,12 @@ impl Pooling<'_> {
     ) -> Result<AnalysisOutput, AnalysisError> {
         let o = self.o;
         let display = display_scale(o.measure, from_evidence::harmonic_n(&self.entered));
-        let shown = report::Shown::of(fit, &display);
-        let (sens_fits, sens) = self.sensitivity(c, &display)?;
+        let percent = matches!(
+            o.measure,
+            crate::workflow::pool::effects::Measure::Proportion(_)
+        );
+        let shown = report::Shown::of(fit, &display, percent);
+        let (sens_fits, sens) = self.sensitivity(c, &display, shown.decimals)?;
         let look = o
             .look()
             .map_err(|m| self.problem(m, "see the pool options in the README"))?;
@@ -216,14 +220,19 @@ impl Pooling<'_> {
             files.push(self.csv("leave_one_out.csv", t)?);
         }
         files.extend(written.files);
-        files.extend(self.metafor_files(&design)?);
+        files.extend(self.metafor_files(&design, &fitted)?);
         let sections = report::Sections {
             figures: written.markdown,
-            design: crate::present::pool_models::fitted_markdown(&fitted, &display),
+            design: crate::present::pool_models::fitted_markdown(&fitted, &display, shown.decimals),
             sensitivity: sensitivity_md,
             exclusions: self.exclusions(),
         };
-        let methods = self.methods(fit, &fitted, loo.is_some(), null.is_some());
+        let published = self
+            .forest_studies(&design, &display, fit.params.level)
+            .iter()
+            .filter(|s| s.published_ci.is_some())
+            .count();
+        let methods = self.methods(fit, &fitted, loo.is_some(), null.is_some(), published);
         let unit = natural_unit(o.measure);
         Ok(self.output(
             files,
@@ -249,6 +258,7 @@ impl Pooling<'_> {
         &self,
         c: &Columns,
         display: &dyn Fn(f64) -> f64,
+        decimals: usize,
     ) -> Result<
         (
             Option<from_evidence::SensitivityFits>,
@@ -265,7 +275,8 @@ impl Pooling<'_> {
         let names = self.study_labels();
         let figures: Vec<&Figure> = self.entered.iter().map(|e| e.figure).collect();
         let sourced = columns::Sourced::of(&figures, &|f| self.sources.get(&f.study_id));
-        let laid_out = sensitivity::sensitivity(&fits, c.y.len(), &names, &sourced, display, min_k);
+        let laid_out =
+            sensitivity::sensitivity(&fits, c.y.len(), &names, &sourced, display, min_k, decimals);
         Ok((Some(fits), Some(laid_out)))
     }
 

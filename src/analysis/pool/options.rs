@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::plot::forest::{ColumnKind, Preset};
-use crate::present::forest::{ForestLook, Width};
+use crate::present::forest::{ForestLook, ForestSort, Width};
 use crate::stats::pool::{RmaParams, Tau2Method, TestKind};
 use crate::workflow::pool::design::{CumulativeOrder, Moderator, SubgroupField, SubgroupTau2};
 use crate::workflow::pool::effects::Measure;
@@ -41,6 +41,8 @@ pub(crate) struct PoolOptions {
     pub(crate) favours: Option<Vec<String>>,
     /// Forest plot axis limits (display scale).
     pub(crate) xlim: Option<Vec<f64>>,
+    /// Forest plot row order: entered (default), estimate, weight or year.
+    pub(crate) sort: Option<ForestSort>,
     /// Subgroups by a field of the figures: population, group, n_unit or outcome.
     pub(crate) subgroup: Option<SubgroupField>,
     /// separate (default; one tau² per subgroup) or common.
@@ -84,6 +86,10 @@ impl PoolOptions {
             self.favours.as_deref(),
             self.xlim.as_deref(),
         )
+        .map(|look| ForestLook {
+            sort: self.sort.unwrap_or_default(),
+            ..look
+        })
         .map_err(|e| format!("options.{e}"))
     }
 }
@@ -114,7 +120,7 @@ mod tests {
         let o = options(
             "measure = \"PLO\"\nmethod = \"DL\"\ntest = \"knha\"\nsubgroup = \"n_unit\"\n\
              subgroup_tau2 = \"common\"\ncumulative = \"precision\"\nmoderator = \"time_point\"\n\
-             preset = \"compact\"\ncolumns_left = [\"study\", \"year\"]",
+             preset = \"compact\"\ncolumns_left = [\"study\", \"year\"]\nsort = \"weight\"",
         )
         .unwrap();
         assert_eq!(o.subgroup, Some(SubgroupField::NUnit));
@@ -125,6 +131,9 @@ mod tests {
         let look = o.look().unwrap();
         assert_eq!(look.preset, Preset::Compact);
         assert_eq!(look.left, vec![ColumnKind::Study, ColumnKind::Year]);
+        assert_eq!(look.sort, ForestSort::Weight);
+        let e = options("measure = \"HR\"\nsort = \"size\"").unwrap_err();
+        assert!(e.contains("use entered, estimate, weight, year"), "{e}");
     }
 
     #[test]

@@ -5,8 +5,7 @@
 //! come from the fits.
 
 use crate::export::escape_markdown;
-use crate::number::{p_value, PStyle};
-use crate::present::format::{estimate, num};
+use crate::number::{estimate_decimals, fixed};
 use crate::stats::pool::confint::HeterogeneityCi;
 use crate::stats::pool::{RmaFit, TestKind};
 
@@ -21,11 +20,14 @@ pub(super) struct Shown {
     pub hi: f64,
     /// The prediction interval, when the model has one.
     pub pi: Option<(f64, f64)>,
+    /// Decimals of the estimates and CIs (the forest plot's).
+    pub decimals: usize,
 }
 
 impl Shown {
-    /// The fit's estimate, CI and prediction interval through `display`.
-    pub fn of(fit: &RmaFit, display: &dyn Fn(f64) -> f64) -> Shown {
+    /// The fit's estimate, CI and prediction interval through `display`
+    /// (`percent` when the display scale is percentages).
+    pub fn of(fit: &RmaFit, display: &dyn Fn(f64) -> f64, percent: bool) -> Shown {
         let ordered = |a: f64, b: f64| {
             let (a, b) = (display(a), display(b));
             (a.min(b), a.max(b))
@@ -36,6 +38,7 @@ impl Shown {
             lo,
             hi,
             pi: fit.pi.map(|(a, b)| ordered(a, b)),
+            decimals: estimate_decimals(percent, display(fit.beta[0])),
         }
     }
 
@@ -43,9 +46,9 @@ impl Shown {
     pub fn estimate_ci(&self) -> String {
         format!(
             "{} [{}, {}]",
-            estimate(self.est),
-            estimate(self.lo),
-            estimate(self.hi)
+            fixed(self.est, self.decimals),
+            fixed(self.lo, self.decimals),
+            fixed(self.hi, self.decimals)
         )
     }
 }
@@ -142,20 +145,20 @@ pub(super) fn pooled(
     )
 }
 
-/// "Heterogeneity: tau² = … (95% CI …–…); I² = …%; Q(df) = …, p …. <model> z inference."
+/// "Heterogeneity: tau² = … (95% CI …–…); I² = …%; Q(df) = …, p = …. <model> z inference."
+/// — the forest plot's heterogeneity line, then the model.
 fn heterogeneity(fit: &RmaFit, ci: Option<&HeterogeneityCi>, test: TestKind, pi: bool) -> String {
     format!(
-        "Heterogeneity: tau² = {}{}; I² = {}%; Q({}) = {}, p {}. {} {} inference{}.",
-        num(fit.tau2, 4),
-        ci.map_or(String::new(), |c| format!(
-            " (95% CI {}–{})",
-            num(c.tau2.0, 4),
-            num(c.tau2.1, 4)
-        )),
-        num(fit.i2, 1),
-        fit.q_df,
-        num(fit.q, 2),
-        p_value(fit.q_pval, PStyle::Relation),
+        "{}. {} {} inference{}.",
+        crate::present::forest::heterogeneity(
+            fit.tau2,
+            ci.map(|c| c.tau2),
+            fit.params.level,
+            fit.i2,
+            fit.q,
+            fit.q_df,
+            fit.q_pval
+        ),
         crate::present::pool_models::model_name(fit),
         crate::present::pool_models::inference_name(test),
         if pi {

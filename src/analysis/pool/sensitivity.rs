@@ -9,8 +9,8 @@ use crate::stats::pool::bias::BiasTests;
 use crate::stats::pool::sensitivity::Refit;
 use crate::workflow::pool::from_evidence::SensitivityFits;
 
+use crate::number::{fixed, i2, p_value, statistic, PStyle};
 use crate::present::columns::{self, Sourced};
-use crate::present::format::{estimate, fixed, num};
 
 /// What the sensitivity sections produced.
 pub(crate) struct Sensitivity {
@@ -32,11 +32,13 @@ pub(crate) fn sensitivity(
     sourced: &[Sourced<'_>],
     display: &dyn Fn(f64) -> f64,
     min_k_bias: usize,
+    decimals: usize,
 ) -> Sensitivity {
+    let estimate = |x: f64| fixed(x, decimals);
     let mut md = String::new();
     let leave_one_out = match &fits.refits {
         Some(refits) => {
-            md.push_str(&loo_markdown(refits, names, display));
+            md.push_str(&loo_markdown(refits, names, display, &estimate));
             Some(loo_table(refits, sourced, display))
         }
         None => {
@@ -47,7 +49,7 @@ pub(crate) fn sensitivity(
         }
     };
     match &fits.bias {
-        Some(b) => md.push_str(&bias_markdown(b, display)),
+        Some(b) => md.push_str(&bias_markdown(b, display, &estimate)),
         None => md.push_str(&format!(
             "Small-study effects: not tested (k = {k}; Egger's and Begg's tests and trim-and-fill need at least {min_k_bias} studies to have useful power — Sterne et al. 2011).\n\n"
         )),
@@ -100,7 +102,12 @@ fn loo_table(refits: &[Refit], sourced: &[Sourced<'_>], display: &dyn Fn(f64) ->
     t
 }
 
-fn loo_markdown(refits: &[Refit], names: &[String], display: &dyn Fn(f64) -> f64) -> String {
+fn loo_markdown(
+    refits: &[Refit],
+    names: &[String],
+    display: &dyn Fn(f64) -> f64,
+    estimate: &dyn Fn(f64) -> String,
+) -> String {
     let mut s = String::from(
         "Leave-one-out (the model refitted without each study):\n\n| omitted | k | estimate [CI] | I² |\n|---|---|---|---|\n",
     );
@@ -113,14 +120,18 @@ fn loo_markdown(refits: &[Refit], names: &[String], display: &dyn Fn(f64) -> f64
             estimate(display(r.fit.beta[0])),
             estimate(lo),
             estimate(hi),
-            fixed(r.fit.i2, 1)
+            i2(r.fit.i2)
         ));
     }
     s.push('\n');
     s
 }
 
-fn bias_markdown(b: &BiasTests, display: &dyn Fn(f64) -> f64) -> String {
+fn bias_markdown(
+    b: &BiasTests,
+    display: &dyn Fn(f64) -> f64,
+    estimate: &dyn Fn(f64) -> String,
+) -> String {
     let mut s = String::from("Small-study effects:\n\n");
     for (name, e) in [
         ("Egger's test (mixed-effects)", &b.egger),
@@ -128,19 +139,19 @@ fn bias_markdown(b: &BiasTests, display: &dyn Fn(f64) -> f64) -> String {
     ] {
         match e {
             Ok(e) => s.push_str(&format!(
-                "- {name}: {} = {}, p = {}\n",
+                "- {name}: {} = {}, {}\n",
                 if e.df.is_some() { "t" } else { "z" },
-                num(e.stat, 3),
-                num(e.pval, 4)
+                statistic(e.stat),
+                p_value(e.pval, PStyle::Prose)
             )),
             Err(why) => s.push_str(&format!("- {name}: not run ({})\n", escape_markdown(why))),
         }
     }
     match &b.begg {
         Ok(k) => s.push_str(&format!(
-            "- Begg's rank correlation: Kendall's tau = {}, p = {}\n",
-            num(k.tau, 3),
-            num(k.pval, 4)
+            "- Begg's rank correlation: Kendall's tau = {}, {}\n",
+            fixed(k.tau, 3),
+            p_value(k.pval, PStyle::Prose)
         )),
         Err(why) => s.push_str(&format!(
             "- Begg's rank correlation: not run ({})\n",
@@ -151,9 +162,13 @@ fn bias_markdown(b: &BiasTests, display: &dyn Fn(f64) -> f64) -> String {
         Ok(t) => {
             let (lo, hi) = ordered(display, t.fit.ci_lb[0], t.fit.ci_ub[0]);
             s.push_str(&format!(
-                "- Trim-and-fill (L0): {} studies imputed on the {} side; adjusted estimate {} [{}, {}]\n",
-                t.k0,
-                if t.side == crate::stats::pool::trimfill::Side::Left { "left" } else { "right" },
+                "- Trim-and-fill (L0): {} imputed on the {} side; adjusted estimate {} [{}, {}]\n",
+                crate::number::count(t.k0 as u64, "study", "studies"),
+                if t.side == crate::stats::pool::trimfill::Side::Left {
+                    "left"
+                } else {
+                    "right"
+                },
                 estimate(display(t.fit.beta[0])),
                 estimate(lo),
                 estimate(hi)

@@ -138,7 +138,7 @@ impl Layout {
         for shrink in SHRINK {
             for text_cap in [f64::INFINITY, TEXT_CAP] {
                 for first_cap in FIRST_CAP {
-                    match attempt(p, &style, width, shrink, (first_cap, text_cap)) {
+                    match attempt(p, &style, width, shrink, (first_cap, text_cap), true) {
                         Ok(l) => return l,
                         Err(w) => need = if need > width { need.min(w) } else { w },
                     }
@@ -155,6 +155,7 @@ impl Layout {
                 w,
                 SHRINK[SHRINK.len() - 1],
                 (FIRST_CAP[FIRST_CAP.len() - 1], TEXT_CAP),
+                false,
             ) {
                 Ok(l) => return l,
                 Err(more) => w = more.max(w + 1.0),
@@ -209,6 +210,7 @@ fn attempt(
     width: f64,
     shrink: f64,
     (first_cap, text_cap): (f64, f64),
+    strict: bool,
 ) -> Result<Layout, f64> {
     let body = pt(style.body_pt) * shrink;
     let small = body * 0.92;
@@ -255,6 +257,21 @@ fn attempt(
             .map(|c| text_w(c, body, true))
             .fold(0.0, f64::max);
         widths.push(header_w.max(cells_w).max(bold_w).min(cap).ceil());
+    }
+    // An ordinary label (one that two lines of the widest study column
+    // hold) never takes three lines: the layout tries a wider study
+    // column or smaller text first (`strict`; the last resort is not).
+    if strict && !widths.is_empty() {
+        let widest = FIRST_CAP[0] * width;
+        let three_lines = data_rows().any(|r| {
+            r.cells.first().is_some_and(|c| {
+                wrap(c, body, r.bold, widths[0]).len() > 2
+                    && wrap(c, body, r.bold, widest).len() <= 2
+            })
+        });
+        if three_lines {
+            return Err(width);
+        }
     }
     let used: f64 = widths.iter().sum::<f64>() + gap * (ncols as f64 + 1.0);
     let plot_w = width - 2.0 * margin - used;

@@ -138,19 +138,24 @@ fn plot(k: usize, preset: Preset) -> ForestPlot {
 
 /// No two texts overlap and none leaves the canvas, at every k from 1 to
 /// 100, in both presets; the width is the journal column unless the
-/// columns cannot fit, and the height grows with k.
+/// columns cannot fit, and the height grows with k (at one text size).
 #[test]
 fn no_text_overlaps_at_any_k() {
     for preset in [Preset::Cochrane, Preset::Compact] {
-        let mut last_h = 0;
+        let (mut last_h, mut last_body) = (0, 0.0);
         for k in 1..=100 {
             let p = plot(k, preset);
             let svg = render_forest_svg(&p).unwrap();
             let problems = layout_problems(&svg);
             assert!(problems.is_empty(), "{preset:?} k = {k}: {problems:?}");
             let l = Layout::new(&p);
-            assert!(l.height > last_h, "height does not grow at k = {k}");
-            last_h = l.height;
+            // At one text size (a label that two lines hold only at a
+            // smaller size shrinks the text once).
+            assert!(
+                l.height > last_h || l.body < last_body,
+                "height does not grow at k = {k}"
+            );
+            (last_h, last_body) = (l.height, l.body);
             if preset == Preset::Cochrane {
                 assert_eq!(l.width, mm_to_px(DOUBLE_COLUMN_MM).ceil() as u32);
             }
@@ -266,4 +271,82 @@ fn domain_bounds_the_axis() {
     p.domain = Some((0.0, 100.0));
     let (lo, hi) = super::layout::limits(&p);
     assert!(hi <= 100.0 && lo >= 0.0, "{lo} {hi}");
+}
+
+/// The compact preset's rows as the pool kind draws them: short study
+/// names, the model row and the prediction row, one estimate column.
+fn compact_pool_plot() -> ForestPlot {
+    let mut p = plot(3, Preset::Compact);
+    p.left.truncate(1);
+    p.right = vec![ForestColumn {
+        header: "Proportion (%) [95% CI]".into(),
+        align: Align::Right,
+    }];
+    p.favours = None;
+    p.rows = [
+        ("Stanford cohort", false),
+        ("Folkert (MSKCC)", false),
+        ("Subtotal (k\u{a0}=\u{a0}3)", true),
+        ("Random-effects model (REML) (k\u{a0}=\u{a0}5)", true),
+        ("Prediction interval", false),
+    ]
+    .iter()
+    .map(|(label, bold)| ForestRow {
+        kind: RowKind::Data,
+        cells: vec![label.to_string(), "77.6 [51.7, 91.8]†".into()],
+        mark: ForestMark::Study {
+            estimate: 77.6,
+            ci: (51.7, 91.8),
+            weight: Some(1.0),
+        },
+        bold: *bold,
+    })
+    .collect();
+    p.scale = Scale::Linear;
+    p.reference = None;
+    p.domain = Some((0.0, 100.0));
+    p
+}
+
+/// An ordinary label (the model row, "Prediction interval", a study name)
+/// never takes three lines: the study column widens or the text shrinks
+/// first, within the single column.
+#[test]
+fn ordinary_labels_never_take_three_lines_in_the_compact_preset() {
+    let p = compact_pool_plot();
+    let l = Layout::new(&p);
+    assert_eq!(l.width, mm_to_px(SINGLE_COLUMN_MM).ceil() as u32);
+    for r in &l.rows {
+        assert!(r.lines[0].len() <= 2, "{:?}", r.lines[0]);
+    }
+    let svg = render_forest_svg(&p).unwrap();
+    assert!(
+        layout_problems(&svg).is_empty(),
+        "{:?}",
+        layout_problems(&svg)
+    );
+}
+
+/// A figure of 150 studies keeps the text size and row pitch of a small
+/// one (it grows in height, one readable row per study; no pagination).
+#[test]
+fn a_hundred_and_fifty_studies_keep_text_size_and_row_pitch() {
+    for preset in [Preset::Cochrane, Preset::Compact] {
+        let small = Layout::new(&plot(10, preset));
+        let big_plot = plot(150, preset);
+        let big = Layout::new(&big_plot);
+        assert_eq!(big.body, small.body, "{preset:?}");
+        assert!(big.body >= crate::plot::text::pt(preset.style().body_pt) * 0.85);
+        // One-line study rows are as tall as in the small figure.
+        let pitch = |l: &Layout| {
+            l.rows
+                .iter()
+                .filter(|r| r.lines.iter().all(|c| c.len() == 1))
+                .map(|r| r.height)
+                .fold(f64::INFINITY, f64::min)
+        };
+        assert!((pitch(&big) - pitch(&small)).abs() < 1e-9, "{preset:?}");
+        let svg = render_forest_svg(&big_plot).unwrap();
+        assert!(layout_problems(&svg).is_empty(), "{preset:?}");
+    }
 }

@@ -3,7 +3,41 @@
 
 use serde::Deserialize;
 
+use crate::domain::Vocab;
 use crate::plot::{ColumnKind, Preset, DOUBLE_COLUMN_MM, SINGLE_COLUMN_MM};
+
+/// The order of a forest plot's study rows (within each subgroup).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ForestSort {
+    /// As the studies come in the data (the default).
+    #[default]
+    Entered,
+    /// By estimate, smallest first.
+    Estimate,
+    /// By weight in the model, largest first.
+    Weight,
+    /// By year of publication, oldest first (studies without a year last).
+    Year,
+}
+
+impl Vocab for ForestSort {
+    const WHAT: &'static str = "forest sort order";
+    const ALL: &'static [(&'static str, Self)] = &[
+        ("entered", ForestSort::Entered),
+        ("estimate", ForestSort::Estimate),
+        ("weight", ForestSort::Weight),
+        ("year", ForestSort::Year),
+    ];
+    const ALIASES: &'static [(&'static str, Self)] = &[
+        ("as-entered", ForestSort::Entered),
+        ("as_entered", ForestSort::Entered),
+        ("data", ForestSort::Entered),
+        ("effect", ForestSort::Estimate),
+        ("precision", ForestSort::Weight),
+    ];
+}
+
+crate::domain::parsed_as_vocab!(ForestSort);
 
 /// A figure width: a journal column by name, or millimetres.
 #[derive(Debug, Clone, Deserialize)]
@@ -45,6 +79,8 @@ pub struct ForestLook {
     pub favours: Option<(String, String)>,
     /// Axis limits (display scale).
     pub xlim: Option<(f64, f64)>,
+    /// The order of the study rows.
+    pub sort: ForestSort,
 }
 
 impl ForestLook {
@@ -75,6 +111,7 @@ impl ForestLook {
                 Some(_) => return Err("favours: give two labels, left and right".into()),
             },
             xlim: xlim.map(pair).transpose()?,
+            sort: ForestSort::default(),
         })
     }
 }

@@ -10,13 +10,15 @@ use crate::plot::{ColumnKind, ForestColumn, ForestPlot, Scale};
 use crate::stats::pool::subgroups::Subgroups;
 use crate::stats::pool::{RmaFit, TestKind};
 
-use super::format::{estimate, num};
+use super::format::num;
+use crate::number::{estimate_decimals, fixed, i2 as i2_text, statistic, tau2 as tau2_text};
 
 pub mod look;
+pub mod published;
 pub mod refits;
 mod rows;
 
-pub use look::{ForestLook, Width};
+pub use look::{ForestLook, ForestSort, Width};
 pub use refits::{refit_forest, Refits, Variant};
 
 /// One study's row.
@@ -36,6 +38,10 @@ pub struct ForestStudy {
     pub vi: f64,
     /// Subgroup, when the analysis has subgroups.
     pub subgroup: Option<String>,
+    /// The published CI (display scale), shown and marked instead of the
+    /// re-derived one when they differ beyond rounding
+    /// ([`published::published_ci`]).
+    pub published_ci: Option<(f64, f64)>,
 }
 
 /// The measure's axis.
@@ -51,6 +57,10 @@ pub struct ForestAxis {
     pub name: String,
     /// Values the display scale can take.
     pub domain: Option<(f64, f64)>,
+    /// The display values are percentages (one decimal).
+    pub percent: bool,
+    /// The events column's header ("Events", "Controlled/total").
+    pub events_header: String,
 }
 
 /// What the main forest plot needs from the fit.
@@ -73,7 +83,7 @@ fn columns(kinds: &[ColumnKind], axis: &ForestAxis, level: f64) -> Vec<ForestCol
                 ColumnKind::Study => "Study".into(),
                 ColumnKind::Year => "Year".into(),
                 ColumnKind::N => "Total".into(),
-                ColumnKind::Events => "Events".into(),
+                ColumnKind::Events => axis.events_header.clone(),
                 ColumnKind::Weight => "Weight (%)".into(),
                 ColumnKind::Estimate => format!("{} [{}% CI]", axis.name, num(level * 100.0, 1)),
             },
@@ -82,8 +92,9 @@ fn columns(kinds: &[ColumnKind], axis: &ForestAxis, level: f64) -> Vec<ForestCol
         .collect()
 }
 
-fn ci_text(est: f64, lo: f64, hi: f64) -> String {
-    format!("{} [{}, {}]", estimate(est), estimate(lo), estimate(hi))
+/// "0.85 [0.78, 0.91]" at `d` decimals (one choice per figure).
+fn ci_text(est: f64, lo: f64, hi: f64, d: usize) -> String {
+    format!("{} [{}, {}]", fixed(est, d), fixed(lo, d), fixed(hi, d))
 }
 
 /// Display estimate and CI, ordered (a decreasing transform flips them).
@@ -96,10 +107,13 @@ fn p_text(p: f64) -> String {
     p_value(p, PStyle::Prose)
 }
 
-/// "Heterogeneity: tau² = …; I² = …%; Q(df) = …, p = …".
-fn heterogeneity(
+/// "Heterogeneity: tau² = … (95% CI …–…); I² = …%; Q(df) = …, p = …",
+/// the CI of τ² only when one was computed, at its `level`. The forest
+/// and the pool report both write it.
+pub fn heterogeneity(
     tau2: f64,
     tau2_ci: Option<(f64, f64)>,
+    level: f64,
     i2: f64,
     q: f64,
     df: usize,
@@ -107,14 +121,15 @@ fn heterogeneity(
 ) -> String {
     format!(
         "Heterogeneity: tau² = {}{}; I² = {}%; Q({df}) = {}, {}",
-        num(tau2, 4),
+        tau2_text(tau2),
         tau2_ci.map_or(String::new(), |(a, b)| format!(
-            " (95% CI {}–{})",
-            num(a, 4),
-            num(b, 4)
+            " ({}% CI {}–{})",
+            num(level * 100.0, 1),
+            tau2_text(a),
+            tau2_text(b)
         )),
-        num(i2, 1),
-        num(q, 2),
+        i2_text(i2),
+        statistic(q),
         p_text(p)
     )
 }
@@ -132,7 +147,8 @@ pub fn pooled_forest(
 ) -> ForestPlot {
     let level = f.fit.params.level;
     let look = &without_empty_columns(look, studies);
-    let layout = rows::Layout::new(studies, f, look);
+    let decimals = estimate_decimals(axis.percent, (f.display)(f.fit.beta[0]));
+    let layout = rows::Layout::new(studies, f, look, decimals);
     let (overall, overall_estimate) = layout.overall_row();
     let mut rows = layout.body();
     rows.push(overall);
@@ -153,7 +169,7 @@ pub fn pooled_forest(
         domain: axis.domain,
         x_label: axis.x_label.clone(),
         favours: look.favours.clone(),
-        footnotes: footnotes(f),
+        footnotes: footnotes(f, studies, level),
         zero_based: false,
         legend: None,
     }
@@ -187,14 +203,44 @@ fn plot_header(look: &ForestLook, axis: &ForestAxis, level: f64) -> String {
 
 /// The footnotes: overall heterogeneity, the test for the overall effect
 /// and, with subgroups, the test for subgroup differences.
-fn footnotes(f: &ForestFit<'_>) -> Vec<String> {
+fn footnotes(f: &ForestFit<'_>, studies: &[ForestStudy], level: f64) -> Vec<String> {
     let fit = f.fit;
     let mut notes = vec![
-        heterogeneity(fit.tau2, f.tau2_ci, fit.i2, fit.q, fit.q_df, fit.q_pval),
+        heterogeneity(
+            fit.tau2,
+            f.tau2_ci,
+            fit.params.level,
+            fit.i2,
+            fit.q,
+            fit.q_df,
+            fit.q_pval,
+        ),
         overall_test(fit),
     ];
     notes.extend(f.subgroups.map(subgroup_test));
+    notes.extend(published_note(studies, level));
     notes
+}
+
+/// The mark on a study whose published CI is shown.
+pub const PUBLISHED_MARK: &str = "†";
+
+/// "† Published 95% CI, …": under the plot when a row shows its published
+/// CI (it differs beyond rounding from the one re-derived from the SE
+/// that entered the pooling).
+fn published_note(studies: &[ForestStudy], level: f64) -> Option<String> {
+    let marked: Vec<&str> = studies
+        .iter()
+        .filter(|s| s.published_ci.is_some())
+        .map(|s| s.label.as_str())
+        .collect();
+    (!marked.is_empty()).then(|| {
+        format!(
+            "{PUBLISHED_MARK} Published {}% CI shown ({}); it differs beyond rounding from the CI re-derived from the SE used in pooling.",
+            num(level * 100.0, 1),
+            marked.join("; ")
+        )
+    })
 }
 
 /// "Test for overall effect: z = …, p = …" (t with its df under Knapp–Hartung).
@@ -204,39 +250,29 @@ fn overall_test(fit: &RmaFit) -> String {
         (TestKind::Knha, Some(df)) => format!(
             "Test for overall effect: t({}) = {}, {} (Knapp–Hartung)",
             num(df, 0),
-            num(stat, 2),
+            statistic(stat),
             p_text(fit.pval[0])
         ),
         _ => format!(
             "Test for overall effect: z = {}, {}",
-            num(stat, 2),
+            statistic(stat),
             p_text(fit.pval[0])
         ),
     }
 }
 
 /// "Test for subgroup differences: Q(df) = …" (F with two df under a
-/// common τ² with Knapp–Hartung).
+/// common τ² with Knapp–Hartung), worded as the report words it.
 fn subgroup_test(sg: &Subgroups) -> String {
-    match sg.df2 {
-        Some(df2) => format!(
-            "Test for subgroup differences: F({}, {df2}) = {}, {} (common tau²)",
-            sg.df,
-            num(sg.stat, 2),
-            p_text(sg.pval)
-        ),
-        None => format!(
-            "Test for subgroup differences: Q({}) = {}, {}{}",
-            sg.df,
-            num(sg.stat, 2),
-            p_text(sg.pval),
-            if sg.common_tau2 {
-                " (common tau²)"
-            } else {
-                ""
-            }
-        ),
-    }
+    format!(
+        "Test for subgroup differences: {}{}",
+        crate::present::pool_models::subgroup_test_text(sg),
+        if sg.common_tau2 {
+            " (common tau²)"
+        } else {
+            ""
+        }
+    )
 }
 
 #[cfg(test)]
@@ -254,6 +290,7 @@ mod tests {
             yi,
             vi: 0.04,
             subgroup: None,
+            published_ci: None,
         }
     }
 
@@ -280,6 +317,8 @@ mod tests {
             x_label: "Hazard ratio".into(),
             name: "Hazard ratio".into(),
             domain: None,
+            percent: false,
+            events_header: "Events".into(),
         }
     }
 

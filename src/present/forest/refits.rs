@@ -6,6 +6,7 @@ use crate::stats::pool::sensitivity::Refit;
 use crate::stats::pool::{RmaFit, Tau2Method, TestKind};
 
 use super::{ci_text, shown, ForestAxis, ForestLook};
+use crate::number::{estimate_decimals, i2, tau2};
 use crate::present::format::num;
 
 /// Which refits a variant shows.
@@ -49,6 +50,7 @@ pub fn refit_forest(
         display,
     } = *r;
     let level = full.params.level;
+    let d = estimate_decimals(axis.percent, display(full.beta[0]));
     let est_header = format!("{} [{}% CI]", axis.name, num(level * 100.0, 1));
     let c = |h: &str, a| ForestColumn {
         header: h.into(),
@@ -82,9 +84,9 @@ pub fn refit_forest(
                         Variant::LeaveOneOut => format!("− {name}"),
                     },
                     r.fit.k.to_string(),
-                    num(r.fit.tau2, 4),
-                    num(r.fit.i2, 1),
-                    ci_text(e, lo, hi),
+                    tau2(r.fit.tau2),
+                    i2(r.fit.i2),
+                    ci_text(e, lo, hi, d),
                 ],
                 mark: ForestMark::Study {
                     estimate: e,
@@ -101,9 +103,9 @@ pub fn refit_forest(
         cells: vec![
             "All studies".into(),
             full.k.to_string(),
-            num(full.tau2, 4),
-            num(full.i2, 1),
-            ci_text(e, lo, hi),
+            tau2(full.tau2),
+            i2(full.i2),
+            ci_text(e, lo, hi, d),
         ],
         mark: ForestMark::Summary {
             estimate: e,

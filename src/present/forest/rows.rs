@@ -7,8 +7,10 @@ use crate::plot::{ColumnKind, ForestMark, ForestRow, RowKind};
 use crate::present::pool_models::model_name;
 use crate::stats::pool::subgroups::{SubgroupFit, Subgroups};
 
-use super::{ci_text, heterogeneity, p_text, shown, ForestFit, ForestLook, ForestStudy};
-use crate::present::format::{estimate, num};
+use super::{
+    ci_text, heterogeneity, p_text, shown, ForestFit, ForestLook, ForestSort, ForestStudy,
+};
+use crate::number::{fixed, statistic};
 
 /// What every row is laid out from: the studies, the fit and the columns.
 pub(super) struct Layout<'a> {
@@ -20,6 +22,8 @@ pub(super) struct Layout<'a> {
     look: &'a ForestLook,
     /// The sum of the fit's weights (for percentages).
     total_weight: f64,
+    /// Decimals of every estimate and CI of the figure.
+    decimals: usize,
 }
 
 impl<'a> Layout<'a> {
@@ -28,12 +32,14 @@ impl<'a> Layout<'a> {
         studies: &'a [ForestStudy],
         f: &'a ForestFit<'a>,
         look: &'a ForestLook,
+        decimals: usize,
     ) -> Layout<'a> {
         Layout {
             studies,
             f,
             look,
             total_weight: f.fit.weights.iter().sum(),
+            decimals,
         }
     }
 
@@ -62,7 +68,7 @@ impl<'a> Layout<'a> {
                 .map_or(String::new(), |y| y.to_string()),
             ColumnKind::N => study.map_or(String::new(), |s| s.n.clone()),
             ColumnKind::Events => study.map_or(String::new(), |s| s.events.clone()),
-            ColumnKind::Weight => weight.map_or(String::new(), |w| num(w, 1)),
+            ColumnKind::Weight => weight.map_or(String::new(), |w| fixed(w, 1)),
             ColumnKind::Estimate => est.to_string(),
         };
         self.look
@@ -82,8 +88,28 @@ impl<'a> Layout<'a> {
                 .iter()
                 .flat_map(|g| self.subgroup_block(sg, g))
                 .collect(),
-            None => (0..self.studies.len()).map(|i| self.study_row(i)).collect(),
+            None => self
+                .sorted((0..self.studies.len()).collect())
+                .into_iter()
+                .map(|i| self.study_row(i))
+                .collect(),
         }
+    }
+
+    /// Study indices in the look's order (a stable sort: ties keep the
+    /// data's order).
+    fn sorted(&self, mut idx: Vec<usize>) -> Vec<usize> {
+        let key = |i: &usize| -> f64 {
+            let s = &self.studies[*i];
+            match self.look.sort {
+                ForestSort::Entered => 0.0,
+                ForestSort::Estimate => (self.f.display)(s.yi),
+                ForestSort::Weight => -self.f.fit.weights[*i],
+                ForestSort::Year => s.year.map_or(f64::INFINITY, f64::from),
+            }
+        };
+        idx.sort_by(|a, b| key(a).total_cmp(&key(b)));
+        idx
     }
 
     /// Study `i`: its Wald CI at the fit's level, its weight and square.
@@ -92,13 +118,17 @@ impl<'a> Layout<'a> {
         let weight = self.f.fit.weights[i];
         let z = crate::stats::effect::wald_ci(s.yi, s.vi, self.f.fit.params.level);
         let (e, lo, hi) = shown(self.f.display, s.yi, z.0, z.1);
+        let ((lo, hi), mark) = match s.published_ci {
+            Some(p) => (p, super::PUBLISHED_MARK),
+            None => ((lo, hi), ""),
+        };
         ForestRow {
             kind: RowKind::Data,
             cells: self.cells(
                 Some(s),
                 &s.label,
                 Some(self.percent(weight)),
-                &ci_text(e, lo, hi),
+                &format!("{}{mark}", ci_text(e, lo, hi, self.decimals)),
             ),
             mark: ForestMark::Study {
                 estimate: e,
@@ -112,9 +142,11 @@ impl<'a> Layout<'a> {
     /// One subgroup: its heading, its studies, its subtotal diamond and the
     /// heterogeneity note under it.
     fn subgroup_block(&self, sg: &Subgroups, g: &SubgroupFit) -> Vec<ForestRow> {
-        let members: Vec<usize> = (0..self.studies.len())
-            .filter(|&i| self.studies[i].subgroup.as_deref() == Some(g.group.as_str()))
-            .collect();
+        let members: Vec<usize> = self.sorted(
+            (0..self.studies.len())
+                .filter(|&i| self.studies[i].subgroup.as_deref() == Some(g.group.as_str()))
+                .collect(),
+        );
         let mut rows = vec![ForestRow {
             kind: RowKind::Heading,
             cells: vec![g.group.clone()],
@@ -133,7 +165,7 @@ impl<'a> Layout<'a> {
                 None,
                 &format!("Subtotal (k\u{a0}=\u{a0}{})", g.k),
                 Some(weight),
-                &ci_text(e, lo, hi),
+                &ci_text(e, lo, hi, self.decimals),
             ),
             mark: ForestMark::Summary {
                 estimate: e,
@@ -161,7 +193,7 @@ impl<'a> Layout<'a> {
                 None,
                 &format!("{} (k\u{a0}=\u{a0}{})", model_name(fit), fit.k),
                 Some(100.0),
-                &ci_text(e, lo, hi),
+                &ci_text(e, lo, hi, self.decimals),
             ),
             mark: ForestMark::Summary {
                 estimate: e,
@@ -183,7 +215,7 @@ impl<'a> Layout<'a> {
                 None,
                 "Prediction interval",
                 None,
-                &format!("[{}, {}]", estimate(a), estimate(b)),
+                &format!("[{}, {}]", fixed(a, self.decimals), fixed(b, self.decimals)),
             ),
             mark: ForestMark::Prediction { pi: (a, b) },
             bold: false,
@@ -201,11 +233,11 @@ fn subgroup_note(sg: &Subgroups, g: &SubgroupFit) -> String {
         format!(
             "Q({}) = {}, {} (tau² shared by all subgroups)",
             g.q_df,
-            num(g.q, 2),
+            statistic(g.q),
             p_text(g.q_pval)
         )
     } else {
-        heterogeneity(g.tau2, None, g.i2, g.q, g.q_df, g.q_pval)
+        heterogeneity(g.tau2, None, 0.95, g.i2, g.q, g.q_df, g.q_pval)
     }
 }
 
@@ -233,6 +265,7 @@ mod tests {
                 yi: 0.1 * i as f64,
                 vi: 0.04 + 0.01 * i as f64,
                 subgroup: Some(g.to_string()),
+                published_ci: None,
             })
             .collect()
     }
@@ -278,7 +311,7 @@ mod tests {
             display: &|x| x,
         };
         let look = look();
-        let rows = Layout::new(&s, &f, &look).body();
+        let rows = Layout::new(&s, &f, &look, 2).body();
         let first: Vec<&str> = rows.iter().map(|r| r.cells[0].as_str()).collect();
         assert_eq!(
             &first[..5],
@@ -296,6 +329,48 @@ mod tests {
     }
 
     #[test]
+    fn rows_sort_by_estimate_weight_or_year_within_their_subgroup() {
+        let (mut s, fit, sg) = fitted(false);
+        for (i, st) in s.iter_mut().enumerate() {
+            st.year = Some(2010 - i as i32);
+        }
+        let labels = |sort, sg: Option<&Subgroups>| -> Vec<String> {
+            let f = ForestFit {
+                fit: &fit,
+                tau2_ci: None,
+                subgroups: sg,
+                display: &|x| x,
+            };
+            let look = ForestLook { sort, ..look() };
+            Layout::new(&s, &f, &look, 2)
+                .body()
+                .iter()
+                .map(|r| r.cells[0].clone())
+                .filter(|c| c.starts_with('S') && !c.starts_with("Sub"))
+                .collect()
+        };
+        assert_eq!(
+            labels(ForestSort::Entered, None),
+            ["S0", "S1", "S2", "S3", "S4"]
+        );
+        // yi = 0.1 i: by estimate is the data order; by year, newest last.
+        assert_eq!(
+            labels(ForestSort::Year, None),
+            ["S4", "S3", "S2", "S1", "S0"]
+        );
+        // Weights fall with i (vi grows): largest first is the data order.
+        assert_eq!(
+            labels(ForestSort::Weight, None),
+            ["S0", "S1", "S2", "S3", "S4"]
+        );
+        // Within subgroups "a" (S1, S3, S4) and "b" (S0, S2).
+        assert_eq!(
+            labels(ForestSort::Year, Some(&sg)),
+            ["S4", "S3", "S1", "S2", "S0"]
+        );
+    }
+
+    #[test]
     fn subtotal_weights_are_the_members_share_of_the_overall_weight() {
         let (s, fit, sg) = fitted(false);
         let f = ForestFit {
@@ -305,10 +380,10 @@ mod tests {
             display: &|x| x,
         };
         let look = look();
-        let rows = Layout::new(&s, &f, &look).body();
+        let rows = Layout::new(&s, &f, &look, 2).body();
         let total: f64 = fit.weights.iter().sum();
         let a = 100.0 * (fit.weights[1] + fit.weights[3] + fit.weights[4]) / total;
-        assert_eq!(rows[4].cells[1], num(a, 1));
+        assert_eq!(rows[4].cells[1], fixed(a, 1));
     }
 
     #[test]

@@ -199,7 +199,8 @@ pub fn med_from_events(median: f64, events: u64) -> Result<Effect, EffectError> 
         vi: se * se,
         derivation: format!("yi = median {median}; SE = median/sqrt(d) = {median}/sqrt({events}) = {se:.6} (exponential model)"),
         flags: vec![format!(
-            "model-based SE: no CI reported, SE(log median) = 1/sqrt(d) with d = {events} events assumes exponential survival"
+            "model-based SE: no CI reported, SE(log median) = 1/sqrt(d) with d = {} assumes exponential survival",
+            crate::number::count(events, "event", "events")
         )],
     })
 }

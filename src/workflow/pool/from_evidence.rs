@@ -98,7 +98,7 @@ pub(crate) fn fit_overall(
             ci: None,
         });
     }
-    let fit = rma(y, v, None, labels, params)?;
+    let fit = super::without_equal_effects_pi(rma(y, v, None, labels, params)?);
     let ci = confint::q_profile(&fit, y, v, None)?;
     Ok(Overall { fit: Some(fit), ci })
 }

@@ -39,7 +39,17 @@ pub fn fit_studies<L: AsRef<str>>(
         y.push(yi);
         v.push(vi);
     }
-    rma(&y, &v, None, &labels, params)
+    rma(&y, &v, None, &labels, params).map(without_equal_effects_pi)
+}
+
+/// An equal-effects model has no prediction interval (no τ² to predict
+/// with; metafor prints none): it is dropped here, so no report, figure or
+/// JSON key shows one.
+pub fn without_equal_effects_pi(mut fit: RmaFit) -> RmaFit {
+    if fit.params.method == crate::stats::pool::Tau2Method::FE {
+        fit.pi = None;
+    }
+    fit
 }
 
 /// What to fit.
@@ -126,7 +136,9 @@ pub fn pool_table(table: &RawTable, o: &PoolOptions) -> Result<PoolOutcome, Vec<
         design(&effects, &o.mods, &cell)?
     };
     let stats_err = |e: StatsError| vec![e.to_string()];
-    let fit = rma(&y, &v, x.as_ref(), &labels, o.params).map_err(stats_err)?;
+    let fit = rma(&y, &v, x.as_ref(), &labels, o.params)
+        .map(without_equal_effects_pi)
+        .map_err(stats_err)?;
     let ci = confint::q_profile(&fit, &y, &v, x.as_ref()).map_err(stats_err)?;
     let hm = harmonic_n(&effects);
     let back = |b: f64| natural(o.measure, b, hm);

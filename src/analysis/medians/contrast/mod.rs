@@ -48,6 +48,15 @@ impl Contrast {
             Contrast::Difference => y,
         }
     }
+
+    /// The heading without a title: "Difference of medians" or "Ratio of
+    /// medians".
+    pub(crate) fn heading(self) -> &'static str {
+        match self {
+            Contrast::Difference => "Difference of medians",
+            Contrast::Ratio => "Ratio of medians",
+        }
+    }
 }
 
 /// Everything the contrast needs from the kind's options.
@@ -101,7 +110,7 @@ pub(crate) fn run<'a>(
     c: &ContrastSpec<'_>,
     source: &dyn Fn(&str) -> &'a StudySource,
 ) -> Result<AnalysisOutput, AnalysisError> {
-    let heading = title(spec, "Difference of medians");
+    let heading = title(spec, c.contrast.heading());
     let by_study = pairs::group_by_study(figures, c.groups);
     pairs::check_exclusions(spec, &by_study, c.exclude)?;
     let mut pairs = pairs::pair_up(&by_study, c);
@@ -126,4 +135,15 @@ pub(crate) fn run<'a>(
         studies: columns::study_ids(pairs.iter().map(|p| p.study_id)),
         methods: report::methods(pooled.as_ref(), c.contrast),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Contrast;
+
+    #[test]
+    fn the_heading_names_the_contrast_asked_for() {
+        assert_eq!(Contrast::Ratio.heading(), "Ratio of medians");
+        assert_eq!(Contrast::Difference.heading(), "Difference of medians");
+    }
 }

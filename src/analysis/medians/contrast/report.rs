@@ -99,9 +99,9 @@ fn result_line(
             )
         }
         None => format!(
-            "**Not pooled: only {} of {} studies give both arms' SEs (k < 2).**\n",
+            "**Not pooled: only {} of {} give both arms' SEs (k < 2).**\n",
             pairs.iter().filter(|p| p.effect.is_some()).count(),
-            pairs.len()
+            crate::number::count(pairs.len() as u64, "study", "studies")
         ),
     }
 }
@@ -124,7 +124,10 @@ pub(crate) fn summary(
                 unit(contrast)
             )
         }
-        None => format!("{} studies, not pooled", pairs.len()),
+        None => format!(
+            "{}, not pooled",
+            crate::number::count(pairs.len() as u64, "study", "studies")
+        ),
     }
 }
 

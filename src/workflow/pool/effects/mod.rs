@@ -141,6 +141,9 @@ pub fn read_effects(
     if out.is_empty() && errors.is_empty() {
         errors.push(format!("{}: no studies (k = 0)", table.source.display));
     }
+    if matches!(measure, Measure::Proportion(_)) {
+        errors.extend(mixed_percent(table, columns.numeric[13], roles));
+    }
     if errors.is_empty() {
         Ok(out)
     } else {
@@ -196,6 +199,44 @@ impl Columns {
     }
 }
 
+/// A proportion column written in percent (a value above 1) that also
+/// holds bare values of at most 1: "0.5" there could be 50% or 0.5%, so
+/// the row must say which ("50" or "0.5%").
+fn mixed_percent(table: &RawTable, column: Option<usize>, roles: &Roles) -> Vec<String> {
+    let Some(c) = column else {
+        return Vec::new();
+    };
+    let bare: Vec<(usize, &str, f64)> = table
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let t = table.cells(row).get(c)?.trim();
+            parse_number(t).ok().map(|v| (row.line, t, v))
+        })
+        .collect();
+    let Some(&(_, example, _)) = bare.iter().find(|(_, _, v)| *v > 1.0) else {
+        return Vec::new();
+    };
+    bare.iter()
+        .filter(|(_, _, v)| *v > 0.0 && *v <= 1.0)
+        .map(|(line, t, v)| {
+            format!(
+                "{}, line {line}: column '{}' is in percent elsewhere (e.g. {example}), so '{t}' is ambiguous: write {} for {}%, or {t}% for {t} percent",
+                table.source.display,
+                roles.name("proportion"),
+                crate::number::num(v * 100.0, 6),
+                crate::number::num(v * 100.0, 6)
+            )
+        })
+        .collect()
+}
+
+/// A cell written with a percent sign ("0.5%") as a fraction (0.005).
+fn percent_cell(t: &str) -> Option<f64> {
+    let v = t.strip_suffix('%')?.trim().parse::<f64>().ok()?;
+    v.is_finite().then_some(v / 100.0)
+}
+
 /// One row read into an effect, or the message naming its file, line and
 /// study.
 fn read_row(
@@ -220,7 +261,8 @@ fn read_row(
         )
     };
     let texts = columns.numeric.map(at);
-    let values = parse_numbers(&texts, roles).map_err(|bad| format!("{}: {bad}", place()))?;
+    let values =
+        parse_numbers(&texts, roles, measure).map_err(|bad| format!("{}: {bad}", place()))?;
     let numbers = RowNumbers::new(values, &texts, at(columns.favours), at(columns.sides));
     let effect = effect_of(measure, &numbers).map_err(|e| format!("{}: {e}", place()))?;
     if !(effect.yi.is_finite() && effect.vi.is_finite() && effect.vi > 0.0) {
@@ -245,11 +287,19 @@ fn read_row(
 fn parse_numbers(
     texts: &[Option<&str>; NUMERIC_ROLES.len()],
     roles: &Roles,
+    measure: Measure,
 ) -> Result<[Option<f64>; NUMERIC_ROLES.len()], String> {
     let mut values = [None; NUMERIC_ROLES.len()];
     let mut bad = Vec::new();
+    let proportion = matches!(measure, Measure::Proportion(_));
     for ((slot, text), role) in values.iter_mut().zip(texts).zip(NUMERIC_ROLES) {
         if let Some(t) = text {
+            if proportion && ["proportion", "ci_lb", "ci_ub"].contains(&role) {
+                if let Some(v) = percent_cell(t) {
+                    *slot = Some(v);
+                    continue;
+                }
+            }
             match parse_number(t) {
                 Ok(v) => *slot = Some(v),
                 Err(fix) => bad.push(format!(
@@ -286,6 +336,36 @@ mod tests {
             t.push_row(i + 2, r.len(), r.iter().copied());
         }
         t
+    }
+
+    #[test]
+    fn a_proportion_at_most_one_in_a_percent_column_must_say_its_unit() {
+        use crate::stats::effect::proportion::Scale;
+        let read = |rows: &[&[&str]]| {
+            read_effects(
+                &table(&["study", "proportion", "n"], rows),
+                Measure::Proportion(Scale::PR),
+                &Roles::default(),
+            )
+        };
+        // "0.5" beside 45: 50% or 0.5%? Refused, naming both spellings.
+        let err = read(&[&["A", "45", "100"], &["B", "0.5", "200"]]).unwrap_err();
+        assert_eq!(err.len(), 1, "{err:?}");
+        assert!(
+            err[0].contains("line 3")
+                && err[0].contains("write 50 for 50%, or 0.5% for 0.5 percent"),
+            "{err:?}"
+        );
+        // "0.5%" is explicit: half a percent.
+        let ok = read(&[&["A", "45", "100"], &["B", "0.5%", "200"]]).unwrap();
+        assert!(
+            (ok[1].effect.yi - 0.005).abs() < 1e-12,
+            "{}",
+            ok[1].effect.yi
+        );
+        // Fractions alone stay fractions.
+        let ok = read(&[&["A", "0.45", "100"], &["B", "0.5", "200"]]).unwrap();
+        assert!((ok[1].effect.yi - 0.5).abs() < 1e-12);
     }
 
     fn read_hr(header: &[&str], rows: &[&[&str]]) -> Result<Vec<StudyEffect>, Vec<String>> {

@@ -175,20 +175,23 @@ fn proportion_effect(r: &RowNumbers, scale: proportion::Scale) -> Result<Effect,
     match (r.events, r.n, r.proportion, r.ci_lb, r.ci_ub) {
         (Some(x), Some(n), _, _, _) => proportion::from_counts(x, n, scale),
         (None, Some(n), Some(p), _, _) => proportion::from_counts(as_fraction(p) * n, n, scale),
-        (None, _, Some(p), Some(l), Some(u)) => proportion::from_ci(
-            as_fraction(p),
-            as_fraction(l),
-            as_fraction(u),
-            r.level,
-            scale,
-        ),
+        (None, _, Some(p), Some(l), Some(u)) => {
+            // One unit per row: a CI bound of 0.5 beside 3 (percent) is 0.5%.
+            let f = if p > 1.0 || l > 1.0 || u > 1.0 {
+                0.01
+            } else {
+                1.0
+            };
+            proportion::from_ci(p * f, l * f, u * f, r.level, scale)
+        }
         _ => Err(EffectError(
             "needs events and n, or proportion and n, or proportion with ci_lb and ci_ub".into(),
         )),
     }
 }
 
-/// Proportions may be written 0–1 or 0–100.
+/// Proportions may be written 0–1 or 0–100 (a column mixing the two is
+/// refused by [`super::mixed_percent`]; "0.5%" is read as a percent).
 fn as_fraction(p: f64) -> f64 {
     if p > 1.0 {
         p / 100.0
