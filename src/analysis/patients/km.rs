@@ -170,7 +170,10 @@ impl Kind for Km {
         }
         let curves = km_curves(&patients, o.conf(), 0.95)
             .map_err(|e| spec.error(e, "check the selected cases".into()))?;
-        let curves = summarise(curves, &o.times(), o.rmst);
+        let mut curves = summarise(curves, &o.times(), o.rmst);
+        // In the order the data name the groups, as the reference is chosen.
+        let first = |label: &str| c.pooled.rows.iter().position(|p| p.group == label);
+        curves.sort_by_key(|curve| first(&curve.label));
         let comparison = comparison_paragraph(&curves, &c.pooled, o.reference.as_deref());
         if c.reconstructed_arms > 0 {
             let pooled = c.pooled.table(evidence);
