@@ -139,6 +139,13 @@ fn km_of_a_reconstructed_trial_has_no_case_series_caveat_and_lists_the_study() {
     // The study's source is listed although no case report names it.
     let sources = &md[md.rfind("## Sources").unwrap_or_else(|| panic!("{md}"))..];
     assert!(sources.contains("colon"), "{sources}");
+    // The curves in the order of the data, as the reference: Obs first.
+    let table = &md[md.find("| Group |").unwrap()..];
+    let obs = table.find("| Obs |").unwrap();
+    assert!(
+        obs < table.find("| Lev |").unwrap() && obs < table.find("| Lev+5FU |").unwrap(),
+        "{table}"
+    );
     let svg = std::fs::read_to_string(p.path("reports/km/km.svg")).unwrap();
     assert!(svg.contains("Time (months)"), "axis title from the data");
     assert!(

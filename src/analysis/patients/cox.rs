@@ -14,7 +14,8 @@ use crate::export::{escape_markdown, markdown_table, Table};
 use crate::project::AnalysisSpec;
 use crate::stats::survival::cox::Ties;
 
-use crate::analysis::patients::pooled::{collect, reference_group, Collected};
+use crate::analysis::patients::compare::reference_group;
+use crate::analysis::patients::pooled::{collect, Collected};
 use crate::analysis::patients::tables::patient_table;
 use crate::analysis::patients::{counted, left_out_section, study_source, Source, DEFAULT_SOURCES};
 use crate::analysis::{title, AnalysisError, AnalysisOutput, Methods, OutputFile, Ref};

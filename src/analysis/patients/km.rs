@@ -1,10 +1,10 @@
-//! `km`: Kaplan–Meier analysis of the selected case-report patients — who
-//! enters (follow-up and vital status known) and why others do not, the
-//! curve(s) with CI and the number-at-risk table, median (or "not
-//! reached"), survival at chosen times, and the caveats a case series
-//! carries (small n, mixed time origins, selective reporting).
-
-use std::collections::BTreeSet;
+//! `km`: Kaplan–Meier analysis of the selected case-report and/or
+//! reconstructed patients — who enters (follow-up and vital status known)
+//! and why others do not, the curve(s) with CI and the number-at-risk table
+//! on the time axis the options ask for, median (or "not reached"),
+//! survival at chosen times, the comparison against the reference group,
+//! and the caveats (a case series: small n, mixed time origins, selective
+//! reporting; reconstructed times).
 
 use crate::analysis::{Kind, OutputFile};
 use crate::domain::Reads;
@@ -16,15 +16,18 @@ use crate::plot::{render_km_svg, KmPlot};
 use crate::project::AnalysisSpec;
 use crate::stats::survival::km::ConfType;
 
-use crate::analysis::patients::pooled::{collect, compare_groups, Collected, Pooled};
+use crate::analysis::patients::compare::compare_groups;
+use crate::analysis::patients::km_text::{axis_title, caveats, default_title};
+use crate::analysis::patients::pooled::{collect, Collected, Pooled};
 use crate::analysis::patients::tables::{patient_table, steps_table};
 use crate::analysis::patients::{
-    counted, left_out_section, study_source, time_axis, Source, DEFAULT_SOURCES,
+    increasing_times, left_out_section, positive_time, study_source, time_axis, time_unit, Source,
+    TimeOptions, DEFAULT_SOURCES,
 };
 use crate::analysis::{figure_files, title, AnalysisError, AnalysisOutput, Methods, Ref};
+use crate::domain::Unit;
 use crate::present::columns;
 use crate::present::km::{km_figure, months_or_not_reached, summary_header, summary_row, TimeAxis};
-use crate::workflow::survival::patients::Patients;
 use crate::workflow::survival::{km_curves, summarise, CurveSummary};
 
 /// Options of `km`.
@@ -51,13 +54,16 @@ pub(crate) struct Options {
     /// group in the data).
     reference: Option<String>,
     /// Ticks of the figure's time axis, in `time_unit` (default automatic).
+    #[serde(default, deserialize_with = "increasing_times")]
     time_breaks: Option<Vec<f64>>,
     /// Where the time axis ends, in `time_unit` (default the last follow-up).
+    #[serde(default, deserialize_with = "positive_time")]
     time_max: Option<f64>,
     /// Title of the time axis (default from the data: "Time from surgery (months)").
     time_label: Option<String>,
     /// Unit the figure shows times in: days, weeks, months (default) or years.
-    time_unit: Option<String>,
+    #[serde(default, deserialize_with = "time_unit")]
+    time_unit: Option<Unit>,
     /// The value of the cases' `event` column that means an event (any
     /// other value censored); default 1 = event, 0 = censored.
     event_code: Option<u32>,
@@ -91,45 +97,17 @@ impl Options {
     }
 
     /// The figure's time axis; its title, unless set, from the data.
-    fn axis(&self, c: &Collected) -> Result<TimeAxis, String> {
-        let mut axis = time_axis(
-            self.time_breaks.clone(),
-            self.time_max,
-            self.time_label.clone(),
-            self.time_unit.as_deref(),
-        )?;
+    fn axis(&self, c: &Collected) -> TimeAxis {
+        let mut axis = time_axis(&TimeOptions {
+            time_breaks: self.time_breaks.clone(),
+            time_max: self.time_max,
+            time_label: self.time_label.clone(),
+            time_unit: self.time_unit,
+        });
         if axis.label.is_none() {
             axis.label = Some(axis_title(c, &axis.unit));
         }
-        Ok(axis)
-    }
-}
-
-/// The default heading: what the patients are.
-fn default_title(sources: &[Source]) -> &'static str {
-    match (
-        sources.contains(&Source::Cases),
-        sources.contains(&Source::Reconstructed),
-    ) {
-        (true, true) => "Kaplan–Meier analysis of case-report and reconstructed patients",
-        (false, true) => "Kaplan–Meier analysis of reconstructed patients",
-        _ => "Kaplan–Meier analysis of case reports",
-    }
-}
-
-/// The time axis' title from the data: the unit, and the time origin when
-/// case reports state one ("Time from surgery (months)"), or say that
-/// their origins differ.
-fn axis_title(c: &Collected, unit: &str) -> String {
-    let origins: BTreeSet<&str> = c
-        .entered
-        .iter()
-        .map(|case| case.follow_up_origin.as_deref().unwrap_or("not stated"))
-        .collect();
-    match origins.into_iter().collect::<Vec<_>>().as_slice() {
-        [] | ["not stated"] => format!("Time ({unit})"),
-        [one] if c.reconstructed_arms == 0 => format!("Time from {one} ({unit})"),
-        _ => format!("Time from each report's origin ({unit})"),
+        axis
     }
 }
 
@@ -192,16 +170,17 @@ impl Kind for Km {
         }
         let curves = km_curves(&patients, o.conf(), 0.95)
             .map_err(|e| spec.error(e, "check the selected cases".into()))?;
-        let curves = summarise(curves, &o.times(), o.rmst);
+        let mut curves = summarise(curves, &o.times(), o.rmst);
+        // In the order the data name the groups, as the reference is chosen.
+        let first = |label: &str| c.pooled.rows.iter().position(|p| p.group == label);
+        curves.sort_by_key(|curve| first(&curve.label));
         let comparison = comparison_paragraph(&curves, &c.pooled, o.reference.as_deref());
         if c.reconstructed_arms > 0 {
             let pooled = c.pooled.table(evidence);
             files.push(OutputFile::csv(spec, "pooled_patients.csv", &pooled)?);
         }
         files.push(OutputFile::csv(spec, "km.csv", &steps_table(&curves))?);
-        let axis = o
-            .axis(&c)
-            .map_err(|e| spec.error(e, "fix the time-axis options".into()))?;
+        let axis = o.axis(&c);
         let plot = km_plot(&heading, &curves, &c, o.conf(), o.kmunicate(), &axis)
             .map_err(|e| spec.error(format!("options.{e}"), "fix the time-axis options".into()))?;
         files.extend(figure_files(spec, "km", render_km_svg(&plot))?);
@@ -269,51 +248,6 @@ fn comparison_paragraph(
         Ok(c) => format!("{c}\n\n"),
         Err(e) => format!("Groups not compared: {e}.\n\n"),
     }
-}
-
-/// The caveats of the estimate: a case series selected by publication
-/// (only when case reports enter), reconstructed rather than observed times,
-/// and mixed time origins.
-fn caveats(c: &Collected, patients: &Patients) -> Vec<String> {
-    let events = patients.event.iter().filter(|e| **e).count();
-    let cases = c.pooled.count(Source::Cases);
-    let counts = format!(
-        "{}, {}",
-        counted(patients.time.len(), "patient", "patients"),
-        counted(events, "event", "events")
-    );
-    let series = "a case series, selected by what was published; the curve describes these patients, not a population.";
-    let mut caveats = vec![match cases {
-        0 => format!("{counts}."),
-        n if n == patients.time.len() => format!("{counts}: {series}"),
-        n => format!(
-            "{counts}. {} from case reports: {series}",
-            counted(n, "patient", "patients")
-        ),
-    }];
-    if c.reconstructed_arms > 0 {
-        caveats.push(format!(
-            "{} reconstructed from {} (Guyot 2012): approximate event and censoring times, not observed ones.",
-            counted(c.pooled.count(Source::Reconstructed), "patient was", "patients were"),
-            counted(c.reconstructed_arms, "published curve", "published curves")
-        ));
-    }
-    let origins: BTreeSet<String> = c
-        .entered
-        .iter()
-        .map(|case| {
-            case.follow_up_origin
-                .clone()
-                .unwrap_or_else(|| "not stated".into())
-        })
-        .collect();
-    if origins.len() > 1 {
-        caveats.push(format!(
-            "Follow-up is measured from different origins ({}); times are not strictly comparable.",
-            origins.into_iter().collect::<Vec<_>>().join("; ")
-        ));
-    }
-    caveats
 }
 
 /// The figure: every curve with its band, censor marks, median and the
@@ -415,4 +349,29 @@ fn methods_paragraph(conf: ConfType, compared: bool) -> Methods {
             Ref::TherneauSurvival,
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Time-axis options are checked as they are read: a unit that is not
+    /// one of time, breaks out of order and a non-positive end are errors
+    /// naming the option.
+    #[test]
+    fn time_axis_options_are_checked_when_read() {
+        let o: Options = toml::from_str(
+            "time_breaks = [0, 1, 2]\ntime_max = 2.5\ntime_unit = \"years\"\ntime_label = \"Years\"",
+        )
+        .unwrap();
+        assert_eq!(o.time_unit, Some(Unit::Years));
+        let err = |t: &str| toml::from_str::<Options>(t).unwrap_err().to_string();
+        assert!(
+            err("time_unit = \"percent\"").contains("time_unit 'percent' is not a unit of time")
+        );
+        assert!(err("time_unit = \"fortnights\"").contains("unknown unit 'fortnights'"));
+        assert!(err("time_breaks = [0, 24, 12]").contains("must be increasing"));
+        assert!(err("time_max = 0").contains("time_max 0 must be a positive number"));
+        assert!(err("event_code = \"two\"").contains("event_code"));
+    }
 }

@@ -8,13 +8,17 @@
 //! a study's identity, a table written as a CSV file and the "Left out"
 //! section of a report.
 
+pub mod compare;
 pub mod cox;
 #[cfg(test)]
 mod fixtures;
 pub mod km;
+pub mod km_text;
 pub mod pooled;
 pub mod reconstruct;
 pub mod tables;
+
+use serde::Deserialize;
 
 use crate::domain::{parsed_as_vocab, Evidence, StudySource, Unit, Vocab};
 use crate::present::km::TimeAxis;
@@ -56,28 +60,75 @@ pub(crate) fn study_source<'e>(evidence: &'e Evidence, study_id: &str) -> &'e St
     evidence.studies.get(study_id).unwrap_or(&NO_STUDY)
 }
 
+/// The time-axis options of `km` and `reconstruct` (each kind's options
+/// hold these fields, read by the functions below so that a bad value is
+/// an error of the option, with its line, in `survlit check` as in `run`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TimeOptions {
+    /// Ticks, in `time_unit` (default automatic).
+    pub time_breaks: Option<Vec<f64>>,
+    /// Where the axis ends, in `time_unit` (default the last follow-up).
+    pub time_max: Option<f64>,
+    /// Axis title (default from the data).
+    pub time_label: Option<String>,
+    /// Unit shown: days, weeks, months (default) or years.
+    pub time_unit: Option<Unit>,
+}
+
+/// `time_breaks`: increasing times from 0 or later.
+pub(crate) fn increasing_times<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<f64>>, D::Error> {
+    let b = Vec::<f64>::deserialize(d)?;
+    if b.is_empty()
+        || b.iter().any(|t| !(t.is_finite() && *t >= 0.0))
+        || b.windows(2).any(|w| w[1] <= w[0])
+    {
+        return Err(serde::de::Error::custom(format!(
+            "time_breaks {b:?} must be increasing times from 0 or later"
+        )));
+    }
+    Ok(Some(b))
+}
+
+/// `time_max`: a positive time.
+pub(crate) fn positive_time<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<f64>, D::Error> {
+    let m = f64::deserialize(d)?;
+    if !(m.is_finite() && m > 0.0) {
+        return Err(serde::de::Error::custom(format!(
+            "time_max {m} must be a positive number"
+        )));
+    }
+    Ok(Some(m))
+}
+
+/// `time_unit`: a unit of time.
+pub(crate) fn time_unit<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Unit>, D::Error> {
+    let text = String::deserialize(d)?;
+    let unit = Unit::parse_or_explain(&text).map_err(serde::de::Error::custom)?;
+    if unit.months_factor().is_none() {
+        return Err(serde::de::Error::custom(format!(
+            "time_unit '{unit}' is not a unit of time (use days, weeks, months or years)"
+        )));
+    }
+    Ok(Some(unit))
+}
+
 /// The time axis the `km` and `reconstruct` options ask for: breaks and
 /// end in `unit` (months unless set; the data are in months), its title.
-pub(crate) fn time_axis(
-    breaks: Option<Vec<f64>>,
-    max: Option<f64>,
-    label: Option<String>,
-    unit: Option<&str>,
-) -> Result<TimeAxis, String> {
-    let unit = match unit {
-        None => Unit::Months,
-        Some(u) => Unit::parse_or_explain(u).map_err(|e| format!("options.time_unit: {e}"))?,
-    };
-    let months = unit.months_factor().ok_or_else(|| {
-        format!("options.time_unit: '{unit}' is not a time unit (use days, weeks, months or years)")
-    })?;
-    Ok(TimeAxis {
+pub(crate) fn time_axis(t: &TimeOptions) -> TimeAxis {
+    let unit = t.time_unit.unwrap_or(Unit::Months);
+    let months = unit.months_factor().unwrap_or(1.0);
+    let (breaks, max, label) = (t.time_breaks.clone(), t.time_max, t.time_label.clone());
+    TimeAxis {
         breaks,
         max,
         label,
         unit: unit.to_string(),
         scale: 1.0 / months,
-    })
+    }
 }
 
 /// "1 event", "2 events".

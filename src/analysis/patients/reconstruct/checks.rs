@@ -134,7 +134,7 @@ pub(crate) fn hazard_ratios(
                 }
                 _ => {
                     skipped.push(format!(
-                        "{study}: the reported HR '{}' was not checked: the study has {} reconstructed arms ({}) and the HR's group does not name two of them, so which arms it compares is unknown; name both in the figure's group (e.g. '{} vs {}')",
+                        "{study}: the reported HR '{}' was not checked: the study has {} reconstructed arms ({}) and the HR's group does not name exactly two of them, so which arms it compares is unknown; name both in the figure's group (e.g. '{} vs {}')",
                         f.group,
                         of.len(),
                         of.iter().map(|a| a.arm.as_str()).collect::<Vec<_>>().join(", "),

@@ -28,8 +28,11 @@ use crate::analysis::patients::reconstruct::checks::{arm_hazard_ratios, hazard_r
 use crate::analysis::patients::reconstruct::ipd::ipd_table;
 use crate::analysis::patients::reconstruct::qa::{check_arm, overlay_plot, Tolerances};
 use crate::analysis::patients::reconstruct::report::{qa_warnings, report, Checks};
-use crate::analysis::patients::{counted, study_source, time_axis};
+use crate::analysis::patients::{
+    counted, increasing_times, positive_time, study_source, time_axis, time_unit, TimeOptions,
+};
 use crate::analysis::{figure_files, title, AnalysisError, AnalysisOutput, Methods, Ref};
+use crate::domain::Unit;
 use crate::present::columns;
 use crate::present::format::num;
 
@@ -50,13 +53,16 @@ pub(crate) struct Options {
     /// first arm in the data).
     reference: Option<String>,
     /// Ticks of the QA figures' time axis, in `time_unit` (default automatic).
+    #[serde(default, deserialize_with = "increasing_times")]
     time_breaks: Option<Vec<f64>>,
     /// Where the QA figures' time axis ends, in `time_unit`.
+    #[serde(default, deserialize_with = "positive_time")]
     time_max: Option<f64>,
     /// Title of the QA figures' time axis (default "Time (months)").
     time_label: Option<String>,
     /// Unit the QA figures show times in: days, weeks, months (default) or years.
-    time_unit: Option<String>,
+    #[serde(default, deserialize_with = "time_unit")]
+    time_unit: Option<Unit>,
 }
 
 impl Options {
@@ -195,13 +201,12 @@ impl Kind for Reconstruct {
                 .into());
         }
         let label = |id: &str| study_source(evidence, id).short_label(id);
-        let axis = time_axis(
-            o.time_breaks.clone(),
-            o.time_max,
-            o.time_label.clone(),
-            o.time_unit.as_deref(),
-        )
-        .map_err(|e| spec.error(e, "fix the time-axis options".into()))?;
+        let axis = time_axis(&TimeOptions {
+            time_breaks: o.time_breaks.clone(),
+            time_max: o.time_max,
+            time_label: o.time_label.clone(),
+            time_unit: o.time_unit,
+        });
         let mut files = vec![OutputFile::csv(
             spec,
             "ipd.csv",
