@@ -95,8 +95,18 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let mut roles = Vec::new();
+    let known = crate::workflow::pool::effects::known_roles();
     for c in &a.cols {
         match c.split_once('=') {
+            Some((r, _)) if !known.contains(&r.trim()) => {
+                let r = r.trim();
+                let hint = crate::domain::closest(r, known.iter().copied())
+                    .map_or_else(String::new, |s| format!("did you mean '{s}'? "));
+                return usage(format!(
+                    "--col '{c}': '{r}' is not a role; {hint}roles: {}",
+                    known.join(", ")
+                ));
+            }
             Some((r, n)) => roles.push((r.trim().to_string(), n.trim().to_string())),
             None => {
                 return usage(format!(

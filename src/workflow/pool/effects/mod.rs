@@ -6,12 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::{parsed_as_vocab, Vocab};
+use crate::domain::{closest, parsed_as_vocab, Vocab};
 use crate::ingest::{RawRow, RawTable};
 use crate::stats::effect::{proportion, Effect};
 use crate::validate::parse_number;
 
+mod columns;
 mod routes;
+
+pub use columns::known_roles;
 
 use routes::{effect_of, RowNumbers};
 
@@ -158,17 +161,23 @@ fn missing_columns(table: &RawTable, measure: Measure, roles: &Roles) -> Vec<Str
         Measure::MED => &["study", "median"],
         Measure::DOM | Measure::ROM => &["study", "median1", "median2"],
     };
-    needed
+    let mut missing: Vec<String> = needed
         .iter()
         .filter(|r| table.column(roles.name(r)).is_none())
         .map(|r| {
+            let hint = closest(roles.name(r), table.header.iter().map(String::as_str))
+                .map_or_else(String::new, |s| format!(" (did you mean '{s}'?)"));
             format!(
-                "{}: required column '{}' (role {r}) is missing; map another column with --col {r}=NAME",
+                "{}: required column '{}' (role {r}) is missing{hint}; map another column with --col {r}=NAME",
                 table.source.display,
                 roles.name(r)
             )
         })
-        .collect()
+        .collect();
+    if missing.is_empty() {
+        missing.extend(columns::missing_route(table, measure, roles));
+    }
+    missing
 }
 
 /// Every role's column, resolved once; rows are then read by index.
