@@ -145,7 +145,7 @@ fn a_header_only_data_file_fails_check_for_the_analysis_that_reads_it() {
     let (code, err) = stderr(&mut p.survlit("check"));
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("warning[empty-table]: data/figures.csv: the table has a header but no rows"), "{err}");
-    assert!(err.contains("survlit.toml, line 4: analysis 'hr': selects no figures: the figures table has no rows"), "{err}");
+    assert!(err.contains("survlit.toml, line 4: analysis 'hr': selects no figures: there are no figure rows (the figures table is empty"), "{err}");
 }
 
 #[test]
@@ -312,4 +312,34 @@ fn init_that_cannot_finish_leaves_nothing_behind() {
         .filter(|n| n.starts_with(".survlit-init"))
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
+}
+
+#[test]
+fn check_refuses_what_each_kind_would_refuse_and_warns_of_ignored_options() {
+    let median = "d2016,D et al. J 2016,2016,10.1/d,overall_survival,adults,all,median,reported,20,months,50,patients,,,,Abstract,median 20 months\n";
+    let p = review(
+        r#"[[analysis]]
+name = "cmp"
+kind = "compare"
+[[analysis]]
+name = "cases"
+kind = "case-table"
+select = { outcome = "overall_survival" }
+[[analysis]]
+name = "med"
+kind = "medians"
+select = { statistic = "median" }
+options = { method = "mm", conversion = "hozo" }
+"#,
+    );
+    p.write("data/figures.csv", &format!("{HR_FIGURES}{median}"));
+    let (code, err) = stderr(&mut p.survlit("check"));
+    assert_eq!(code, Some(1), "{err}");
+    for want in [
+        "error[analysis]: survlit.toml, line 4: analysis 'cmp': selects figures in different units (months, ratio)",
+        "error[analysis]: survlit.toml, line 10: analysis 'cases': select keys outcome do not apply to patient rows",
+        "warning[analysis]: survlit.toml, line 15: analysis 'med': options.conversion is ignored: conversions to mean/SD apply to method = \"mean\" only",
+    ] {
+        assert!(err.contains(want), "{want}\n{err}");
+    }
 }

@@ -86,7 +86,7 @@ pub(crate) fn common(
     let figures_only = reads.figures && !reads.cases && !reads.digitised && !reads.claims;
     if figures_only && !evidence.figures.iter().any(|f| spec.select.matches_figure(f)) {
         if evidence.figures.is_empty() {
-            p.error(spec, spec.line, "selects no figures: the figures table has no rows".into(), "add the extracted figures to the figures table (or remove this analysis)".into());
+            p.error(spec, spec.line, "selects no figures: there are no figure rows (the figures table is empty, or none is named under [data])".into(), "add the extracted figures to the figures table (or remove this analysis)".into());
             return;
         }
         let unmet = spec.select.unmet(evidence);
@@ -99,7 +99,7 @@ pub(crate) fn common(
     }
     let cases_only = reads.cases && !reads.figures && !reads.digitised;
     if cases_only && !evidence.cases.iter().any(|c| spec.select.matches_case(c)) {
-        let why = if evidence.cases.is_empty() { "selects no cases: the cases table has no rows" } else { "select matches no cases" };
+        let why = if evidence.cases.is_empty() { "selects no cases: there are no case rows (the cases table is empty, or none is named under [data])" } else { "select matches no cases" };
         p.error(spec, spec.line, why.into(), "check select.study against data/cases".into());
     }
 }
