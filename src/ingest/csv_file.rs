@@ -78,13 +78,20 @@ fn semicolons(bytes: &[u8], fields: usize, display: &str) -> Option<IngestError>
     if by_semicolon < 3 || by_semicolon <= fields {
         return None;
     }
-    let decimal_commas = bytes
+    // The first number written with a decimal comma (`0,8`), as an example.
+    let decimal_comma = bytes
         .windows(3)
-        .any(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit());
+        .position(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit())
+        .map(|at| {
+            let digits = |b: &u8| b.is_ascii_digit();
+            let start = bytes[..=at].iter().rev().take_while(|b| digits(b)).count();
+            let end = bytes[at + 2..].iter().take_while(|b| digits(b)).count();
+            String::from_utf8_lossy(&bytes[at + 1 - start..at + 2 + end]).into_owned()
+        });
     Some(IngestError::Semicolons {
         display: display.to_string(),
         fields: by_semicolon,
-        decimal_commas,
+        decimal_comma,
     })
 }
 
@@ -143,7 +150,7 @@ mod tests {
         std::fs::write(&p, "study;hr;ci_lb;ci_ub\na;0,8;0,6;1,05\n").unwrap();
         let e = read_csv(&p, "t.csv").unwrap_err().to_string();
         assert!(e.starts_with("t.csv looks semicolon-separated (4 fields separated by ';'"), "{e}");
-        assert!(e.contains("decimal commas"), "{e}");
+        assert!(e.contains("and decimal commas (0,8)"), "{e}");
         // A comma-separated file whose cells hold semicolons is read as usual.
         std::fs::write(&p, "study,quote\na,\"x; y; z; w\"\n").unwrap();
         assert_eq!(read_csv(&p, "t.csv").unwrap().rows.len(), 1);
