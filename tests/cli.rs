@@ -135,11 +135,19 @@ fn selection_typo_is_an_error_with_a_suggestion() {
 #[test]
 fn missing_data_file_is_named() {
     let p = TestProject::new(&[("survlit.toml", "[data]\nfigures = \"data/figures.csv\"\n")]);
-    let out = p.survlit("check").assert().code(1).get_output().stderr.clone();
+    let out = p
+        .survlit("check")
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8(out).unwrap();
     // The line of survlit.toml that names the file, and the OS error once.
     assert!(
-        err.contains("survlit.toml, line 2: cannot read the data file 'data/figures.csv': No such file"),
+        err.contains(
+            "survlit.toml, line 2: cannot read the data file 'data/figures.csv': No such file"
+        ),
         "{err}"
     );
     assert_eq!(err.matches("os error 2").count(), 1, "{err}");

@@ -140,11 +140,15 @@ fn a_typo_in_a_select_value_fails_check_not_only_run() {
 
 #[test]
 fn a_header_only_data_file_fails_check_for_the_analysis_that_reads_it() {
-    let p = review("[[analysis]]\nname = \"hr\"\nkind = \"pool\"\noptions = { measure = \"HR\" }\n");
+    let p =
+        review("[[analysis]]\nname = \"hr\"\nkind = \"pool\"\noptions = { measure = \"HR\" }\n");
     p.write("data/figures.csv", HR_FIGURES.lines().next().unwrap());
     let (code, err) = stderr(&mut p.survlit("check"));
     assert_eq!(code, Some(1), "{err}");
-    assert!(err.contains("warning[empty-table]: data/figures.csv: the table has a header but no rows"), "{err}");
+    assert!(
+        err.contains("warning[empty-table]: data/figures.csv: the table has a header but no rows"),
+        "{err}"
+    );
     assert!(err.contains("survlit.toml, line 4: analysis 'hr': selects no figures: there are no figure rows (the figures table is empty"), "{err}");
 }
 
@@ -162,7 +166,10 @@ fn an_option_the_settings_ignore_is_a_warning_at_its_line() {
     // run runs, and the report says it too.
     p.survlit("run").assert().success();
     let report = std::fs::read_to_string(p.path("reports/index.md")).unwrap();
-    assert!(report.contains("is ignored: there is no subgroup option"), "{report}");
+    assert!(
+        report.contains("is ignored: there is no subgroup option"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -172,13 +179,17 @@ fn a_semicolon_separated_csv_is_named_once() {
         .map(|l| l.replace(',', ";").replace("0.", "0,"))
         .collect::<Vec<_>>()
         .join("\n");
-    let p = review("[[analysis]]\nname = \"hr\"\nkind = \"pool\"\noptions = { measure = \"HR\" }\n");
+    let p =
+        review("[[analysis]]\nname = \"hr\"\nkind = \"pool\"\noptions = { measure = \"HR\" }\n");
     p.write("data/figures.csv", &semicolons);
     let (code, err) = stderr(&mut p.survlit("check"));
     assert_eq!(code, Some(1));
     let errors = error_lines(&err);
     assert_eq!(errors.len(), 1, "{err}");
-    assert!(errors[0].contains("survlit.toml, line 3: data/figures.csv looks semicolon-separated"), "{err}");
+    assert!(
+        errors[0].contains("survlit.toml, line 3: data/figures.csv looks semicolon-separated"),
+        "{err}"
+    );
     assert!(err.contains("decimal commas"), "{err}");
     assert!(err.contains("fix: save it as comma-separated CSV"), "{err}");
 }
@@ -189,14 +200,20 @@ fn a_missing_data_file_suggests_the_file_beside_it() {
     p.write("survlit.toml", "[data]\nfigures = \"data/figure.csv\"\n");
     let (code, err) = stderr(&mut p.survlit("run"));
     assert_eq!(code, Some(1));
-    assert!(err.contains("survlit.toml, line 2: cannot read the data file 'data/figure.csv'"), "{err}");
+    assert!(
+        err.contains("survlit.toml, line 2: cannot read the data file 'data/figure.csv'"),
+        "{err}"
+    );
     assert!(err.contains("did you mean 'data/figures.csv'?"), "{err}");
     assert_eq!(err.matches("os error 2").count(), 1, "{err}");
 }
 
 #[test]
 fn a_workbook_without_the_expected_sheets_lists_its_sheets() {
-    let p = TestProject::new(&[("survlit.toml", "[data]\nworkbook = \"data/extraction.xlsx\"\n")]);
+    let p = TestProject::new(&[(
+        "survlit.toml",
+        "[data]\nworkbook = \"data/extraction.xlsx\"\n",
+    )]);
     let xlsx = std::fs::read(format!("{ROOT}/tests/fixtures/extraction_renamed.xlsx")).unwrap();
     std::fs::create_dir_all(p.path("data")).unwrap();
     std::fs::write(p.path("data/extraction.xlsx"), xlsx).unwrap();
@@ -225,18 +242,30 @@ fn pool_names_a_column_typo_once_with_did_you_mean() {
     );
     assert_eq!(code, Some(1));
     assert_eq!(error_lines(&err).len(), 1, "{err}");
-    assert!(err.contains("no column 'ci_lb': did you mean 'ci_lo'? (rename it, or --col ci_lb=ci_lo)"), "{err}");
+    assert!(
+        err.contains("no column 'ci_lb': did you mean 'ci_lo'? (rename it, or --col ci_lb=ci_lo)"),
+        "{err}"
+    );
     // A column missing altogether: once, with how to add or map it.
-    let (code, err) = pool("study,hr,ci_ub\na,0.8,1.05\nb,0.7,0.98\n", &["--measure", "HR"]);
+    let (code, err) = pool(
+        "study,hr,ci_ub\na,0.8,1.05\nb,0.7,0.98\n",
+        &["--measure", "HR"],
+    );
     assert_eq!(code, Some(1));
     assert_eq!(error_lines(&err).len(), 1, "{err}");
-    assert!(err.contains("no column 'ci_lb' (add it, or map another with --col ci_lb=NAME)"), "{err}");
+    assert!(
+        err.contains("no column 'ci_lb' (add it, or map another with --col ci_lb=NAME)"),
+        "{err}"
+    );
     // A mapped name that is not in the table.
     let (_, err) = pool(
         "study,hazard,ci_lb,ci_ub\na,0.8,0.6,1.05\n",
         &["--measure", "HR", "--col", "hr=hazrd"],
     );
-    assert!(err.contains("no column 'hazrd' (role hr): did you mean 'hazard'?"), "{err}");
+    assert!(
+        err.contains("no column 'hazrd' (role hr): did you mean 'hazard'?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -256,7 +285,10 @@ fn an_unknown_col_role_is_a_usage_error_listing_the_roles() {
         &["--measure", "HR", "--col", "weights=year"],
     );
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("--col 'weights=year': 'weights' is not a role; roles: study,"), "{err}");
+    assert!(
+        err.contains("--col 'weights=year': 'weights' is not a role; roles: study,"),
+        "{err}"
+    );
     let (code, err) = pool(
         "study,hazard,ci_lb,ci_ub\na,0.8,0.6,1.05\nb,0.7,0.5,0.98\n",
         &["--measure", "HR", "--col", "hrr=hazard"],
@@ -270,7 +302,11 @@ fn pool_on_a_missing_file_gives_the_os_error_once() {
     let mut cmd = Command::cargo_bin("survlit").unwrap();
     let (code2, err2) = stderr(cmd.args(["pool", "no-such.csv", "--measure", "HR"]));
     assert_eq!(code2, Some(1));
-    assert_eq!(err2.matches("No such file or directory").count(), 1, "{err2}");
+    assert_eq!(
+        err2.matches("No such file or directory").count(),
+        1,
+        "{err2}"
+    );
 }
 
 #[test]
@@ -287,7 +323,10 @@ fn init_that_cannot_finish_leaves_nothing_behind() {
         .assert()
         .code(1)
         .stderr(contains("is not an empty folder"));
-    let left: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(left, ["data"], "init left files behind");
     // A file in the way of a parent folder: nothing created beside it either.
     let blocked = dir.path().join("file");
@@ -298,13 +337,21 @@ fn init_that_cannot_finish_leaves_nothing_behind() {
         .arg(blocked.join("sub/review"))
         .assert()
         .code(1);
-    let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     assert_eq!(names, ["file", "review"]);
     // An empty folder is fine, and holds exactly the example afterwards.
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    Command::cargo_bin("survlit").unwrap().arg("init").arg(&empty).assert().success();
+    Command::cargo_bin("survlit")
+        .unwrap()
+        .arg("init")
+        .arg(&empty)
+        .assert()
+        .success();
     assert!(empty.join("survlit.toml").is_file() && empty.join("data/figures.csv").is_file());
     let stray: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -13,8 +13,8 @@ pub mod claims_audit;
 mod compare;
 mod evidence_table;
 pub mod medians;
-pub mod plan;
 pub mod patients;
+pub mod plan;
 mod pool;
 
 use crate::domain::{Evidence, Reads};
@@ -222,8 +222,16 @@ pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, A
     }
     let prefix = format!("analysis '{}': ", spec.name);
     let select_warnings = planned.warnings.into_iter().map(|w| {
-        let m = w.message.strip_prefix(&prefix).unwrap_or(&w.message).to_string();
-        if w.fix.is_empty() { m } else { format!("{m} ({})", w.fix) }
+        let m = w
+            .message
+            .strip_prefix(&prefix)
+            .unwrap_or(&w.message)
+            .to_string();
+        if w.fix.is_empty() {
+            m
+        } else {
+            format!("{m} ({})", w.fix)
+        }
     });
     let overlap = crate::workflow::overlap::apply(
         spec,

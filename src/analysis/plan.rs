@@ -77,21 +77,36 @@ pub(crate) fn common(
                 Some(s) => format!("did you mean '{s}'? formats: {}", FORMATS.join(", ")),
                 None => format!("formats: {}", FORMATS.join(", ")),
             };
-            p.error(spec, spec.line, format!("outputs: '{want}' is not a format survlit writes"), fix);
+            p.error(
+                spec,
+                spec.line,
+                format!("outputs: '{want}' is not a format survlit writes"),
+                fix,
+            );
         }
     }
     if !data_ok || !p.errors.is_empty() {
         return;
     }
     let figures_only = reads.figures && !reads.cases && !reads.digitised && !reads.claims;
-    if figures_only && !evidence.figures.iter().any(|f| spec.select.matches_figure(f)) {
+    if figures_only
+        && !evidence
+            .figures
+            .iter()
+            .any(|f| spec.select.matches_figure(f))
+    {
         if evidence.figures.is_empty() {
             p.error(spec, spec.line, "selects no figures: there are no figure rows (the figures table is empty, or none is named under [data])".into(), "add the extracted figures to the figures table (or remove this analysis)".into());
             return;
         }
         let unmet = spec.select.unmet(evidence);
         if unmet.is_empty() {
-            p.error(spec, spec.line, "select matches no figures".into(), "loosen [analysis.select], or check its values against data/figures".into());
+            p.error(
+                spec,
+                spec.line,
+                "select matches no figures".into(),
+                "loosen [analysis.select], or check its values against data/figures".into(),
+            );
         }
         for (key, m, f) in unmet {
             p.error(spec, spec.select_line(key), m, f);
@@ -99,7 +114,16 @@ pub(crate) fn common(
     }
     let cases_only = reads.cases && !reads.figures && !reads.digitised;
     if cases_only && !evidence.cases.iter().any(|c| spec.select.matches_case(c)) {
-        let why = if evidence.cases.is_empty() { "selects no cases: there are no case rows (the cases table is empty, or none is named under [data])" } else { "select matches no cases" };
-        p.error(spec, spec.line, why.into(), "check select.study against data/cases".into());
+        let why = if evidence.cases.is_empty() {
+            "selects no cases: there are no case rows (the cases table is empty, or none is named under [data])"
+        } else {
+            "select matches no cases"
+        };
+        p.error(
+            spec,
+            spec.line,
+            why.into(),
+            "check select.study against data/cases".into(),
+        );
     }
 }

@@ -149,7 +149,10 @@ mod tests {
         let p = dir.path().join("t.csv");
         std::fs::write(&p, "study;hr;ci_lb;ci_ub\na;0,8;0,6;1,05\n").unwrap();
         let e = read_csv(&p, "t.csv").unwrap_err().to_string();
-        assert!(e.starts_with("t.csv looks semicolon-separated (4 fields separated by ';'"), "{e}");
+        assert!(
+            e.starts_with("t.csv looks semicolon-separated (4 fields separated by ';'"),
+            "{e}"
+        );
         assert!(e.contains("and decimal commas (0,8)"), "{e}");
         // A comma-separated file whose cells hold semicolons is read as usual.
         std::fs::write(&p, "study,quote\na,\"x; y; z; w\"\n").unwrap();

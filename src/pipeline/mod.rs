@@ -156,8 +156,8 @@ pub fn load(root: &Path) -> Result<Loaded, RunError> {
     let (evidence, data_diagnostics) = validate(&raw);
     // The evidence is whole when every table was read and no row was left
     // out for an error; only then are selections checked against it.
-    let data_ok = !diagnostics.iter().any(|d| d.code == "data-file")
-        && error_count(&data_diagnostics) == 0;
+    let data_ok =
+        !diagnostics.iter().any(|d| d.code == "data-file") && error_count(&data_diagnostics) == 0;
     let mut analysis_warnings = Vec::new();
     for spec in &project.analyses {
         let planned = analysis::plan(spec, &evidence, data_ok);

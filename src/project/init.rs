@@ -13,7 +13,9 @@ const FILES: &[(&str, &str)] = &[
 #[non_exhaustive]
 pub enum ExampleError {
     /// The directory is a file, or a folder that is not empty.
-    #[error("{0} already exists and is not an empty folder; fix: choose an empty or new directory")]
+    #[error(
+        "{0} already exists and is not an empty folder; fix: choose an empty or new directory"
+    )]
     Exists(PathBuf),
     /// Writing failed.
     #[error("writing {path}: {source}")]

@@ -228,7 +228,11 @@ impl AnalysisSpec {
             None => Err(problems
                 .iter()
                 .map(|(span, key, message)| {
-                    let span = if span.is_empty() && span.start == 0 { &line_span } else { span };
+                    let span = if span.is_empty() && span.start == 0 {
+                        &line_span
+                    } else {
+                        span
+                    };
                     parse::option_error(self, span, key.as_deref(), message)
                 })
                 .collect()),
@@ -347,9 +351,17 @@ mod tests {
         let got: Vec<(usize, &str)> = e.iter().map(|e| (e.line, e.message.as_str())).collect();
         assert_eq!(got.len(), 3, "{got:?}");
         assert_eq!(got[0].0, 5);
-        assert!(got[0].1.starts_with("analysis 'a': options.measure: invalid type"), "{got:?}");
+        assert!(
+            got[0]
+                .1
+                .starts_with("analysis 'a': options.measure: invalid type"),
+            "{got:?}"
+        );
         assert_eq!(got[1], (6, "analysis 'a': options: unknown key 'levle'"));
-        assert_eq!(e[1].fix, "did you mean 'level'? allowed: measure, level, leave_one_out");
+        assert_eq!(
+            e[1].fix,
+            "did you mean 'level'? allowed: measure, level, leave_one_out"
+        );
         assert_eq!(got[2].0, 7);
         // No "missing field `measure`" after its wrong value was reported.
         assert!(!e.iter().any(|e| e.message.contains("missing field")));

@@ -134,6 +134,9 @@ impl Problems<'_> {
     }
 }
 
+/// A problem of a value: its span, the key it is about, the message.
+pub(super) type ValueProblem = (Range<usize>, Option<String>, String);
+
 /// Deserialises `value` as `T`, collecting every problem rather than the
 /// first: when the value is a table, a key that fails (unknown, or a value
 /// of the wrong word or type) is recorded and left out, and the rest is
@@ -141,7 +144,7 @@ impl Problems<'_> {
 /// problem is (span, the key it is about, message).
 pub(super) fn de_all<T: DeserializeOwned>(
     value: &Spanned<DeValue<'_>>,
-) -> (Option<T>, Vec<(Range<usize>, Option<String>, String)>) {
+) -> (Option<T>, Vec<ValueProblem>) {
     let mut value = value.clone();
     let mut removed: Vec<String> = Vec::new();
     let mut problems = Vec::new();
@@ -163,7 +166,9 @@ pub(super) fn de_all<T: DeserializeOwned>(
                 };
                 let culprit = table.iter().find_map(|(k, v)| {
                     let (ks, vs) = (k.span(), v.span());
-                    let inside = |s: &Range<usize>| s.start <= span.start && span.start < s.end.max(s.start + 1);
+                    let inside = |s: &Range<usize>| {
+                        s.start <= span.start && span.start < s.end.max(s.start + 1)
+                    };
                     (inside(&ks) || inside(&vs)).then(|| k.get_ref().to_string())
                 });
                 let Some(key) = culprit else {
@@ -186,10 +191,7 @@ pub(super) fn de_all<T: DeserializeOwned>(
 }
 
 fn missing_field(message: &str) -> Option<&str> {
-    message
-        .strip_prefix("missing field `")?
-        .split('`')
-        .next()
+    message.strip_prefix("missing field `")?.split('`').next()
 }
 
 /// Parses the text of a project file, reporting every problem at once.
@@ -219,7 +221,10 @@ pub fn load_lenient(root: &Path) -> Result<(Project, Vec<ProjectError>), Project
 
 /// [`parse_all`], keeping what parsed: the project (analyses with errors
 /// left out) and every problem, sorted by line.
-fn parse_lenient(root: &Path, text: &str) -> Result<(Project, Vec<ProjectError>), Vec<ProjectError>> {
+fn parse_lenient(
+    root: &Path,
+    text: &str,
+) -> Result<(Project, Vec<ProjectError>), Vec<ProjectError>> {
     let source: std::sync::Arc<str> = text.into();
     let doc = DeTable::parse(text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(text, s.start));
@@ -335,23 +340,27 @@ fn analysis(
                     .value::<Vec<String>>(v, "outputs: ", "a list, e.g. [\"csv\", \"svg\"]")
                     .unwrap_or_default()
             }
-            _ => {
-                overlap = p
-                    .value::<Overlap>(v, "overlap: ", "")
-                    .unwrap_or_default()
-            }
+            _ => overlap = p.value::<Overlap>(v, "overlap: ", "").unwrap_or_default(),
         }
     }
     let at = format!("the [[analysis]] entry at line {line}");
     let Some(name) = name else {
         if !table.contains_key("name") {
-            p.push(&span, format!("{at} has no name"), "add name = \"...\" (it names reports/<name>/)".into());
+            p.push(
+                &span,
+                format!("{at} has no name"),
+                "add name = \"...\" (it names reports/<name>/)".into(),
+            );
         }
         return None;
     };
     if kind.is_none() && !table.contains_key("kind") {
         let kinds = ALL_KINDS.map(AnalysisKind::name).join(", ");
-        p.push(&span, format!("analysis '{name}' has no kind"), format!("add kind = \"...\": {kinds}"));
+        p.push(
+            &span,
+            format!("analysis '{name}' has no kind"),
+            format!("add kind = \"...\": {kinds}"),
+        );
     }
     if name.is_empty()
         || !name
@@ -367,7 +376,10 @@ fn analysis(
     if let Some(first) = before.iter().find(|b| b.name == name) {
         p.push(
             &named_at,
-            format!("analysis name '{name}' is already used at line {}", first.line),
+            format!(
+                "analysis name '{name}' is already used at line {}",
+                first.line
+            ),
             "give every analysis a unique name".into(),
         );
     }
@@ -412,7 +424,11 @@ const ALL_KINDS: [AnalysisKind; 9] = [
 /// `[data]`: each table's file, with the line that names it.
 fn data_files(p: &mut Problems<'_>, value: &Spanned<DeValue<'_>>) -> DataFiles {
     let Some(table) = value.get_ref().as_table() else {
-        p.push(&value.span(), "[data] must be a table".into(), "write [data] then figures = \"data/figures.csv\"".into());
+        p.push(
+            &value.span(),
+            "[data] must be a table".into(),
+            "write [data] then figures = \"data/figures.csv\"".into(),
+        );
         return DataFiles::default();
     };
     let mut paths: Vec<(&str, String, usize)> = Vec::new();
@@ -494,7 +510,9 @@ fn fix_for(message: &str) -> Option<String> {
 pub(super) fn options_value(source: &str, index: usize) -> Option<Spanned<DeValue<'_>>> {
     let doc = DeTable::parse(source).ok()?;
     let doc = doc.into_inner();
-    let (_, analyses) = doc.into_iter().find(|(k, _)| **k.get_ref() == *"analysis")?;
+    let (_, analyses) = doc
+        .into_iter()
+        .find(|(k, _)| **k.get_ref() == *"analysis")?;
     let DeValue::Array(items) = analyses.into_inner() else {
         return None;
     };
@@ -525,7 +543,10 @@ pub(super) fn option_error(
         line: line_of(&spec.source, span.start),
         message: format!("analysis '{}': {at}{}", spec.name, tidy(message)),
         fix: fix_for(message).or(words).unwrap_or_else(|| {
-            format!("see the options of kind '{}' in the README", spec.kind.name())
+            format!(
+                "see the options of kind '{}' in the README",
+                spec.kind.name()
+            )
         }),
     }
 }

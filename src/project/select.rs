@@ -163,13 +163,23 @@ impl Selection {
         }
         let studies: Vec<&str> = evidence.studies.keys().map(String::as_str).collect();
         present("study", &self.study.values(), &studies, &mut c);
-        present("exclude_study", &self.exclude_study.values(), &studies, &mut c);
+        present(
+            "exclude_study",
+            &self.exclude_study.values(),
+            &studies,
+            &mut c,
+        );
         let populations: Vec<&str> = evidence
             .figures
             .iter()
             .map(|f| f.population.as_str())
             .collect();
-        present("population", &self.population.values(), &populations, &mut c);
+        present(
+            "population",
+            &self.population.values(),
+            &populations,
+            &mut c,
+        );
         let groups: Vec<&str> = evidence.figures.iter().map(|f| f.group.as_str()).collect();
         present("group", &self.group.values(), &groups, &mut c);
         let tags: Vec<&str> = evidence
@@ -193,7 +203,11 @@ impl Selection {
                 let mut present: Vec<&str> = outcomes.iter().map(|o| o.name()).collect();
                 present.sort_unstable();
                 present.dedup();
-                out.push(("outcome", format!("select.outcome: no figure reports {}", p.name()), format!("outcomes in the data: {}", present.join(", "))));
+                out.push((
+                    "outcome",
+                    format!("select.outcome: no figure reports {}", p.name()),
+                    format!("outcomes in the data: {}", present.join(", ")),
+                ));
             }
         }
         let statistics: Vec<Statistic> = f.iter().map(|f| f.statistic).collect();
@@ -202,12 +216,23 @@ impl Selection {
                 let mut present: Vec<&str> = statistics.iter().map(|s| s.name()).collect();
                 present.sort_unstable();
                 present.dedup();
-                out.push(("statistic", format!("select.statistic: no figure is a {}", p.name()), format!("statistics in the data: {}", present.join(", "))));
+                out.push((
+                    "statistic",
+                    format!("select.statistic: no figure is a {}", p.name()),
+                    format!("statistics in the data: {}", present.join(", ")),
+                ));
             }
         }
         if let Some(t) = self.time_point {
-            if !f.iter().any(|f| f.time_point.is_some_and(|ft| (ft - t).abs() < TIME_POINT_TOLERANCE)) {
-                out.push(("time_point", format!("select.time_point: no figure is at {t} months"), "time points are in months (12 for 1 year)".into()));
+            if !f.iter().any(|f| {
+                f.time_point
+                    .is_some_and(|ft| (ft - t).abs() < TIME_POINT_TOLERANCE)
+            }) {
+                out.push((
+                    "time_point",
+                    format!("select.time_point: no figure is at {t} months"),
+                    "time points are in months (12 for 1 year)".into(),
+                ));
             }
         }
         out

@@ -41,7 +41,10 @@ impl Kind for CaseTable {
             p.error(
                 spec,
                 spec.select_line(extra[0]),
-                format!("select keys {} do not apply to patient rows", extra.join(", ")),
+                format!(
+                    "select keys {} do not apply to patient rows",
+                    extra.join(", ")
+                ),
                 "a case-table selects by study and exclude_study only".into(),
             );
         }

@@ -9,7 +9,13 @@ use crate::project::AnalysisSpec;
 use super::options::Options;
 use super::{Medians, Method};
 
-pub(super) fn plan(spec: &AnalysisSpec, o: &Options, evidence: &Evidence, data_ok: bool, p: &mut Planned) {
+pub(super) fn plan(
+    spec: &AnalysisSpec,
+    o: &Options,
+    evidence: &Evidence,
+    data_ok: bool,
+    p: &mut Planned,
+) {
     plan::common(spec, Medians::READS, evidence, data_ok, p);
     if let Err(AnalysisError::Spec(e)) = o.contrast_spec(spec) {
         p.errors.push(e);

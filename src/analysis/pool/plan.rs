@@ -35,17 +35,35 @@ pub(super) fn plan(
         return;
     }
     if let Err(m) = o.look() {
-        let key = m.trim_start_matches("options.").split(':').next().unwrap_or("");
-        p.error(spec, spec.option_line(key), m.clone(), "see the pool options in the README".into());
+        let key = m
+            .trim_start_matches("options.")
+            .split(':')
+            .next()
+            .unwrap_or("");
+        p.error(
+            spec,
+            spec.option_line(key),
+            m.clone(),
+            "see the pool options in the README".into(),
+        );
     }
     if let Err(m) = crate::workflow::pool::funnel::funnel_null(o.measure, o.funnel_null) {
-        p.error(spec, spec.option_line("funnel_null"), format!("options.funnel_null: {m}"), "leave funnel_null out for proportions and medians".into());
+        p.error(
+            spec,
+            spec.option_line("funnel_null"),
+            format!("options.funnel_null: {m}"),
+            "leave funnel_null out for proportions and medians".into(),
+        );
     }
     if o.subgroup.is_none() {
         p.ignored(spec, "subgroup_tau2", "there is no subgroup option");
     }
     if !o.sensitivity() {
-        p.ignored(spec, "small_study_min_k", "leave_one_out = false turns the sensitivity and small-study analyses off");
+        p.ignored(
+            spec,
+            "small_study_min_k",
+            "leave_one_out = false turns the sensitivity and small-study analyses off",
+        );
     }
     if data_ok && p.errors.is_empty() {
         measure_fits(spec, o.measure, evidence, measure_line, p);
@@ -53,7 +71,13 @@ pub(super) fn plan(
 }
 
 /// An error when the measure can use none of the selected figures' statistics.
-fn measure_fits(spec: &AnalysisSpec, measure: Measure, evidence: &Evidence, line: usize, p: &mut Planned) {
+fn measure_fits(
+    spec: &AnalysisSpec,
+    measure: Measure,
+    evidence: &Evidence,
+    line: usize,
+    p: &mut Planned,
+) {
     let rows: Vec<&Figure> = evidence
         .figures
         .iter()
@@ -63,7 +87,11 @@ fn measure_fits(spec: &AnalysisSpec, measure: Measure, evidence: &Evidence, line
         return;
     }
     let (entered, excluded) = from_evidence::effects(&rows, measure, false);
-    if !entered.is_empty() || !excluded.iter().all(|(_, why)| why.starts_with("statistic ")) {
+    if !entered.is_empty()
+        || !excluded
+            .iter()
+            .all(|(_, why)| why.starts_with("statistic "))
+    {
         return;
     }
     let mut statistics: Vec<String> = rows.iter().map(|f| f.statistic.to_string()).collect();

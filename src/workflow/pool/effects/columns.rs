@@ -29,7 +29,11 @@ fn routes(measure: Measure) -> &'static [&'static [&'static str]] {
             &["proportion", "n"],
             &["proportion", "ci_lb", "ci_ub"],
         ],
-        Measure::MED => &[&["median", "ci_lb", "ci_ub"], &["median", "ci_ub"], &["median", "ci_lb"]],
+        Measure::MED => &[
+            &["median", "ci_lb", "ci_ub"],
+            &["median", "ci_ub"],
+            &["median", "ci_lb"],
+        ],
         Measure::DOM | Measure::ROM => &[&["median1", "median2"]],
     }
 }
