@@ -356,12 +356,23 @@ mod tests {
 
     #[test]
     fn a_row_without_a_route_is_an_error_naming_its_line_and_study() {
-        let errors = read_hr(&["study", "hr"], &[&["E", "0.7"]]).unwrap_err();
+        let errors =
+            read_hr(&["study", "hr", "ci_lb", "ci_ub"], &[&["E", "0.7", "", ""]]).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert!(
             errors[0].starts_with("effects.csv, line 2, study 'E': needs hr with ci_lb"),
             "{}",
             errors[0]
+        );
+    }
+
+    #[test]
+    fn a_table_without_the_columns_of_any_route_is_one_error_with_did_you_mean() {
+        let rows: &[&[&str]] = &[&["E", "0.7", "0.5", "0.9"], &["F", "0.8", "0.6", "1.1"]];
+        let errors = read_hr(&["study", "hr", "ci_lo", "ci_ub"], rows).unwrap_err();
+        assert_eq!(
+            errors,
+            ["effects.csv: measure HR needs the columns hr, ci_lb, ci_ub; or hr, pval; or o_minus_e, v; or pval, events; the table has study, hr, ci_lo, ci_ub: no column 'ci_lb': did you mean 'ci_lo'? (rename it, or --col ci_lb=ci_lo)"]
         );
     }
 
@@ -387,8 +398,9 @@ mod tests {
             ["effects.csv: required column 'yi' (role yi) is missing; map another column with --col yi=NAME"]
         );
         let mapped = Roles::new(&[("yi".into(), "Estimate".into())]);
-        assert!(read_effects(&t, Measure::GEN, &mapped)
-            .is_err_and(|e| e[0].contains("needs yi with vi or sei")));
+        assert!(read_effects(&t, Measure::GEN, &mapped).is_err_and(
+            |e| e[0].contains("no column 'vi' (add it, or map another with --col vi=NAME)")
+        ));
     }
 
     #[test]
@@ -419,7 +431,7 @@ mod tests {
         assert!(errors[0].ends_with(
             "gives yi = 0.1, vi = 0: an effect must be finite with a positive variance"
         ));
-        let empty = table(&["study", "yi"], &[]);
+        let empty = table(&["study", "yi", "vi"], &[]);
         assert_eq!(
             read_effects(&empty, Measure::GEN, &Roles::default()).unwrap_err(),
             ["effects.csv: no studies (k = 0)"]
