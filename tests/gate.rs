@@ -390,3 +390,14 @@ options = { method = "mm", conversion = "hozo" }
         assert!(err.contains(want), "{want}\n{err}");
     }
 }
+
+#[test]
+fn a_folder_without_survlit_toml_is_named_without_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("survlit").unwrap();
+    let (code, err) = stderr(cmd.arg("check").arg(dir.path()));
+    assert_eq!(code, Some(1));
+    assert!(err.contains("survlit.toml: cannot read the project file: No such file"), "{err}");
+    assert!(!err.contains("line 0"), "{err}");
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+}

@@ -167,11 +167,11 @@ pub enum Overlap {
 
 /// A problem in survlit.toml.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}, line {line}: {message}\n  fix: {fix}")]
+#[error("{file}{}: {message}\n  fix: {fix}", if *.line > 0 { format!(", line {line}") } else { String::new() })]
 pub struct ProjectError {
     /// The project file.
     pub file: String,
-    /// 1-based line.
+    /// 1-based line (0: the whole file, e.g. it cannot be read).
     pub line: usize,
     /// What is wrong.
     pub message: String,
