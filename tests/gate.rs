@@ -397,7 +397,30 @@ fn a_folder_without_survlit_toml_is_named_without_a_line() {
     let mut cmd = Command::cargo_bin("survlit").unwrap();
     let (code, err) = stderr(cmd.arg("check").arg(dir.path()));
     assert_eq!(code, Some(1));
-    assert!(err.contains("survlit.toml: cannot read the project file: No such file"), "{err}");
+    assert!(
+        err.contains("survlit.toml: cannot read the project file: No such file"),
+        "{err}"
+    );
     assert!(!err.contains("line 0"), "{err}");
     assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+}
+
+#[test]
+fn pool_names_an_absent_by_mods_or_cumulative_column() {
+    let csv = "study,hr,ci_lb,ci_ub,year,region\na,0.8,0.6,1.05,2001,eu\nb,0.7,0.5,0.98,2002,us\nc,0.9,0.72,1.12,2004,eu\n";
+    for (flag, typo, near) in [
+        ("--by", "regoin", "region"),
+        ("--mods", "yaer", "year"),
+        ("--cumulative", "years", "year"),
+    ] {
+        let (code, err) = pool(csv, &["--measure", "HR", flag, typo]);
+        assert_eq!(code, Some(1), "{flag}: {err}");
+        assert_eq!(error_lines(&err).len(), 1, "{err}");
+        assert!(
+            err.contains(&format!(
+                "{flag} {typo}: no such column; did you mean '{near}'?"
+            )),
+            "{err}"
+        );
+    }
 }
