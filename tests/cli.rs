@@ -91,7 +91,7 @@ fn unknown_key_in_project_file_names_its_line() {
         .assert()
         .code(1)
         .stderr(contains(format!(
-            "survlit.toml, line {line}: unknown field `selct`"
+            "survlit.toml, line {line}: [[analysis]]: unknown key 'selct'"
         )))
         .stderr(contains("did you mean 'select'?"));
     assert!(!p.path("reports").exists());
@@ -113,7 +113,8 @@ fn unknown_kind_and_option_name_their_lines() {
         .assert()
         .code(1)
         .stderr(contains("survlit.toml, line 9"))
-        .stderr(contains("unknown field `groupby`"));
+        .stderr(contains("analysis 'a': options: unknown key 'groupby'"))
+        .stderr(contains("did you mean 'group_by'?"));
 }
 
 #[test]
@@ -126,7 +127,7 @@ fn selection_typo_is_an_error_with_a_suggestion() {
         .assert()
         .code(1)
         .stderr(contains(
-            "survlit.toml, line 4: analysis 'a': select.study: 'smith2002' is not in the data",
+            "survlit.toml, line 7: analysis 'a': select.study: 'smith2002' is not in the data",
         ))
         .stderr(contains("did you mean 'smith2020'?"));
 }
@@ -134,10 +135,22 @@ fn selection_typo_is_an_error_with_a_suggestion() {
 #[test]
 fn missing_data_file_is_named() {
     let p = TestProject::new(&[("survlit.toml", "[data]\nfigures = \"data/figures.csv\"\n")]);
-    p.survlit("check")
+    let out = p
+        .survlit("check")
         .assert()
         .code(1)
-        .stderr(contains("cannot read 'data/figures.csv'"));
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    // The line of survlit.toml that names the file, and the OS error once.
+    assert!(
+        err.contains(
+            "survlit.toml, line 2: cannot read the data file 'data/figures.csv': No such file"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
 }
 
 #[test]

@@ -24,6 +24,24 @@ impl Kind for ClaimsAudit {
     type Options = Options;
     const READS: Reads = Reads::FIGURES.and_claims();
 
+    fn plan(
+        spec: &AnalysisSpec,
+        _options: &Options,
+        evidence: &Evidence,
+        data_ok: bool,
+        p: &mut crate::analysis::plan::Planned,
+    ) {
+        crate::analysis::plan::common(spec, Self::READS, evidence, data_ok, p);
+        if data_ok && evidence.claims.is_empty() {
+            p.error(
+                spec,
+                spec.line,
+                "kind 'claims-audit' needs claims, and the project has none".into(),
+                "add claims = \"data/claims.csv\" under [data] (columns: claim_id, text, value, unit, statistic, outcome, population, study_id, ...)".into(),
+            );
+        }
+    }
+
     fn run(
         spec: &AnalysisSpec,
         _options: Options,

@@ -14,6 +14,7 @@ mod compare;
 mod evidence_table;
 pub mod medians;
 pub mod patients;
+pub mod plan;
 mod pool;
 
 use crate::domain::{Evidence, Reads};
@@ -117,6 +118,23 @@ pub(crate) trait Kind {
     /// warned about (a figure comparing them; pooling kinds handle shared
     /// cohorts themselves, tables list rows without comparing them).
     const WARNS_SHARED_COHORTS: bool = false;
+    /// Before anything runs (`check`, and `run` before its first analysis):
+    /// the problems this kind can see in its spec and the selected evidence.
+    /// The default checks the selection, `outputs` and that something is
+    /// selected; a kind adds what only it knows (a measure that cannot use
+    /// the selected statistics, options its method ignores). `data_ok` is
+    /// false when validation found errors (the evidence is then partial, so
+    /// only checks that do not depend on it run).
+    fn plan(
+        spec: &AnalysisSpec,
+        options: &Self::Options,
+        evidence: &Evidence,
+        data_ok: bool,
+        planned: &mut plan::Planned,
+    ) {
+        let _ = options;
+        plan::common(spec, Self::READS, evidence, data_ok, planned);
+    }
     /// Runs on the evidence (already reduced by the overlap rule) with the
     /// options parsed.
     fn run(
@@ -140,6 +158,24 @@ macro_rules! kinds {
             match kind {
                 $(AnalysisKind::$variant => <$kind as Kind>::WARNS_SHARED_COHORTS,)*
             }
+        }
+
+        /// The shared planning step of `check` and `run` (see [`plan`]).
+        pub fn plan(spec: &AnalysisSpec, evidence: &Evidence, data_ok: bool) -> plan::Planned {
+            let mut planned = plan::Planned::default();
+            match spec.kind {
+                $(AnalysisKind::$variant => {
+                    match spec.options_all::<<$kind as Kind>::Options>() {
+                        Ok(o) => <$kind as Kind>::plan(spec, &o, evidence, data_ok, &mut planned),
+                        Err(errors) => {
+                            planned.errors.extend(errors);
+                            plan::common(spec, <$kind as Kind>::READS, evidence, data_ok, &mut planned);
+                        }
+                    }
+                })*
+            }
+            planned.errors.sort_by_key(|e| e.line);
+            planned
         }
 
         fn run_kind(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, AnalysisError> {
@@ -180,10 +216,23 @@ impl AnalysisError {
 
 /// Runs one analysis on validated evidence.
 pub fn run(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, AnalysisError> {
-    let select_warnings = spec
-        .select
-        .check(evidence)
-        .map_err(|(m, f)| spec.error(m, f))?;
+    let planned = plan(spec, evidence, true);
+    if let Some(e) = planned.errors.into_iter().next() {
+        return Err(e.into());
+    }
+    let prefix = format!("analysis '{}': ", spec.name);
+    let select_warnings = planned.warnings.into_iter().map(|w| {
+        let m = w
+            .message
+            .strip_prefix(&prefix)
+            .unwrap_or(&w.message)
+            .to_string();
+        if w.fix.is_empty() {
+            m
+        } else {
+            format!("{m} ({})", w.fix)
+        }
+    });
     let overlap = crate::workflow::overlap::apply(
         spec,
         evidence,

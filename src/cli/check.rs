@@ -9,9 +9,13 @@ use crate::validate::error_count;
 
 pub(super) fn run(dir: &Path) -> anyhow::Result<ExitCode> {
     let loaded = pipeline::load(dir)?;
-    super::print_diagnostics(&loaded.diagnostics);
-    let errors = error_count(&loaded.diagnostics);
-    let warnings = loaded.diagnostics.len() - errors;
+    // Errors first, then the data's and the analyses' warnings.
+    let mut all = loaded.diagnostics.clone();
+    all.extend(loaded.analysis_warnings.iter().cloned());
+    all.sort_by_key(|d| d.severity);
+    super::print_diagnostics(&all);
+    let errors = error_count(&all);
+    let warnings = all.len() - errors;
     let e = &loaded.evidence;
     let mut out = std::io::stdout().lock();
     if errors > 0 {

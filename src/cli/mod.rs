@@ -116,10 +116,27 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            let _ = writeln!(std::io::stderr(), "error: {}", message(&e));
             ExitCode::from(1)
         }
     }
+}
+
+/// An error and its causes, each cause once: a library error whose message
+/// already quotes its cause (`cannot read 'x': No such file ...`) is not
+/// followed by that cause again.
+fn message(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+    }
+    text
 }
 
 /// Writes the completion script of `shell` to stdout: subcommands, flags and

@@ -98,8 +98,18 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let mut roles = Vec::new();
+    let known = crate::workflow::pool::effects::known_roles();
     for c in &a.cols {
         match c.split_once('=') {
+            Some((r, _)) if !known.contains(&r.trim()) => {
+                let r = r.trim();
+                let hint = crate::domain::closest(r, known.iter().copied())
+                    .map_or_else(String::new, |s| format!("did you mean '{s}'? "));
+                return usage(format!(
+                    "--col '{c}': '{r}' is not a role; {hint}roles: {}",
+                    known.join(", ")
+                ));
+            }
             Some((r, n)) => roles.push((r.trim().to_string(), n.trim().to_string())),
             None => {
                 return usage(format!(
@@ -110,6 +120,15 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
     }
     let display = a.file.display().to_string();
     let table = read_table(Path::new(&a.file), &display, a.sheet.as_deref())?;
+    let absent = absent_columns(a, &table);
+    if !absent.is_empty() {
+        let mut err = std::io::stderr().lock();
+        for e in &absent {
+            writeln!(err, "error: {e}")?;
+        }
+        writeln!(err, "pool stopped: {} problem(s)", absent.len())?;
+        return Ok(ExitCode::from(1));
+    }
     let opts = PoolOptions {
         measure,
         params: RmaParams {
@@ -231,4 +250,30 @@ fn measure_words(m: Measure) -> String {
         Measure::ROM => "ratios of medians".into(),
         Measure::GEN => "effects".into(),
     }
+}
+
+/// The columns named by --by, --mods and --cumulative that the table does
+/// not have, each as a message with the closest column present (without
+/// this, an absent --by column read as "empty" in every row, and an absent
+/// --cumulative column ordered nothing).
+fn absent_columns(a: &PoolArgs, table: &crate::ingest::RawTable) -> Vec<String> {
+    let named =
+        a.by.iter()
+            .map(|c| ("--by", c))
+            .chain(a.mods.iter().map(|c| ("--mods", c)))
+            .chain(a.cumulative.iter().map(|c| ("--cumulative", c)));
+    named
+        .filter(|(_, c)| table.column(&c.trim().to_ascii_lowercase()).is_none())
+        .map(|(flag, c)| {
+            let header = table.header.iter().map(String::as_str);
+            let hint = match crate::domain::closest(c, header) {
+                Some(s) => format!("did you mean '{s}'?"),
+                None => format!("columns: {}", table.header.join(", ")),
+            };
+            format!(
+                "{}: {flag} {c}: no such column; {hint}",
+                table.source.display
+            )
+        })
+        .collect()
 }

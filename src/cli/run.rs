@@ -15,7 +15,7 @@ pub(super) fn run(dir: &Path, verbose: bool, opts: RunOptions) -> anyhow::Result
             let errors = error_count(&diagnostics);
             writeln!(
                 std::io::stderr(),
-                "run stopped: {errors} error(s) in the data; reports/ was not changed"
+                "run stopped: {errors} error(s); reports/ was not changed"
             )?;
             return Ok(ExitCode::from(1));
         }

@@ -24,7 +24,12 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
     // beyond the cells themselves.
     let mut rec = csv::StringRecord::new();
     let header = match reader.read_record(&mut rec) {
-        Ok(true) => rec.iter().map(normalise_header).collect::<Vec<_>>(),
+        Ok(true) => {
+            if let Some(e) = semicolons(&bytes, rec.len(), display) {
+                return Err(e);
+            }
+            rec.iter().map(normalise_header).collect::<Vec<_>>()
+        }
         Ok(false) => {
             return Err(IngestError::Empty {
                 display: display.to_string(),
@@ -57,6 +62,37 @@ pub fn read_csv(path: &Path, display: &str) -> Result<RawTable, IngestError> {
         table.push_row(line, rec.len(), rec.iter());
     }
     Ok(table)
+}
+
+/// A file whose first line splits into more fields on ';' than on ','
+/// (at least three): the CSV a spreadsheet writes under a European locale,
+/// often with decimal commas. Read as comma-separated, every column would
+/// be "missing"; one message says what the file is instead.
+fn semicolons(bytes: &[u8], fields: usize, display: &str) -> Option<IngestError> {
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(b';')
+        .from_reader(first);
+    let by_semicolon = reader.records().next()?.ok()?.len();
+    if by_semicolon < 3 || by_semicolon <= fields {
+        return None;
+    }
+    // The first number written with a decimal comma (`0,8`), as an example.
+    let decimal_comma = bytes
+        .windows(3)
+        .position(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit())
+        .map(|at| {
+            let digits = |b: &u8| b.is_ascii_digit();
+            let start = bytes[..=at].iter().rev().take_while(|b| digits(b)).count();
+            let end = bytes[at + 2..].iter().take_while(|b| digits(b)).count();
+            String::from_utf8_lossy(&bytes[at + 1 - start..at + 2 + end]).into_owned()
+        });
+    Some(IngestError::Semicolons {
+        display: display.to_string(),
+        fields: by_semicolon,
+        decimal_comma,
+    })
 }
 
 /// Physical line numbers of byte offsets, counted incrementally (records come
@@ -106,6 +142,22 @@ fn csv_error(display: &str, e: &csv::Error) -> IngestError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_semicolon_separated_file_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.csv");
+        std::fs::write(&p, "study;hr;ci_lb;ci_ub\na;0,8;0,6;1,05\n").unwrap();
+        let e = read_csv(&p, "t.csv").unwrap_err().to_string();
+        assert!(
+            e.starts_with("t.csv looks semicolon-separated (4 fields separated by ';'"),
+            "{e}"
+        );
+        assert!(e.contains("and decimal commas (0,8)"), "{e}");
+        // A comma-separated file whose cells hold semicolons is read as usual.
+        std::fs::write(&p, "study,quote\na,\"x; y; z; w\"\n").unwrap();
+        assert_eq!(read_csv(&p, "t.csv").unwrap().rows.len(), 1);
+    }
 
     #[test]
     fn keeps_physical_lines_across_multiline_quotes() {

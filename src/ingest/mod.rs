@@ -189,6 +189,16 @@ pub enum IngestError {
         /// What the CSV parser said.
         message: String,
     },
+    /// The file is separated by semicolons (a European-locale export).
+    #[error("{display} looks semicolon-separated ({fields} fields separated by ';' in its header{}), as spreadsheets export CSV under a European locale; survlit reads comma-separated CSV with '.' decimals; fix: save it as comma-separated CSV with '.' as the decimal separator (LibreOffice: Save As, Text CSV, field delimiter ','; Excel: set the list separator to ',' and save as CSV UTF-8), or save the workbook as .xlsx and name that file instead", .decimal_comma.as_ref().map_or(String::new(), |d| format!(", and decimal commas ({d})")))]
+    Semicolons {
+        /// The file as named in the project.
+        display: String,
+        /// Fields of the header when split on ';'.
+        fields: usize,
+        /// The first number written with a decimal comma (`0,8`), if any.
+        decimal_comma: Option<String>,
+    },
     /// The spreadsheet could not be opened.
     #[error("cannot open spreadsheet '{display}': {message}")]
     Workbook {

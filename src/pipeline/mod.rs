@@ -20,7 +20,7 @@ use crate::domain::Evidence;
 use crate::ingest::{read_table, IngestError, RawTable};
 use crate::project::{self, Project, ProjectError, TableFile};
 use crate::report;
-use crate::validate::{error_count, validate, Diagnostic, RawTables};
+use crate::validate::{error_count, validate, Diagnostic, Location, RawTables, Severity};
 
 /// Name of the output folder under the project root.
 pub const REPORTS_DIR: &str = "reports";
@@ -36,7 +36,7 @@ pub enum RunError {
     #[error(transparent)]
     Ingest(#[from] IngestError),
     /// The data has errors; every diagnostic is listed.
-    #[error("the data has {} error(s); nothing was written", error_count(.diagnostics))]
+    #[error("the project has {} error(s); nothing was written", error_count(.diagnostics))]
     Invalid {
         /// All diagnostics, errors first.
         diagnostics: Vec<Diagnostic>,
@@ -69,54 +69,171 @@ pub struct Loaded {
     pub project: Project,
     /// Validated records (rows with errors left out).
     pub evidence: Evidence,
-    /// Every diagnostic, errors first.
+    /// Every diagnostic, errors first: survlit.toml's (unknown keys,
+    /// options, selections, data files that cannot be read), then the data's.
     pub diagnostics: Vec<Diagnostic>,
+    /// The analyses' planning warnings (options ignored, selected values
+    /// taken as removed): `check` prints them; `run` puts them in each
+    /// analysis' report.
+    pub analysis_warnings: Vec<Diagnostic>,
     /// The tables as read (for saying which cell of which row changed).
     pub raw: RawTables,
 }
 
-/// Reads survlit.toml and every data table, and validates them.
+/// A problem of survlit.toml as a diagnostic (file and line, message, fix).
+fn project_diagnostic(e: ProjectError, severity: Severity, code: &'static str) -> Diagnostic {
+    Diagnostic {
+        severity,
+        location: Location {
+            file: e.file,
+            line: (e.line > 0).then_some(e.line),
+            ..Location::default()
+        },
+        code,
+        message: e.message,
+        fix: e.fix,
+    }
+}
+
+/// Reads survlit.toml and every data table, validates them, and plans
+/// every analysis (the step `check` and `run` share): every problem of the
+/// project file, the data files and the data at once. Only a project file
+/// that cannot be read or is not TOML stops here.
 pub fn load(root: &Path) -> Result<Loaded, RunError> {
-    let project = project::load(root)?;
+    let (project, problems) = project::load_lenient(root)?;
+    let mut diagnostics: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|e| project_diagnostic(e, Severity::Error, "project"))
+        .collect();
     let d = &project.data;
     if d.figures.is_none() && d.cases.is_none() {
-        return Err(ProjectError {
-            file: project::PROJECT_FILE.into(),
-            line: 1,
-            message: "[data] names no figures or cases table".into(),
-            fix: "add figures = \"data/figures.csv\" (and/or cases = ...) under [data]".into(),
-        }
-        .into());
+        diagnostics.push(project_diagnostic(
+            ProjectError {
+                file: project::PROJECT_FILE.into(),
+                line: 1,
+                message: "[data] names no figures or cases table".into(),
+                fix: "add figures = \"data/figures.csv\" (and/or cases = ...) under [data]".into(),
+            },
+            Severity::Error,
+            "project",
+        ));
     }
-    let read = |t: &Option<TableFile>| -> Result<Option<RawTable>, IngestError> {
-        let Some(t) = t else { return Ok(None) };
+    let mut sheets_seen = None;
+    let mut read = |t: &Option<TableFile>| -> Option<RawTable> {
+        let t = t.as_ref()?;
         match read_table(&root.join(&t.path), &t.display(), t.sheet.as_deref()) {
-            Ok(table) => Ok(Some(table)),
-            Err(IngestError::MissingSheet { .. }) if t.optional => Ok(None),
-            Err(IngestError::Io { source, .. }) => Err(IngestError::Io {
-                path: PathBuf::from(&t.path),
-                source,
-            }),
-            Err(other) => Err(other),
+            Ok(table) => Some(table),
+            Err(IngestError::MissingSheet { available, .. }) if t.optional => {
+                sheets_seen = Some(available);
+                None
+            }
+            Err(e) => {
+                diagnostics.push(ingest_diagnostic(root, t, &e));
+                None
+            }
         }
     };
     let raw = RawTables {
-        figures: read(&d.figures)?,
-        cases: read(&d.cases)?,
-        curves: read(&d.curves)?,
-        at_risk: read(&d.at_risk)?,
-        claims: read(&d.claims)?,
+        figures: read(&d.figures),
+        cases: read(&d.cases),
+        curves: read(&d.curves),
+        at_risk: read(&d.at_risk),
+        claims: read(&d.claims),
     };
-    if raw.figures.is_none() && raw.cases.is_none() {
-        return Err(ProjectError { file: project::PROJECT_FILE.into(), line: 1, message: "the workbook has neither a 'figures' nor a 'cases' sheet".into(), fix: "name the sheets figures, cases, curves and at_risk, or name each table under [data]".into() }.into());
+    if let (None, None, Some(sheets)) = (&raw.figures, &raw.cases, &sheets_seen) {
+        let line = d.figures.as_ref().map_or(1, |t| t.line);
+        diagnostics.push(project_diagnostic(
+            ProjectError {
+                file: project::PROJECT_FILE.into(),
+                line,
+                message: format!("the workbook has neither a 'figures' nor a 'cases' sheet (its sheets: {sheets})"),
+                fix: "name the sheets figures, cases, curves and at_risk, or name each table under [data] (e.g. figures = \"data/extraction.xlsx#Sheet1\")".into(),
+            },
+            Severity::Error,
+            "project",
+        ));
     }
-    let (evidence, diagnostics) = validate(&raw);
+    let (evidence, data_diagnostics) = validate(&raw);
+    // The evidence is whole when every table was read and no row was left
+    // out for an error; only then are selections checked against it.
+    let data_ok =
+        !diagnostics.iter().any(|d| d.code == "data-file") && error_count(&data_diagnostics) == 0;
+    let mut analysis_warnings = Vec::new();
+    for spec in &project.analyses {
+        let planned = analysis::plan(spec, &evidence, data_ok);
+        diagnostics.extend(
+            planned
+                .errors
+                .into_iter()
+                .map(|e| project_diagnostic(e, Severity::Error, "analysis")),
+        );
+        analysis_warnings.extend(
+            planned
+                .warnings
+                .into_iter()
+                .map(|e| project_diagnostic(e, Severity::Warning, "analysis")),
+        );
+    }
+    diagnostics.sort_by_key(|d| d.location.line);
+    diagnostics.extend(data_diagnostics);
+    // Errors first (survlit.toml's before the data's), then warnings.
+    diagnostics.sort_by_key(|d| d.severity);
     Ok(Loaded {
         project,
         evidence,
         diagnostics,
+        analysis_warnings,
         raw,
     })
+}
+
+/// A file beside a missing one whose name is close to it (`data/figs.csv`
+/// → `data/figures.csv`), as the project would name it.
+fn nearby_file(root: &Path, rel: &str) -> Option<String> {
+    let rel = Path::new(rel);
+    let name = rel.file_name()?.to_str()?;
+    let dir = rel.parent().unwrap_or(Path::new(""));
+    let names: Vec<String> = std::fs::read_dir(root.join(dir))
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    let near = crate::domain::closest(name, names.iter().map(String::as_str))?;
+    Some(dir.join(near).display().to_string())
+}
+
+/// A data file that cannot be read, at the line of survlit.toml naming it.
+fn ingest_diagnostic(root: &Path, t: &TableFile, e: &IngestError) -> Diagnostic {
+    let (message, fix) = match e {
+        IngestError::Io { source, .. } => (
+            format!("cannot read the data file '{}': {source}", t.path),
+            if source.kind() == std::io::ErrorKind::NotFound {
+                match nearby_file(root, &t.path) {
+                    Some(near) => format!("did you mean '{near}'?"),
+                    None => "check the path (relative to the folder holding survlit.toml), or create the file".to_string(),
+                }
+            } else {
+                "check the file's permissions".to_string()
+            },
+        ),
+        other => {
+            let text = other.to_string();
+            match text.split_once("; fix: ") {
+                Some((m, f)) => (m.to_string(), f.to_string()),
+                None => (text, String::new()),
+            }
+        }
+    };
+    Diagnostic {
+        severity: Severity::Error,
+        location: Location {
+            file: project::PROJECT_FILE.into(),
+            line: Some(t.line),
+            ..Location::default()
+        },
+        code: "data-file",
+        message,
+        fix,
+    }
 }
 
 /// What a run did.

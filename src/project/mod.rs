@@ -25,8 +25,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 pub use init::{write_example, ExampleError};
-use parse::unknown_key;
-pub use parse::{line_of, load, parse};
+pub use parse::{line_of, load, load_all, load_lenient, parse, parse_all};
 pub use select::{OneOrMany, Selection};
 
 /// File name of the project file.
@@ -70,6 +69,8 @@ pub struct TableFile {
     /// True when the table comes from `workbook = ...` rather than being
     /// named: a missing sheet then means "no such table", not an error.
     pub optional: bool,
+    /// Line of survlit.toml that names the file (for "file not found").
+    pub line: usize,
 }
 
 impl TableFile {
@@ -138,7 +139,9 @@ pub struct AnalysisSpec {
     /// Kind-specific options, still as TOML; each kind reads its own with
     /// [`AnalysisSpec::options`].
     options: toml::Table,
-    options_span: Option<std::ops::Range<usize>>,
+    /// Position among the `[[analysis]]` entries (to find its options'
+    /// spans in `source` again).
+    index: usize,
     source: std::sync::Arc<str>,
     /// Output formats requested (empty = the kind's defaults).
     pub outputs: Vec<String>,
@@ -164,11 +167,11 @@ pub enum Overlap {
 
 /// A problem in survlit.toml.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}, line {line}: {message}\n  fix: {fix}")]
+#[error("{file}{}: {message}\n  fix: {fix}", if *.line > 0 { format!(", line {line}") } else { String::new() })]
 pub struct ProjectError {
     /// The project file.
     pub file: String,
-    /// 1-based line.
+    /// 1-based line (0: the whole file, e.g. it cannot be read).
     pub line: usize,
     /// What is wrong.
     pub message: String,
@@ -207,30 +210,61 @@ impl AnalysisSpec {
         )
     }
 
-    /// Deserialises the kind's options; unknown option keys are errors naming
-    /// their line.
+    /// Deserialises the kind's options; the first problem (see
+    /// [`AnalysisSpec::options_all`]).
     pub fn options<T: serde::de::DeserializeOwned>(&self) -> Result<T, ProjectError> {
-        toml::Value::Table(self.options.clone())
-            .try_into::<T>()
-            .map_err(|e| {
-                let message = e.message().to_string();
-                let line = unknown_key(&message)
-                    .and_then(|key| self.find_key_line(key))
-                    .unwrap_or_else(|| {
-                        self.options_span
-                            .as_ref()
-                            .map_or(self.line, |s| line_of(&self.source, s.start))
-                    });
-                ProjectError {
-                    file: PROJECT_FILE.into(),
-                    line,
-                    message: format!("analysis '{}': options: {message}", self.name),
-                    fix: format!(
-                        "see the options of kind '{}' in the README",
-                        self.kind.name()
-                    ),
-                }
+        self.options_all().map_err(|mut e| e.swap_remove(0))
+    }
+
+    /// Deserialises the kind's options, naming every unknown key and every
+    /// wrong value at its line.
+    pub fn options_all<T: serde::de::DeserializeOwned>(&self) -> Result<T, Vec<ProjectError>> {
+        let empty = || toml::Spanned::new(0..0, toml::de::DeValue::Table(Default::default()));
+        let value = parse::options_value(&self.source, self.index).unwrap_or_else(empty);
+        let (t, problems) = parse::de_all::<T>(&value);
+        let line_span = self.line_span();
+        match t {
+            Some(t) => Ok(t),
+            None => Err(problems
+                .iter()
+                .map(|(span, key, message)| {
+                    let span = if span.is_empty() && span.start == 0 {
+                        &line_span
+                    } else {
+                        span
+                    };
+                    parse::option_error(self, span, key.as_deref(), message)
+                })
+                .collect()),
+        }
+    }
+
+    /// The byte span of this entry's first line (for problems with no span of their own).
+    fn line_span(&self) -> std::ops::Range<usize> {
+        let start: usize = self
+            .source
+            .split_inclusive('\n')
+            .take(self.line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        start..start
+    }
+
+    /// Whether the entry sets option `key` (for saying an option is ignored).
+    pub fn has_option(&self, key: &str) -> bool {
+        self.options.contains_key(key)
+    }
+
+    /// The line of option `key` of this entry, else the entry's line.
+    pub fn option_line(&self, key: &str) -> usize {
+        parse::options_value(&self.source, self.index)
+            .and_then(|v| {
+                let t = v.get_ref().as_table()?;
+                t.iter()
+                    .find(|(k, _)| k.get_ref().as_ref() == key)
+                    .map(|(k, _)| line_of(&self.source, k.span().start))
             })
+            .unwrap_or(self.line)
     }
 
     /// A project error located at this analysis.
@@ -243,17 +277,21 @@ impl AnalysisSpec {
         }
     }
 
-    fn find_key_line(&self, key: &str) -> Option<usize> {
-        // The span of a `[analysis.options]` table covers its header only, so
-        // search from there to the end of the file.
-        let span = self.options_span.clone()?;
-        let text = self.source.get(span.start..)?;
-        let pos = text.match_indices(key).find(|(i, _)| {
-            let before = text[..*i].chars().next_back();
-            let after = text[i + key.len()..].trim_start().chars().next();
-            before.is_none_or(|c| matches!(c, ' ' | '{' | ',' | '\n' | '\t')) && after == Some('=')
-        })?;
-        Some(line_of(&self.source, span.start + pos.0))
+    /// The line of `select.key` of this entry, else the entry's line.
+    pub fn select_line(&self, key: &str) -> usize {
+        let Ok(doc) = toml::de::DeTable::parse(&self.source) else {
+            return self.line;
+        };
+        let found = (|| {
+            let items = doc.get_ref().get("analysis")?.get_ref().as_array()?;
+            let select = items.get(self.index)?.get_ref().get("select")?;
+            let t = select.get_ref().as_table()?;
+            t.iter()
+                .find(|(k, _)| k.get_ref().as_ref() == key)
+                .map(|(k, _)| line_of(&self.source, k.span().start))
+                .or_else(|| Some(line_of(&self.source, select.span().start)))
+        })();
+        found.unwrap_or(self.line)
     }
 }
 
@@ -294,6 +332,61 @@ mod tests {
     }
 
     #[test]
+    fn every_bad_option_is_named_at_once() {
+        #[derive(Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct O {
+            measure: String,
+            level: Option<f64>,
+            leave_one_out: Option<bool>,
+        }
+        let p = parse(
+            Path::new("."),
+            "[[analysis]]\nname = 'a'\nkind = 'pool'\n[analysis.options]\nmeasure = 1\nlevle = 95\nleave_one_out = 'no'\n",
+        )
+        .unwrap();
+        let mut e = p.analyses[0].options_all::<O>().unwrap_err();
+        e.sort_by_key(|e| e.line);
+        let got: Vec<(usize, &str)> = e.iter().map(|e| (e.line, e.message.as_str())).collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].0, 5);
+        assert!(
+            got[0]
+                .1
+                .starts_with("analysis 'a': options.measure: invalid type"),
+            "{got:?}"
+        );
+        assert_eq!(got[1], (6, "analysis 'a': options: unknown key 'levle'"));
+        assert_eq!(
+            e[1].fix,
+            "did you mean 'level'? allowed: measure, level, leave_one_out"
+        );
+        assert_eq!(got[2].0, 7);
+        // No "missing field `measure`" after its wrong value was reported.
+        assert!(!e.iter().any(|e| e.message.contains("missing field")));
+    }
+
+    #[test]
+    fn every_project_problem_is_named_at_once() {
+        let e = parse_all(
+            Path::new("."),
+            "titel = 'x'\n[data]\nfigurs = 'f.csv'\n[[analysis]]\nname = 'a b'\nkind = 'pool'\n[[analysis]]\nname = 'c'\n",
+        )
+        .unwrap_err();
+        let got: Vec<(usize, &str)> = e.iter().map(|e| (e.line, e.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (1, "unknown key 'titel'"),
+                (3, "[data]: unknown key 'figurs'"),
+                (5, "analysis name 'a b' is not a folder-safe name"),
+                (7, "analysis 'c' has no kind"),
+            ]
+        );
+    }
+
+    #[test]
     fn workbook_gives_sheets() {
         let p = parse(
             Path::new("."),
@@ -306,6 +399,7 @@ mod tests {
                 path: "data/x.xlsx".into(),
                 sheet: Some("figures".into()),
                 optional: true,
+                line: 2,
             })
         );
         assert_eq!(
@@ -314,6 +408,7 @@ mod tests {
                 path: "data/cases.csv".into(),
                 sheet: None,
                 optional: false,
+                line: 3,
             })
         );
     }

@@ -131,27 +131,44 @@ impl Selection {
     /// group or tag that is absent and close to no value in the data is taken
     /// as removed from the data (a living review drops and restores sources):
     /// the analysis runs without it and the returned warning says so. Returns
-    /// the warnings, or (message, fix) for an error.
+    /// the warnings, or (message, fix) for the first error (see
+    /// [`Selection::check_all`]).
     pub fn check(&self, evidence: &Evidence) -> Result<Vec<String>, (String, String)> {
+        let checked = self.check_all(evidence, true);
+        match checked.errors.into_iter().next() {
+            Some((_, m, f)) => Err((m, f)),
+            None => Ok(checked.warnings.into_iter().map(|(_, w)| w).collect()),
+        }
+    }
+
+    /// Every problem of the selection at once: unknown outcome and
+    /// statistic words, and (when `against_data`, i.e. the data validated)
+    /// values absent from the data. Each names its `select` key.
+    pub fn check_all(&self, evidence: &Evidence, against_data: bool) -> SelectCheck {
+        let mut c = SelectCheck::default();
         for o in self.outcome.values() {
             if Outcome::parse(o).is_none() {
-                return Err(unknown::<Outcome>("outcome", o));
+                let (m, f) = unknown::<Outcome>("outcome", o);
+                c.errors.push(("outcome", m, f));
             }
         }
         for s in self.statistic.values() {
             if Statistic::parse(s).is_none() {
-                return Err(unknown::<Statistic>("statistic", s));
+                let (m, f) = unknown::<Statistic>("statistic", s);
+                c.errors.push(("statistic", m, f));
             }
         }
-        let mut warnings = Vec::new();
+        if !against_data {
+            return c;
+        }
         let studies: Vec<&str> = evidence.studies.keys().map(String::as_str).collect();
-        let named_studies: Vec<&str> = self
-            .study
-            .values()
-            .into_iter()
-            .chain(self.exclude_study.values())
-            .collect();
-        present("study", &named_studies, &studies, &mut warnings)?;
+        present("study", &self.study.values(), &studies, &mut c);
+        present(
+            "exclude_study",
+            &self.exclude_study.values(),
+            &studies,
+            &mut c,
+        );
         let populations: Vec<&str> = evidence
             .figures
             .iter()
@@ -161,29 +178,80 @@ impl Selection {
             "population",
             &self.population.values(),
             &populations,
-            &mut warnings,
-        )?;
+            &mut c,
+        );
         let groups: Vec<&str> = evidence.figures.iter().map(|f| f.group.as_str()).collect();
-        present("group", &self.group.values(), &groups, &mut warnings)?;
+        present("group", &self.group.values(), &groups, &mut c);
         let tags: Vec<&str> = evidence
             .figures
             .iter()
             .flat_map(|f| f.tags.iter().map(String::as_str))
             .collect();
-        present("tag", &self.tag.values(), &tags, &mut warnings)?;
-        Ok(warnings)
+        present("tag", &self.tag.values(), &tags, &mut c);
+        c
     }
+
+    /// For a selection that matches no figure: each constraint that no
+    /// figure meets on its own (an outcome, statistic or time point absent
+    /// from the data), as (key, message, fix).
+    pub fn unmet(&self, evidence: &Evidence) -> Vec<(&'static str, String, String)> {
+        let mut out = Vec::new();
+        let f = &evidence.figures;
+        let outcomes: Vec<Outcome> = f.iter().map(|f| f.outcome).collect();
+        for o in self.outcome.values() {
+            if let Some(p) = Outcome::parse(o).filter(|p| !outcomes.contains(p)) {
+                let mut present: Vec<&str> = outcomes.iter().map(|o| o.name()).collect();
+                present.sort_unstable();
+                present.dedup();
+                out.push((
+                    "outcome",
+                    format!("select.outcome: no figure reports {}", p.name()),
+                    format!("outcomes in the data: {}", present.join(", ")),
+                ));
+            }
+        }
+        let statistics: Vec<Statistic> = f.iter().map(|f| f.statistic).collect();
+        for s in self.statistic.values() {
+            if let Some(p) = Statistic::parse(s).filter(|p| !statistics.contains(p)) {
+                let mut present: Vec<&str> = statistics.iter().map(|s| s.name()).collect();
+                present.sort_unstable();
+                present.dedup();
+                out.push((
+                    "statistic",
+                    format!("select.statistic: no figure is a {}", p.name()),
+                    format!("statistics in the data: {}", present.join(", ")),
+                ));
+            }
+        }
+        if let Some(t) = self.time_point {
+            if !f.iter().any(|f| {
+                f.time_point
+                    .is_some_and(|ft| (ft - t).abs() < TIME_POINT_TOLERANCE)
+            }) {
+                out.push((
+                    "time_point",
+                    format!("select.time_point: no figure is at {t} months"),
+                    "time points are in months (12 for 1 year)".into(),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// The problems of a selection: errors and warnings, each with its `select` key.
+#[derive(Debug, Default)]
+pub struct SelectCheck {
+    /// (key, message, fix) of each error.
+    pub errors: Vec<(&'static str, String, String)>,
+    /// (key, message) of each warning.
+    pub warnings: Vec<(&'static str, String)>,
 }
 
 /// Each named value must be in the data (case-insensitively). An absent value
 /// close to a present one is a typo (an error naming the likely value); an
 /// absent value close to none was removed from the data (a warning).
-fn present(
-    key: &str,
-    named: &[&str],
-    in_data: &[&str],
-    warnings: &mut Vec<String>,
-) -> Result<(), (String, String)> {
+fn present(key: &'static str, named: &[&str], in_data: &[&str], c: &mut SelectCheck) {
     for value in named {
         if in_data.iter().any(|q| q.eq_ignore_ascii_case(value)) {
             continue;
@@ -193,13 +261,14 @@ fn present(
             .map(|q| q.to_lowercase().replace([' ', '-'], "_"))
             .collect();
         if closest(value, lower.iter().map(String::as_str)).is_some() {
-            return Err(not_in_data(key, value, dedup(in_data.to_vec())));
+            let (m, f) = not_in_data(key, value, dedup(in_data.to_vec()));
+            c.errors.push((key, m, f));
+            continue;
         }
-        warnings.push(format!(
+        c.warnings.push((key, format!(
             "select.{key}: '{value}' is not in the data and resembles no value there, so it is taken as removed from the data; the analysis ran without it (restore the rows, or delete '{value}' from the selection)"
-        ));
+        )));
     }
-    Ok(())
 }
 
 fn dedup(mut v: Vec<&str>) -> impl Iterator<Item = &str> {

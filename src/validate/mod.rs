@@ -76,6 +76,19 @@ pub fn validate(raw: &RawTables) -> (Evidence, Vec<Diagnostic>) {
     .flatten()
     {
         cells::check_widths(t, &mut diags);
+        if t.rows.is_empty() {
+            diags.push(Diagnostic {
+                severity: Severity::Warning,
+                location: Location {
+                    file: t.source.display.clone(),
+                    sheet: t.source.sheet.clone(),
+                    ..Location::default()
+                },
+                code: "empty-table",
+                message: "the table has a header but no rows".into(),
+                fix: "add the extracted rows (an analysis that reads this table has nothing to work on)".into(),
+            });
+        }
     }
     let mut evidence = Evidence {
         figures: raw

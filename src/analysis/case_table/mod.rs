@@ -29,6 +29,28 @@ impl Kind for CaseTable {
     type Options = Options;
     const READS: Reads = Reads::CASES;
 
+    fn plan(
+        spec: &AnalysisSpec,
+        _options: &Options,
+        evidence: &Evidence,
+        data_ok: bool,
+        p: &mut crate::analysis::plan::Planned,
+    ) {
+        let extra = spec.select.figure_only_keys();
+        if !extra.is_empty() {
+            p.error(
+                spec,
+                spec.select_line(extra[0]),
+                format!(
+                    "select keys {} do not apply to patient rows",
+                    extra.join(", ")
+                ),
+                "a case-table selects by study and exclude_study only".into(),
+            );
+        }
+        crate::analysis::plan::common(spec, Self::READS, evidence, data_ok, p);
+    }
+
     fn run(
         spec: &AnalysisSpec,
         _options: Options,

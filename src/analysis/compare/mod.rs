@@ -75,6 +75,26 @@ impl Kind for Compare {
     const READS: Reads = Reads::FIGURES;
     const WARNS_SHARED_COHORTS: bool = true;
 
+    fn plan(
+        spec: &AnalysisSpec,
+        _options: &Options,
+        evidence: &Evidence,
+        data_ok: bool,
+        p: &mut crate::analysis::plan::Planned,
+    ) {
+        crate::analysis::plan::common(spec, Self::READS, evidence, data_ok, p);
+        if data_ok && p.errors.is_empty() {
+            let rows: Vec<&Figure> = evidence
+                .figures
+                .iter()
+                .filter(|f| spec.select.matches_figure(f))
+                .collect();
+            if let Err(AnalysisError::Spec(e)) = one_unit(spec, &rows) {
+                p.errors.push(e);
+            }
+        }
+    }
+
     fn run(
         spec: &AnalysisSpec,
         opts: Options,

@@ -40,6 +40,7 @@ pub mod contrast;
 mod fixtures;
 pub mod methods;
 pub mod options;
+mod plan;
 mod pooling;
 mod report;
 mod rows;
@@ -138,6 +139,16 @@ pub(crate) struct Medians;
 impl Kind for Medians {
     type Options = Options;
     const READS: Reads = Reads::FIGURES;
+
+    fn plan(
+        spec: &AnalysisSpec,
+        o: &Options,
+        evidence: &Evidence,
+        data_ok: bool,
+        planned: &mut crate::analysis::plan::Planned,
+    ) {
+        plan::plan(spec, o, evidence, data_ok, planned);
+    }
 
     fn run(
         spec: &AnalysisSpec,

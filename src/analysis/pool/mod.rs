@@ -14,6 +14,7 @@ mod figures;
 pub mod metafor;
 pub mod methods;
 pub mod options;
+mod plan;
 mod report;
 pub mod sensitivity;
 pub mod tables;
@@ -39,6 +40,16 @@ pub(crate) struct Pool;
 impl Kind for Pool {
     type Options = PoolOptions;
     const READS: Reads = Reads::FIGURES;
+
+    fn plan(
+        spec: &AnalysisSpec,
+        o: &PoolOptions,
+        evidence: &Evidence,
+        data_ok: bool,
+        planned: &mut crate::analysis::plan::Planned,
+    ) {
+        plan::plan(spec, o, evidence, data_ok, planned);
+    }
 
     fn run(
         spec: &AnalysisSpec,

@@ -55,7 +55,12 @@ pub fn from_ci(ci: PrintedCi) -> Result<Effect, EffectError> {
             "a hazard ratio and its CI bounds must be > 0 (got {hr}, {lower}–{upper})"
         )));
     }
-    if lower > upper || hr < lower || hr > upper {
+    if lower > upper {
+        return Err(EffectError(format!(
+            "the CI's lower bound {lower} is above its upper bound {upper}: swap the two bounds (or re-check the source)"
+        )));
+    }
+    if hr < lower || hr > upper {
         return Err(EffectError(format!(
             "HR {hr} is not inside its CI {lower}–{upper}"
         )));

@@ -39,6 +39,11 @@ fn median_se(m: ReportedMedian) -> Result<MedianSe, EffectError> {
     let z = z_crit(m.level);
     match (m.lower, m.upper) {
         (Some(l), Some(u)) => {
+            if l > u {
+                return Err(EffectError(format!(
+                    "the CI's lower bound {l} is above its upper bound {u}: swap the two bounds (or re-check the source)"
+                )));
+            }
             if !(l <= med && med <= u) {
                 return Err(EffectError(format!(
                     "median {med} is outside its CI {l}–{u}"

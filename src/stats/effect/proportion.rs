@@ -140,6 +140,11 @@ pub fn from_ci(
     if scale == Scale::PFT {
         return Err(EffectError("PFT needs events and n, not a CI".into()));
     }
+    if lower > upper {
+        return Err(EffectError(format!(
+            "the CI's lower bound {lower} is above its upper bound {upper}: swap the two bounds (or re-check the source)"
+        )));
+    }
     if !(0.0 < lower && lower <= p && p <= upper && upper < 1.0) {
         return Err(EffectError(format!(
             "need 0 < lower <= p <= upper < 1 (got {p}, {lower}–{upper})"

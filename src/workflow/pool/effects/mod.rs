@@ -6,12 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::{parsed_as_vocab, Vocab};
+use crate::domain::{closest, parsed_as_vocab, Vocab};
 use crate::ingest::{RawRow, RawTable};
 use crate::stats::effect::{proportion, Effect};
 use crate::validate::parse_number;
 
+mod columns;
 mod routes;
+
+pub use columns::known_roles;
 
 use routes::{effect_of, RowNumbers};
 
@@ -161,17 +164,23 @@ fn missing_columns(table: &RawTable, measure: Measure, roles: &Roles) -> Vec<Str
         Measure::MED => &["study", "median"],
         Measure::DOM | Measure::ROM => &["study", "median1", "median2"],
     };
-    needed
+    let mut missing: Vec<String> = needed
         .iter()
         .filter(|r| table.column(roles.name(r)).is_none())
         .map(|r| {
+            let hint = closest(roles.name(r), table.header.iter().map(String::as_str))
+                .map_or_else(String::new, |s| format!(" (did you mean '{s}'?)"));
             format!(
-                "{}: required column '{}' (role {r}) is missing; map another column with --col {r}=NAME",
+                "{}: required column '{}' (role {r}) is missing{hint}; map another column with --col {r}=NAME",
                 table.source.display,
                 roles.name(r)
             )
         })
-        .collect()
+        .collect();
+    if missing.is_empty() {
+        missing.extend(columns::missing_route(table, measure, roles));
+    }
+    missing
 }
 
 /// Every role's column, resolved once; rows are then read by index.
@@ -427,12 +436,23 @@ mod tests {
 
     #[test]
     fn a_row_without_a_route_is_an_error_naming_its_line_and_study() {
-        let errors = read_hr(&["study", "hr"], &[&["E", "0.7"]]).unwrap_err();
+        let errors =
+            read_hr(&["study", "hr", "ci_lb", "ci_ub"], &[&["E", "0.7", "", ""]]).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert!(
             errors[0].starts_with("effects.csv, line 2, study 'E': needs hr with ci_lb"),
             "{}",
             errors[0]
+        );
+    }
+
+    #[test]
+    fn a_table_without_the_columns_of_any_route_is_one_error_with_did_you_mean() {
+        let rows: &[&[&str]] = &[&["E", "0.7", "0.5", "0.9"], &["F", "0.8", "0.6", "1.1"]];
+        let errors = read_hr(&["study", "hr", "ci_lo", "ci_ub"], rows).unwrap_err();
+        assert_eq!(
+            errors,
+            ["effects.csv: measure HR needs the columns hr, ci_lb, ci_ub; or hr, pval; or o_minus_e, v; or pval, events; the table has study, hr, ci_lo, ci_ub: no column 'ci_lb': did you mean 'ci_lo'? (rename it, or --col ci_lb=ci_lo)"]
         );
     }
 
@@ -458,8 +478,9 @@ mod tests {
             ["effects.csv: required column 'yi' (role yi) is missing; map another column with --col yi=NAME"]
         );
         let mapped = Roles::new(&[("yi".into(), "Estimate".into())]);
-        assert!(read_effects(&t, Measure::GEN, &mapped)
-            .is_err_and(|e| e[0].contains("needs yi with vi or sei")));
+        assert!(read_effects(&t, Measure::GEN, &mapped).is_err_and(
+            |e| e[0].contains("no column 'vi' (add it, or map another with --col vi=NAME)")
+        ));
     }
 
     #[test]
@@ -490,7 +511,7 @@ mod tests {
         assert!(errors[0].ends_with(
             "gives yi = 0.1, vi = 0: an effect must be finite with a positive variance"
         ));
-        let empty = table(&["study", "yi"], &[]);
+        let empty = table(&["study", "yi", "vi"], &[]);
         assert_eq!(
             read_effects(&empty, Measure::GEN, &Roles::default()).unwrap_err(),
             ["effects.csv: no studies (k = 0)"]
