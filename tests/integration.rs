@@ -31,6 +31,7 @@ mod medians_kind;
 mod metafor_export;
 mod metafor_scripts;
 mod never_panics;
+mod number_style;
 mod overlap;
 mod pool_cli;
 mod prop_pool;

@@ -16,7 +16,7 @@ use survlit::number::{
 use crate::common::{self, csv_table, ROOT};
 
 /// The project's reports, run fresh (the committed `reports/` may lag).
-fn run(project: &str) -> tempfile::TempDir {
+pub(crate) fn run(project: &str) -> tempfile::TempDir {
     let dir = if project == "lms" {
         common::copy_lms_project()
     } else {
@@ -38,7 +38,7 @@ fn run(project: &str) -> tempfile::TempDir {
 /// The text a reader sees for one analysis: its section of index.md and
 /// the text of every SVG in its folder, entities decoded, whitespace
 /// collapsed.
-fn seen(reports: &Path, analysis: &str) -> String {
+pub(crate) fn seen(reports: &Path, analysis: &str) -> String {
     let index = std::fs::read_to_string(reports.join("index.md")).unwrap();
     let link = format!("({analysis}/pooled.csv)");
     let section = index

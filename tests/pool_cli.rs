@@ -350,7 +350,10 @@ fn plots_are_written_and_show_metafor_numbers() {
     let q: f64 = rows[0][5].parse().unwrap();
     let qp: f64 = rows[0][6].parse().unwrap();
     assert!(
-        forest.contains(&format!("Q(2) = {q:.2}, p = {qp:.4}")),
+        forest.contains(&format!(
+            "Q(2) = {q:.2}, {}",
+            survlit::number::p_value(qp, survlit::number::PStyle::Prose)
+        )),
         "Q-between {q:.2} missing"
     );
     for r in &rows {

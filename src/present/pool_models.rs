@@ -28,13 +28,13 @@ pub fn inference_name(test: TestKind) -> &'static str {
 }
 
 /// "Random-effects model (REML), z inference; tau² = …, I² = …%, Q(df) = …"
-/// for a fitted model, τ² to `tau2_decimals`.
-pub fn model_line(fit: &RmaFit, tau2_decimals: usize) -> String {
+/// for a fitted model, in the one number style.
+pub fn model_line(fit: &RmaFit) -> String {
     format!(
         "{}, {} inference; tau² = {}, I² = {}%, Q({}) = {}",
         model_name(fit),
         inference_name(fit.params.test),
-        num(fit.tau2, tau2_decimals),
+        tau2(fit.tau2),
         i2_text(fit.i2),
         fit.q_df,
         statistic(fit.q)
@@ -221,11 +221,11 @@ mod tests {
         };
         let re = fit(Tau2Method::REML, TestKind::Knha);
         assert_eq!(model_name(&re), "Random-effects model (REML)");
-        assert!(model_line(&re, 3)
+        assert!(model_line(&re)
             .starts_with("Random-effects model (REML), Knapp–Hartung inference; tau² = "));
         let fe = fit(Tau2Method::FE, TestKind::Z);
         assert_eq!(model_name(&fe), "Equal-effects model");
-        assert!(model_line(&fe, 3).starts_with("Equal-effects model, z inference; tau² = 0, I² = "));
+        assert!(model_line(&fe).starts_with("Equal-effects model, z inference; tau² = 0, I² = "));
     }
 
     #[test]

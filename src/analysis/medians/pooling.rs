@@ -92,7 +92,7 @@ fn inverse_variance(
         estimate: fit.beta[0],
         lower: fit.ci_lb[0],
         upper: fit.ci_ub[0],
-        footnote: crate::present::pool_models::model_line(&fit, 3),
+        footnote: crate::present::pool_models::model_line(&fit),
         table: inverse_variance_table(method, model.tau2, model.test, &fit, unit),
     })
 }

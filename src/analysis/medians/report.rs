@@ -5,7 +5,8 @@
 use super::{figure_label, method_name, Method, Outcome, Row};
 use crate::domain::StudySource;
 use crate::export::escape_markdown;
-use crate::present::format::{estimate_with_unit, n_text, num};
+use crate::number::fixed;
+use crate::present::format::{estimate_with_unit, n_text};
 use crate::project::AnalysisSpec;
 use crate::workflow::medians::routes::Route;
 
@@ -73,7 +74,7 @@ pub(crate) fn status_text(r: &Row<'_>) -> String {
     match (&r.status, r.weight) {
         (Some(s), _) if *s == r.route.label() => "not pooled".to_string(),
         (Some(s), _) => s.clone(),
-        (None, Some(w)) => format!("pooled ({}%)", num(w, 1)),
+        (None, Some(w)) => format!("pooled ({}%)", fixed(w, 1)),
         (None, None) => "eligible".into(),
     }
 }
@@ -102,9 +103,9 @@ fn result_line(outcome: &Outcome, method: Method, unit: &str) -> String {
             "**Pooled** ({}, k = {}): {} {unit} ({}–{}); {}.\n",
             method_name(method),
             p.k,
-            num(p.estimate, 1),
-            num(p.lower, 1),
-            num(p.upper, 1),
+            fixed(p.estimate, 1),
+            fixed(p.lower, 1),
+            fixed(p.upper, 1),
             escape_markdown(&p.footnote),
         ),
         Outcome::NotPooled(why) => format!("**{}**\n", escape_markdown(why)),
@@ -117,9 +118,9 @@ pub(crate) fn summary(outcome: &Outcome, figures: usize, method: Method, unit: &
         Outcome::Pooled(p) => format!(
             "k = {}: {} ({}–{}) {unit}",
             p.k,
-            num(p.estimate, 1),
-            num(p.lower, 1),
-            num(p.upper, 1)
+            fixed(p.estimate, 1),
+            fixed(p.lower, 1),
+            fixed(p.upper, 1)
         ),
         Outcome::NotPooled(_) => format!(
             "{figures} {}, not pooled",

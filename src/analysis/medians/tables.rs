@@ -4,6 +4,7 @@
 
 use crate::domain::{Statistic, StudySource, Vocab};
 use crate::export::Table;
+use crate::number::fixed;
 use crate::plot::{CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale};
 use crate::stats::effect::wald_ci;
 use crate::stats::medians::pool_med::PooledMedian;
@@ -119,7 +120,7 @@ pub(crate) fn medians_plot<'a>(
             detail: String::new(),
             n_text: String::new(),
             value: Some(e),
-            value_text: format!("{} ({}–{})", num(e, 1), num(l, 1), num(u, 1)),
+            value_text: format!("{} ({}–{})", fixed(e, 1), fixed(l, 1), fixed(u, 1)),
             interval: Some(PlotInterval {
                 kind: IntervalKind::Ci,
                 lower: Some(l),
@@ -203,7 +204,7 @@ fn figure_row<'a>(
                 _ => String::new(),
             },
             match (&r.status, r.weight) {
-                (None, Some(w)) => format!("  {}%", num(w, 1)),
+                (None, Some(w)) => format!("  {}%", fixed(w, 1)),
                 (Some(_), _) => "  not pooled".into(),
                 _ => String::new(),
             }
@@ -293,6 +294,6 @@ mod tests {
         let i = got.interval.unwrap();
         assert_eq!((i.lower, i.upper), (Some(20.0), Some(60.0)));
         assert_eq!(got.detail, "spine");
-        assert!(got.value_text.ends_with("  50%"), "{}", got.value_text);
+        assert!(got.value_text.ends_with("  50.0%"), "{}", got.value_text);
     }
 }

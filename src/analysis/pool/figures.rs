@@ -61,7 +61,7 @@ impl Pooling<'_> {
             {
                 events_header(f.figure.outcome, proportion)
             }
-            _ if proportion => "Events/total",
+            _ if proportion => "Events / total",
             _ => "Events",
         }
     }

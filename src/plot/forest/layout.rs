@@ -134,13 +134,17 @@ impl Layout {
         let width = mm_to_px(p.width_mm.unwrap_or(style.width_mm));
         let mut need: f64 = width;
         // First the study column wraps more, then the text shrinks.
-        // Then text columns (sample sizes with units) wrap too.
-        for shrink in SHRINK {
-            for text_cap in [f64::INFINITY, TEXT_CAP] {
-                for first_cap in FIRST_CAP {
-                    match attempt(p, &style, width, shrink, (first_cap, text_cap), true) {
-                        Ok(l) => return l,
-                        Err(w) => need = if need > width { need.min(w) } else { w },
+        // Then text columns (sample sizes with units) wrap too. The first
+        // pass keeps ordinary labels within two lines; the second, as
+        // before, takes the first layout that fits.
+        for strict in [true, false] {
+            for shrink in SHRINK {
+                for text_cap in [f64::INFINITY, TEXT_CAP] {
+                    for first_cap in FIRST_CAP {
+                        match attempt(p, &style, width, shrink, (first_cap, text_cap), strict) {
+                            Ok(l) => return l,
+                            Err(w) => need = if need > width { need.min(w) } else { w },
+                        }
                     }
                 }
             }

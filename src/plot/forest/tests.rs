@@ -327,15 +327,18 @@ fn ordinary_labels_never_take_three_lines_in_the_compact_preset() {
     );
 }
 
-/// A figure of 150 studies keeps the text size and row pitch of a small
-/// one (it grows in height, one readable row per study; no pagination).
+/// A figure of 150 studies keeps at least the text size and row pitch of
+/// a small one (it grows in height, one readable row per study; no
+/// pagination).
 #[test]
 fn a_hundred_and_fifty_studies_keep_text_size_and_row_pitch() {
     for preset in [Preset::Cochrane, Preset::Compact] {
         let small = Layout::new(&plot(10, preset));
         let big_plot = plot(150, preset);
         let big = Layout::new(&big_plot);
-        assert_eq!(big.body, small.body, "{preset:?}");
+        // Never smaller than in a small figure (which may shrink its text
+        // once to keep a label within two lines).
+        assert!(big.body >= small.body, "{preset:?}");
         assert!(big.body >= crate::plot::text::pt(preset.style().body_pt) * 0.85);
         // One-line study rows are as tall as in the small figure.
         let pitch = |l: &Layout| {
@@ -345,7 +348,7 @@ fn a_hundred_and_fifty_studies_keep_text_size_and_row_pitch() {
                 .map(|r| r.height)
                 .fold(f64::INFINITY, f64::min)
         };
-        assert!((pitch(&big) - pitch(&small)).abs() < 1e-9, "{preset:?}");
+        assert!(pitch(&big) >= pitch(&small) - 1e-9, "{preset:?}");
         let svg = render_forest_svg(&big_plot).unwrap();
         assert!(layout_problems(&svg).is_empty(), "{preset:?}");
     }

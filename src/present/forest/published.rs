@@ -48,15 +48,15 @@ fn event_free(outcome: Outcome) -> bool {
 }
 
 /// The events column's header for proportions of `outcome`:
-/// "Controlled/total" for local control, "Event-free/total" for survival
+/// "Controlled / total" for local control, "Event-free / total" for survival
 /// outcomes, else "Events".
 pub fn events_header(outcome: Outcome, proportion: bool) -> &'static str {
     match outcome {
         _ if !proportion => "Events",
-        Outcome::LocalControl => "Controlled/total",
-        Outcome::OverallSurvival | Outcome::CancerSpecificSurvival => "Alive/total",
-        o if event_free(o) => "Event-free/total",
-        _ => "Events/total",
+        Outcome::LocalControl => "Controlled / total",
+        Outcome::OverallSurvival | Outcome::CancerSpecificSurvival => "Alive / total",
+        o if event_free(o) => "Event-free / total",
+        _ => "Events / total",
     }
 }
 
@@ -91,7 +91,7 @@ mod tests {
     fn local_control_counts_the_controlled_not_the_failures() {
         let f = local_control(0.81, 18, 66);
         assert_eq!(events_cell(&f, true), "48/66");
-        assert_eq!(events_header(f.outcome, true), "Controlled/total");
+        assert_eq!(events_header(f.outcome, true), "Controlled / total");
         let mut failure = f.clone();
         failure.outcome = Outcome::LocalFailure;
         assert_eq!(events_cell(&failure, true), "18/66");

@@ -5,9 +5,9 @@
 use super::{Contrast, ContrastSpec, Pair, PooledContrast};
 use crate::domain::{Figure, StudySource};
 use crate::export::Table;
+use crate::number::fixed;
 use crate::plot::{CompareGroup, ComparePlot, CompareRow, IntervalKind, PlotInterval, Scale};
 use crate::present::columns::{self, Sourced};
-use crate::present::format::num;
 use crate::stats::effect::wald_ci;
 use crate::stats::pool::RmaFit;
 
@@ -156,11 +156,11 @@ fn study_row<'a>(
                 }),
                 format!(
                     "{} [{}, {}]{}",
-                    num(display(e.yi), 2),
-                    num(display(a), 2),
-                    num(display(b), 2),
+                    fixed(display(e.yi), 2),
+                    fixed(display(a), 2),
+                    fixed(display(b), 2),
                     p.weight
-                        .map_or(String::new(), |w| format!("  {}%", num(w, 1)))
+                        .map_or(String::new(), |w| format!("  {}%", fixed(w, 1)))
                 ),
             )
         }
@@ -188,7 +188,7 @@ fn pooled_row((e, l, u): (f64, f64, f64)) -> CompareRow {
         detail: String::new(),
         n_text: String::new(),
         value: Some(e),
-        value_text: format!("{} [{}, {}]", num(e, 2), num(l, 2), num(u, 2)),
+        value_text: format!("{} [{}, {}]", fixed(e, 2), fixed(l, 2), fixed(u, 2)),
         interval: Some(PlotInterval {
             kind: IntervalKind::Ci,
             lower: Some(l),

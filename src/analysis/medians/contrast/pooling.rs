@@ -39,7 +39,7 @@ pub(crate) fn pool(
     let shown = |y: f64| c.contrast.display(y);
     Ok(Some(PooledContrast {
         shown: (shown(fit.beta[0]), shown(fit.ci_lb[0]), shown(fit.ci_ub[0])),
-        model_line: crate::present::pool_models::model_line(&fit, 4),
+        model_line: crate::present::pool_models::model_line(&fit),
         fit,
     }))
 }

@@ -5,7 +5,8 @@ use super::{Contrast, ContrastSpec, Pair, PooledContrast};
 use crate::analysis::{Methods, Ref};
 use crate::domain::{Figure, StudySource};
 use crate::export::escape_markdown;
-use crate::present::format::{estimate_with_unit, num};
+use crate::number::fixed;
+use crate::present::format::estimate_with_unit;
 use crate::project::AnalysisSpec;
 
 /// The Markdown section: forest plot, table of studies, rationale, result,
@@ -63,7 +64,7 @@ pub(crate) fn report_markdown<'a>(
 pub(crate) fn status_text(p: &Pair<'_>) -> String {
     match (&p.why_not, p.weight) {
         (Some(w), _) => w.clone(),
-        (None, Some(w)) => format!("pooled ({}%)", num(w, 1)),
+        (None, Some(w)) => format!("pooled ({}%)", fixed(w, 1)),
         (None, None) => "eligible".into(),
     }
 }
@@ -91,9 +92,9 @@ fn result_line(
                 escape_markdown(c.groups[0]),
                 escape_markdown(c.groups[1]),
                 p.fit.k,
-                num(e, 3),
-                num(l, 3),
-                num(u, 3),
+                fixed(e, 2),
+                fixed(l, 2),
+                fixed(u, 2),
                 unit(c.contrast),
                 escape_markdown(&p.model_line),
             )
@@ -118,9 +119,9 @@ pub(crate) fn summary(
             format!(
                 "k = {}: {} ({}–{}) {}",
                 p.fit.k,
-                num(e, 3),
-                num(l, 3),
-                num(u, 3),
+                fixed(e, 2),
+                fixed(l, 2),
+                fixed(u, 2),
                 unit(contrast)
             )
         }
