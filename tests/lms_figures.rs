@@ -81,6 +81,16 @@ fn every_lms_figure_is_clean_and_complete() {
         assert!(forest.contains(s), "forest lacks {s}");
     }
     assert!(forest.contains("Prediction interval") && forest.contains("Test for overall effect"));
+    // Local control is counted as controlled lesions (Bishop: 18 failures
+    // of 66, so 48 controlled), beside the Total column, not as failures
+    // next to the control rate and not repeating the total ("48/66").
+    assert!(forest.contains("\nControlled\n"), "events header");
+    assert!(forest.contains("\n48\n") && !forest.contains("\n18\n"), "controlled count");
+    assert!(!forest.contains("48/66"), "the total is its own column");
+    // Folkert's published CI differs from the one re-derived from its SE:
+    // drawn, marked, and explained once under the plot.
+    assert!(forest.contains("94.5]†"), "published CI marked");
+    assert!(forest.contains("† Folkert (MSKCC): the published 95% CI is shown"));
     // Background, five squares, the prediction bar.
     assert_eq!(forest.matches("<rect").count(), 7);
     // Subgroups: three headings and the test for subgroup differences.

@@ -83,6 +83,10 @@ fn columns(kinds: &[ColumnKind], axis: &ForestAxis, level: f64) -> Vec<ForestCol
                 ColumnKind::Study => "Study".into(),
                 ColumnKind::Year => "Year".into(),
                 ColumnKind::N => "Total".into(),
+                ColumnKind::Events if kinds.contains(&ColumnKind::N) => axis
+                    .events_header
+                    .trim_end_matches(" / total")
+                    .to_string(),
                 ColumnKind::Events => axis.events_header.clone(),
                 ColumnKind::Weight => "Weight (%)".into(),
                 ColumnKind::Estimate => format!("{} [{}% CI]", axis.name, num(level * 100.0, 1)),
@@ -236,9 +240,9 @@ fn published_note(studies: &[ForestStudy], level: f64) -> Option<String> {
         .collect();
     (!marked.is_empty()).then(|| {
         format!(
-            "{PUBLISHED_MARK} Published {}% CI shown ({}); it differs beyond rounding from the CI re-derived from the SE used in pooling.",
-            num(level * 100.0, 1),
-            marked.join("; ")
+            "{PUBLISHED_MARK} {}: the published {}% CI is shown; it differs beyond rounding from the CI re-derived from the SE used in pooling.",
+            marked.join("; "),
+            num(level * 100.0, 1)
         )
     })
 }

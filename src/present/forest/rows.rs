@@ -67,7 +67,15 @@ impl<'a> Layout<'a> {
                 .and_then(|s| s.year)
                 .map_or(String::new(), |y| y.to_string()),
             ColumnKind::N => study.map_or(String::new(), |s| s.n.clone()),
-            ColumnKind::Events => study.map_or(String::new(), |s| s.events.clone()),
+            // Beside a Total column, "48/66" would repeat the total: the
+            // count alone, under "Controlled" (see `columns`).
+            ColumnKind::Events => study.map_or(String::new(), |s| {
+                if self.look.left.iter().chain(&self.look.right).any(|k| *k == ColumnKind::N) {
+                    s.events.split('/').next().unwrap_or_default().to_string()
+                } else {
+                    s.events.clone()
+                }
+            }),
             ColumnKind::Weight => weight.map_or(String::new(), |w| fixed(w, 1)),
             ColumnKind::Estimate => est.to_string(),
         };
