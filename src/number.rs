@@ -73,9 +73,11 @@ pub fn estimate_decimals(percent: bool, pooled: f64) -> usize {
 }
 
 /// A count with its noun: "1 event", "2 events", "0 studies".
-pub fn count(n: impl Into<u64>, singular: &str, plural: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { singular } else { plural })
+pub fn count<N>(n: N, singular: &str, plural: &str) -> String
+where
+    N: Copy + std::fmt::Display + PartialEq + From<u8>,
+{
+    format!("{n} {}", if n == N::from(1) { singular } else { plural })
 }
 
 /// How a p-value is written. One formatter, named styles: `Prose` and

@@ -34,7 +34,7 @@ fn seed_claims_get_the_verdicts_found_by_hand() {
         .assert()
         .code(1)
         .stdout(contains(
-            "6 claim(s): 4 supported, 1 mismatch, 1 unsupported",
+            "6 claims: 4 supported, 1 mismatch, 1 unsupported",
         ));
     let v = verdicts(&csv);
     let expected = [
@@ -173,7 +173,7 @@ fn all_supported_exits_zero() {
         .arg(p.root())
         .assert()
         .success()
-        .stdout(contains("1 claim(s): 1 supported"));
+        .stdout(contains("1 claim: 1 supported"));
 }
 
 #[test]
@@ -220,7 +220,7 @@ fn lms_report_shows_the_audit() {
         .find("Audit of the seed's survival claims")
         .expect("audit section");
     let section = &index[at..];
-    assert!(section.contains("6 claim(s): 4 supported, 1 mismatch, 1 unsupported"));
+    assert!(section.contains("6 claims: 4 supported, 1 mismatch, 1 unsupported"));
     assert!(section.contains("| seed-59.6 |") && section.contains("MISMATCH"));
     assert!(section.contains("| seed-76.4 |") && section.contains("UNSUPPORTED"));
 }

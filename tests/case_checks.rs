@@ -79,7 +79,7 @@ fn aggregates_that_the_case_rows_reproduce_agree_and_a_wrong_median_is_flagged()
         median.contains("disagrees: the case rows give 25, the source 30"),
         "{median}"
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 analysis warning(s)"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 analysis warning\n"));
 }
 
 #[test]

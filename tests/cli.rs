@@ -294,7 +294,7 @@ fn spreadsheet_project_runs() {
     p.survlit("check")
         .assert()
         .success()
-        .stdout(contains("2 figures, 1 cases"));
+        .stdout(contains("2 figures, 1 case, 0 curve points"));
     p.survlit("run").assert().success();
     let csv = std::fs::read_to_string(p.path("reports/ev/evidence.csv")).unwrap();
     assert!(

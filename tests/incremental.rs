@@ -39,7 +39,7 @@ fn unchanged_rerun_writes_nothing() {
     let dir = copy_lms_project();
     let first = run(dir.path());
     assert!(
-        first.contains("15 analysis(es) rerun, 0 unchanged"),
+        first.contains("15 analyses rerun, 0 unchanged"),
         "{first}"
     );
     let reports = dir.path().join("reports");

@@ -72,7 +72,7 @@ fn shared_cohort_is_warned_and_exclude_keeps_the_largest() {
         .stdout(contains("k = 2"));
     let md = std::fs::read_to_string(p.path("reports/index.md")).unwrap();
     assert!(
-        md.contains("Overlap: big2020 and small2021 report the same cohort ('mskcc'); big2020 was kept (the most patients) and 1 figure(s) of small2021 excluded (overlap = \"exclude\")."),
+        md.contains("Overlap: big2020 and small2021 report the same cohort ('mskcc'); big2020 was kept (the most patients) and 1 figure of small2021 excluded (overlap = \"exclude\")."),
         "{md}"
     );
     let effects = std::fs::read_to_string(p.path("reports/p/effects.csv")).unwrap();

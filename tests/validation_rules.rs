@@ -469,7 +469,7 @@ fn every_problem_is_reported_at_once() {
         "line 2, column 'statistic'",
         "line 3, column 'n'",
         "line 4, column 'value'",
-        "3 error(s)",
+        "3 errors",
     ] {
         assert!(stderr.contains(needle), "missing {needle} in:\n{stderr}");
     }

@@ -119,7 +119,11 @@ pub fn tally(findings: &[Finding]) -> String {
         (n > 0).then(|| format!("{n} {}", v.name()))
     })
     .collect();
-    format!("{} claim(s): {}", findings.len(), parts.join(", "))
+    format!(
+        "{}: {}",
+        crate::number::count(findings.len(), "claim", "claims"),
+        parts.join(", ")
+    )
 }
 
 fn findings_markdown(findings: &[Finding]) -> String {

@@ -1,5 +1,6 @@
 //! `survlit check [DIR]`: validation alone.
 
+use crate::number::count;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -21,24 +22,27 @@ pub(super) fn run(dir: &Path) -> anyhow::Result<ExitCode> {
     if errors > 0 {
         writeln!(
             std::io::stderr(),
-            "check failed: {errors} error(s), {warnings} warning(s)"
+            "check failed: {}, {}",
+            count(errors, "error", "errors"),
+            count(warnings, "warning", "warnings")
         )?;
         return Ok(ExitCode::from(1));
     }
     writeln!(
         out,
-        "check passed: {} figures, {} cases, {} curve points, {} at-risk rows from {} studies{}; {} analyses declared; {warnings} warning(s)",
-        e.figures.len(),
-        e.cases.len(),
-        e.curves.len(),
-        e.at_risk.len(),
-        e.studies.len(),
+        "check passed: {}, {}, {}, {} from {}{}; {} declared; {}",
+        count(e.figures.len(), "figure", "figures"),
+        count(e.cases.len(), "case", "cases"),
+        count(e.curves.len(), "curve point", "curve points"),
+        count(e.at_risk.len(), "at-risk row", "at-risk rows"),
+        count(e.studies.len(), "study", "studies"),
         if e.claims.is_empty() {
             String::new()
         } else {
-            format!("; {} claims to audit", e.claims.len())
+            format!("; {} to audit", count(e.claims.len(), "claim", "claims"))
         },
-        loaded.project.analyses.len()
+        count(loaded.project.analyses.len(), "analysis", "analyses"),
+        count(warnings, "warning", "warnings")
     )?;
     Ok(ExitCode::SUCCESS)
 }

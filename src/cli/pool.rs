@@ -1,5 +1,6 @@
 //! `survlit pool FILE --measure M ...`: pool a table of study results as metafor does.
 
+use crate::number::count;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -126,7 +127,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         for e in &absent {
             writeln!(err, "error: {e}")?;
         }
-        writeln!(err, "pool stopped: {} problem(s)", absent.len())?;
+        writeln!(err, "pool stopped: {}", count(absent.len(), "problem", "problems"))?;
         return Ok(ExitCode::from(1));
     }
     let opts = PoolOptions {
@@ -153,7 +154,7 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
             for e in &errors {
                 writeln!(err, "error: {e}")?;
             }
-            writeln!(err, "pool stopped: {} problem(s)", errors.len())?;
+            writeln!(err, "pool stopped: {}", count(errors.len(), "problem", "problems"))?;
             return Ok(ExitCode::from(1));
         }
     };

@@ -1,5 +1,6 @@
 //! `survlit run [DIR]`: the whole pipeline and a short summary.
 
+use crate::number::count;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,7 +16,8 @@ pub(super) fn run(dir: &Path, verbose: bool, opts: RunOptions) -> anyhow::Result
             let errors = error_count(&diagnostics);
             writeln!(
                 std::io::stderr(),
-                "run stopped: {errors} error(s); reports/ was not changed"
+                "run stopped: {}; reports/ was not changed",
+                count(errors, "error", "errors")
             )?;
             return Ok(ExitCode::from(1));
         }
@@ -30,7 +32,7 @@ pub(super) fn run(dir: &Path, verbose: bool, opts: RunOptions) -> anyhow::Result
     let e = &outcome.loaded.evidence;
     let mut out = std::io::stdout().lock();
     writeln!(out, "survlit run: {}", outcome.loaded.project.title)?;
-    writeln!(out, "  data: {} figures, {} cases, {} curve points, {} at-risk rows from {} studies; {} warning(s)", e.figures.len(), e.cases.len(), e.curves.len(), e.at_risk.len(), e.studies.len(), warnings.len())?;
+    writeln!(out, "  data: {} figures, {} cases, {} curve points, {} at-risk rows from {} studies; {}", e.figures.len(), e.cases.len(), e.curves.len(), e.at_risk.len(), e.studies.len(), count(warnings.len(), "warning", "warnings"))?;
     let rerun = |name: &str| match &outcome.status {
         RunStatus::Unchanged => false,
         RunStatus::Written { rerun, .. } => rerun.iter().any(|r| r == name),
@@ -63,8 +65,8 @@ pub(super) fn run(dir: &Path, verbose: bool, opts: RunOptions) -> anyhow::Result
         } => {
             writeln!(
                 out,
-                "  {} analysis(es) rerun, {} unchanged{}",
-                rerun.len(),
+                "  {} rerun, {} unchanged{}",
+                count(rerun.len(), "analysis", "analyses"),
                 reused.len(),
                 if removed.is_empty() {
                     String::new()
@@ -98,7 +100,7 @@ pub(super) fn run(dir: &Path, verbose: bool, opts: RunOptions) -> anyhow::Result
         })
         .collect();
     if !analysis_warnings.is_empty() {
-        writeln!(out, "  {} analysis warning(s)", analysis_warnings.len())?;
+        writeln!(out, "  {}", count(analysis_warnings.len(), "analysis warning", "analysis warnings"))?;
     }
     if verbose {
         for w in warnings {

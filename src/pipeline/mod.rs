@@ -36,7 +36,7 @@ pub enum RunError {
     #[error(transparent)]
     Ingest(#[from] IngestError),
     /// The data has errors; every diagnostic is listed.
-    #[error("the project has {} error(s); nothing was written", error_count(.diagnostics))]
+    #[error("the project has {}; nothing was written", crate::number::count(error_count(.diagnostics), "error", "errors"))]
     Invalid {
         /// All diagnostics, errors first.
         diagnostics: Vec<Diagnostic>,

@@ -116,8 +116,8 @@ fn data_quality(diagnostics: &[Diagnostic], outputs: &[AnalysisOutput]) -> Strin
         .collect();
     if !analysis.is_empty() {
         md.push_str(&format!(
-            "The analyses raised {} warning(s):\n\n",
-            analysis.len()
+            "The analyses raised {}:\n\n",
+            crate::number::count(analysis.len(), "warning", "warnings")
         ));
         for (o, w) in analysis {
             md.push_str(&format!(
@@ -134,8 +134,8 @@ fn data_quality(diagnostics: &[Diagnostic], outputs: &[AnalysisOutput]) -> Strin
         return md;
     }
     md.push_str(&format!(
-        "Validation passed with {} warning(s):\n\n",
-        warnings.len()
+        "Validation passed with {}:\n\n",
+        crate::number::count(warnings.len(), "warning", "warnings")
     ));
     for d in warnings {
         md.push_str(&format!(

@@ -109,7 +109,7 @@ pub(crate) fn apply(
                     and_list(studies),
                     dropped
                         .iter()
-                        .map(|s| format!("{} figure(s) of {s}", count(s)))
+                        .map(|s| format!("{} of {s}", crate::number::count(count(s), "figure", "figures")))
                         .collect::<Vec<_>>()
                         .join(" and ")
                 ));

@@ -71,7 +71,11 @@ fn markdown_rows<'a>(
 pub(super) fn without_number_caveat(rows: &[&Figure]) -> String {
     let not_numeric = rows.iter().filter(|f| f.value.is_none()).count();
     if not_numeric > 0 {
-        format!(" {not_numeric} figure(s) without a number (not reached / not reported) are listed without a marker.")
+        format!(
+            " {} without a number (not reached / not reported) {} listed without a marker.",
+            crate::number::count(not_numeric, "figure", "figures"),
+            if not_numeric == 1 { "is" } else { "are" }
+        )
     } else {
         String::new()
     }

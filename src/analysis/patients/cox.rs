@@ -17,7 +17,7 @@ use crate::stats::survival::cox::Ties;
 use crate::analysis::patients::compare::reference_group;
 use crate::analysis::patients::pooled::{collect, Collected};
 use crate::analysis::patients::tables::patient_table;
-use crate::analysis::patients::{counted, left_out_section, study_source, Source, DEFAULT_SOURCES};
+use crate::analysis::patients::{left_out_section, study_source, Source, DEFAULT_SOURCES};
 use crate::analysis::{title, AnalysisError, AnalysisOutput, Methods, OutputFile, Ref};
 use crate::present::columns;
 use crate::present::format::num;
@@ -100,8 +100,8 @@ impl Kind for Cox {
                     ),
                     format!(
                         "n = {n}, {}; {}",
-                        counted(events, "event", "events"),
-                        counted(c.terms.len(), "term", "terms")
+                        crate::number::count(events, "event", "events"),
+                        crate::number::count(c.terms.len(), "term", "terms")
                     ),
                 )
             }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::analysis::patients::pooled::Collected;
-use crate::analysis::patients::{counted, Source};
+use crate::analysis::patients::Source;
 use crate::workflow::survival::patients::Patients;
 
 /// The default heading: what the patients are.
@@ -43,8 +43,8 @@ pub(crate) fn caveats(c: &Collected, patients: &Patients) -> Vec<String> {
     let cases = c.pooled.count(Source::Cases);
     let counts = format!(
         "{}, {}",
-        counted(patients.time.len(), "patient", "patients"),
-        counted(events, "event", "events")
+        crate::number::count(patients.time.len(), "patient", "patients"),
+        crate::number::count(events, "event", "events")
     );
     let series = "a case series, selected by what was published; the curve describes these patients, not a population.";
     let mut caveats = vec![match cases {
@@ -52,14 +52,14 @@ pub(crate) fn caveats(c: &Collected, patients: &Patients) -> Vec<String> {
         n if n == patients.time.len() => format!("{counts}: {series}"),
         n => format!(
             "{counts}. {} from case reports: {series}",
-            counted(n, "patient", "patients")
+            crate::number::count(n, "patient", "patients")
         ),
     }];
     if c.reconstructed_arms > 0 {
         caveats.push(format!(
             "{} reconstructed from {} (Guyot 2012): approximate event and censoring times, not observed ones.",
-            counted(c.pooled.count(Source::Reconstructed), "patient was", "patients were"),
-            counted(c.reconstructed_arms, "published curve", "published curves")
+            crate::number::count(c.pooled.count(Source::Reconstructed), "patient was", "patients were"),
+            crate::number::count(c.reconstructed_arms, "published curve", "published curves")
         ));
     }
     let origins: BTreeSet<String> = c

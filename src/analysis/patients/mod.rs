@@ -131,11 +131,6 @@ pub(crate) fn time_axis(t: &TimeOptions) -> TimeAxis {
     }
 }
 
-/// "1 event", "2 events".
-pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// "Left out:" and its Markdown list, or nothing when the list is empty.
 pub(crate) fn left_out_section(list: &str) -> String {
     if list.is_empty() {

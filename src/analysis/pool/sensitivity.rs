@@ -163,7 +163,7 @@ fn bias_markdown(
             let (lo, hi) = ordered(display, t.fit.ci_lb[0], t.fit.ci_ub[0]);
             s.push_str(&format!(
                 "- Trim-and-fill (L0): {} imputed on the {} side; adjusted estimate {} [{}, {}]\n",
-                crate::number::count(t.k0 as u64, "study", "studies"),
+                crate::number::count(t.k0, "study", "studies"),
                 if t.side == crate::stats::pool::trimfill::Side::Left {
                     "left"
                 } else {

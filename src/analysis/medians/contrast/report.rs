@@ -102,7 +102,7 @@ fn result_line(
         None => format!(
             "**Not pooled: only {} of {} give both arms' SEs (k < 2).**\n",
             pairs.iter().filter(|p| p.effect.is_some()).count(),
-            crate::number::count(pairs.len() as u64, "study", "studies")
+            crate::number::count(pairs.len(), "study", "studies")
         ),
     }
 }
@@ -127,7 +127,7 @@ pub(crate) fn summary(
         }
         None => format!(
             "{}, not pooled",
-            crate::number::count(pairs.len() as u64, "study", "studies")
+            crate::number::count(pairs.len(), "study", "studies")
         ),
     }
 }

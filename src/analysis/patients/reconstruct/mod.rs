@@ -29,7 +29,7 @@ use crate::analysis::patients::reconstruct::ipd::ipd_table;
 use crate::analysis::patients::reconstruct::qa::{check_arm, overlay_plot, Tolerances};
 use crate::analysis::patients::reconstruct::report::{qa_warnings, report, Checks};
 use crate::analysis::patients::{
-    counted, increasing_times, positive_time, study_source, time_axis, time_unit, TimeOptions,
+    increasing_times, positive_time, study_source, time_axis, time_unit, TimeOptions,
 };
 use crate::analysis::{figure_files, title, AnalysisError, AnalysisOutput, Methods, Ref};
 use crate::domain::Unit;
@@ -243,7 +243,7 @@ impl Kind for Reconstruct {
             files,
             summary: format!(
                 "{} reconstructed, {passed} pass QA",
-                counted(arms.len(), "arm", "arms")
+                crate::number::count(arms.len(), "arm", "arms")
             ),
             report: report(spec, &arms, &qas, &checks, &skipped, &label),
             studies: columns::study_ids(arms.iter().map(|a| a.study_id.as_str())),
