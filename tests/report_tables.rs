@@ -78,6 +78,33 @@ fn every_table_of_the_lms_report_is_well_formed() {
         let text = std::fs::read_to_string(reports.join(f)).unwrap();
         check_tables(&text, f);
     }
+    // No value anywhere in the text outputs carries float noise from a unit
+    // change (0.8790000000000001 for 87.9 %): values print as entered.
+    let mut texts = Vec::new();
+    collect_text_files(&reports, &mut texts);
+    assert!(texts.len() > 20, "{} text outputs", texts.len());
+    for path in texts {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for word in text.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
+            let noisy = word.contains('.')
+                && (word.contains("00000000") || word.contains("99999999"));
+            assert!(!noisy, "{}: float noise '{word}'", path.display());
+        }
+    }
+}
+
+fn collect_text_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            collect_text_files(&p, out);
+        } else if p
+            .extension()
+            .is_some_and(|e| e == "csv" || e == "md" || e == "R")
+        {
+            out.push(p);
+        }
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! - DOM: y = m₁ − m₂, v = SE₁² + SE₂²
 //! - ROM: y = ln(m₁/m₂), v = SE₁²/m₁² + SE₂²/m₂² (delta method)
 
+use crate::number::entered;
 use super::{z_crit, Effect, EffectError};
 
 /// A reported median with its CI; `None` bounds were not reached.
@@ -101,7 +102,7 @@ pub fn med(m: ReportedMedian) -> Result<Effect, EffectError> {
         derived: one_sided,
         yi: y,
         vi: se * se,
-        derivation: format!("yi = median {y}; SE = CI width / (2z) = {se:.6}"),
+        derivation: format!("yi = median {}; SE = CI width / (2z) = {se:.6}", entered(y)),
         flags: flag.into_iter().collect(),
     })
 }
@@ -114,7 +115,7 @@ pub fn dom(a: ReportedMedian, b: ReportedMedian) -> Result<Effect, EffectError> 
         derived: a.one_sided || b.one_sided,
         yi: m1 - m2,
         vi: s1 * s1 + s2 * s2,
-        derivation: format!("yi = {m1} - {m2}; vi = {s1:.6}^2 + {s2:.6}^2"),
+        derivation: format!("yi = {} - {}; vi = {s1:.6}^2 + {s2:.6}^2", entered(m1), entered(m2)),
         flags: a.flag.into_iter().chain(b.flag).collect(),
     })
 }
@@ -132,7 +133,7 @@ pub fn rom(a: ReportedMedian, b: ReportedMedian) -> Result<Effect, EffectError> 
         derived: a.one_sided || b.one_sided,
         yi: (m1 / m2).ln(),
         vi: (s1 / m1).powi(2) + (s2 / m2).powi(2),
-        derivation: format!("yi = ln({m1}/{m2}); vi = ({s1:.6}/{m1})^2 + ({s2:.6}/{m2})^2"),
+        derivation: format!("yi = ln({a}/{b}); vi = ({s1:.6}/{a})^2 + ({s2:.6}/{b})^2", a = entered(m1), b = entered(m2)),
         flags: a.flag.into_iter().chain(b.flag).collect(),
     })
 }
@@ -150,7 +151,7 @@ pub fn contrast(a: &Effect, b: &Effect, ratio: bool) -> Result<Effect, EffectErr
         return Ok(Effect {
             yi: m1 - m2,
             vi: v1 + v2,
-            derivation: format!("yi = {m1} - {m2}; vi = {v1:.6} + {v2:.6}"),
+            derivation: format!("yi = {} - {}; vi = {v1:.6} + {v2:.6}", entered(m1), entered(m2)),
             flags,
             derived,
         });
@@ -202,7 +203,7 @@ pub fn med_from_events(median: f64, events: u64) -> Result<Effect, EffectError> 
         derived: true,
         yi: median,
         vi: se * se,
-        derivation: format!("yi = median {median}; SE = median/sqrt(d) = {median}/sqrt({events}) = {se:.6} (exponential model)"),
+        derivation: format!("yi = median {m}; SE = median/sqrt(d) = {m}/sqrt({events}) = {se:.6} (exponential model)", m = entered(median)),
         flags: vec![format!(
             "model-based SE: no CI reported, SE(log median) = 1/sqrt(d) with d = {} assumes exponential survival",
             crate::number::count(events, "event", "events")
