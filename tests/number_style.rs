@@ -155,4 +155,21 @@ fn an_equal_effects_model_has_no_prediction_interval_anywhere() {
         ],
     );
     assert!(j["pi_lb"].is_number());
+    // The terminal printout names no prediction interval for an
+    // equal-effects model (it printed "PI NaN to NaN" on the natural scale).
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("hr.csv");
+    std::fs::write(
+        &csv,
+        "study,hr,ci_lb,ci_ub\nA,0.72,0.55,0.94\nB,0.85,0.61,1.18\nC,0.64,0.45,0.91\n",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("survlit")
+        .unwrap()
+        .args(["pool", csv.to_str().unwrap(), "--measure", "HR", "--method", "FE"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("on the natural scale"), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!text.contains("NaN") && !text.contains("PI "), "{text}");
 }

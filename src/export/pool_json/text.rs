@@ -83,9 +83,16 @@ pub fn to_text(r: &PoolReport<'_>) -> String {
         s.push_str(&format!("prediction interval: {a:.4} to {b:.4}\n"));
     }
     if let Some(t) = r.transformed {
+        // An equal-effects model has no prediction interval (metafor
+        // prints none): the bounds are NaN and are left out.
+        let pi = if t[3].is_finite() && t[4].is_finite() {
+            format!("; PI {:.4} to {:.4}", t[3], t[4])
+        } else {
+            String::new()
+        };
         s.push_str(&format!(
-            "\non the natural scale: {:.4} ({level} CI {:.4} to {:.4}; PI {:.4} to {:.4})\n",
-            t[0], t[1], t[2], t[3], t[4]
+            "\non the natural scale: {:.4} ({level} CI {:.4} to {:.4}{pi})\n",
+            t[0], t[1], t[2]
         ));
     }
     if let Some((qm, df, p)) = f.qm {
