@@ -16,11 +16,12 @@ pub(super) fn unknown_key(message: &str) -> Option<&str> {
     rest.split('`').next()
 }
 
-/// 1-based line of a byte offset.
+/// 1-based line of a byte offset. Counted on the bytes, so an offset inside
+/// a multi-byte character (or past the end) is a line, never a panic.
 pub fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .bytes()
-        .filter(|b| *b == b'\n')
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
         .count()
         + 1
 }
@@ -220,4 +221,17 @@ fn fix_for(message: &str) -> String {
         return format!("allowed: {}", expected.join(", "));
     }
     "see the survlit.toml section of the README".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_of;
+
+    #[test]
+    fn line_of_an_offset_inside_a_character_is_its_line() {
+        // Byte 1 is inside 'é' (2 bytes): slicing the text there panicked.
+        assert_eq!(line_of("é\nx", 1), 1);
+        assert_eq!(line_of("a\n\u{200B}b", 3), 2);
+        assert_eq!(line_of("a\nb", 99), 2);
+    }
 }
