@@ -16,6 +16,8 @@ pub mod audit;
 pub mod cli;
 pub mod domain;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzz_harness;
 pub mod ingest;
 pub mod number;
 pub mod pipeline;

@@ -10,6 +10,7 @@ mod case_checks;
 mod cli;
 mod cox_kind;
 mod figure_snapshots;
+mod fuzz_corpus;
 mod gate;
 mod golden_bias;
 mod golden_effects;

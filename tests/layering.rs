@@ -26,6 +26,7 @@ const FLOORS: &[&[&str]] = &[
     &["analysis"],
     &["report"],
     &["pipeline"],
+    &["fuzz_harness"],
     &["cli"],
 ];
 

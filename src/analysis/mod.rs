@@ -178,6 +178,14 @@ macro_rules! kinds {
             planned
         }
 
+        /// Parses an analysis' `[analysis.options]` as its kind's typed
+        /// options, without running it.
+        pub fn check_options(spec: &AnalysisSpec) -> Result<(), ProjectError> {
+            match spec.kind {
+                $(AnalysisKind::$variant => spec.options::<<$kind as Kind>::Options>().map(drop),)*
+            }
+        }
+
         fn run_kind(spec: &AnalysisSpec, evidence: &Evidence) -> Result<AnalysisOutput, AnalysisError> {
             match spec.kind {
                 $(AnalysisKind::$variant => {

@@ -14,7 +14,7 @@ mod xlsx;
 
 use std::path::{Path, PathBuf};
 
-pub use csv_file::read_csv;
+pub use csv_file::{read_csv, read_csv_bytes};
 pub use xlsx::read_xlsx_sheet;
 
 /// Where a table was read from.

@@ -21,7 +21,8 @@ use super::{
 };
 use crate::domain::closest;
 
-/// 1-based line of a byte offset.
+/// 1-based line of a byte offset. Counted on the bytes, so an offset inside
+/// a multi-byte character (or past the end) is a line, never a panic.
 pub fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
@@ -548,5 +549,18 @@ pub(super) fn option_error(
                 spec.kind.name()
             )
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_of;
+
+    #[test]
+    fn line_of_an_offset_inside_a_character_is_its_line() {
+        // Byte 1 is inside 'é' (2 bytes): slicing the text there panicked.
+        assert_eq!(line_of("é\nx", 1), 1);
+        assert_eq!(line_of("a\n\u{200B}b", 3), 2);
+        assert_eq!(line_of("a\nb", 99), 2);
     }
 }

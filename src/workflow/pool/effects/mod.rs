@@ -272,6 +272,16 @@ fn read_row(
     let texts = columns.numeric.map(at);
     let values =
         parse_numbers(&texts, roles, measure).map_err(|bad| format!("{}: {bad}", place()))?;
+    // Index 6 of NUMERIC_ROLES is ci_level: a level outside (0, 100) % has
+    // no z quantile (statrs panicked on it; found by fuzzing).
+    let level = routes::ci_level_fraction(values[6]);
+    if !(level > 0.0 && level < 1.0) {
+        return Err(format!(
+            "{}: ci_level '{}' must be a percent between 0 and 100 (e.g. 95) or a fraction (0.95)",
+            place(),
+            texts[6].unwrap_or_default()
+        ));
+    }
     let numbers = RowNumbers::new(values, &texts, at(columns.favours), at(columns.sides));
     let effect = effect_of(measure, &numbers).map_err(|e| format!("{}: {e}", place()))?;
     if !(effect.yi.is_finite() && effect.vi.is_finite() && effect.vi > 0.0) {
@@ -379,6 +389,24 @@ mod tests {
 
     fn read_hr(header: &[&str], rows: &[&[&str]]) -> Result<Vec<StudyEffect>, Vec<String>> {
         read_effects(&table(header, rows), Measure::HR, &Roles::default())
+    }
+
+    #[test]
+    fn a_ci_level_outside_0_to_100_percent_is_a_row_error_not_a_panic() {
+        for level in ["150", "-5", "0", "100", "NaN"] {
+            for measure in [Measure::HR, Measure::MED] {
+                let errors = read_effects(
+                    &table(
+                        &["study", "hr", "ci_lb", "ci_ub", "median", "ci_level"],
+                        &[&["A", "0.72", "0.55", "0.94", "0.8", level]],
+                    ),
+                    measure,
+                    &Roles::default(),
+                )
+                .unwrap_err();
+                assert!(errors[0].contains("ci_level"), "{level}: {errors:?}");
+            }
+        }
     }
 
     #[test]
