@@ -11,6 +11,7 @@ mod cli;
 mod cox_kind;
 mod figure_snapshots;
 mod gate;
+mod gate_survival;
 mod golden_bias;
 mod golden_effects;
 mod golden_influence;
