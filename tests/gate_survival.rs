@@ -1,7 +1,7 @@
 //! The gate (#15 item 1) for the survival kinds: `check` finds what `km`,
 //! `cox` and `reconstruct` would refuse — by the code their run uses — each
 //! at its survlit.toml line, and warns at an option's line of a setting
-//! that will not do what it says.
+//! that will not do what it says; `audit` names the file its errors are in.
 
 use assert_cmd::Command;
 
@@ -169,4 +169,24 @@ fn reconstruct_with_no_arm_to_rebuild_fails_check_naming_why() {
         err.contains("line 6: analysis 'rec': no digitised curve with numbers at risk is selected (smith2020/Surgery: no number at risk at time 0"),
         "{err}"
     );
+}
+
+/// `survlit audit` on a project whose survlit.toml (not its data) has an
+/// error says where the error is, not that the data has errors.
+#[test]
+fn audit_names_survlit_toml_when_the_errors_are_there() {
+    let p =
+        cases("[[analysis]]\nname = \"km\"\nkind = \"km\"\noptions = { group = \"treatmnt\" }\n");
+    p.write(
+        "claims.csv",
+        "claim_id,text,value,unit,statistic,study_id\nc1,median 46 months,46,months,median,a\n",
+    );
+    let mut cmd = Command::cargo_bin("survlit").unwrap();
+    let (code, err) = stderr(cmd.arg("audit").arg(p.path("claims.csv")).arg(p.root()));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("audit stopped: 1 error(s) in survlit.toml (listed above"),
+        "{err}"
+    );
+    assert!(!err.contains("data has errors"), "{err}");
 }
