@@ -190,3 +190,38 @@ fn audit_names_survlit_toml_when_the_errors_are_there() {
     );
     assert!(!err.contains("data has errors"), "{err}");
 }
+
+/// `survlit km`, `logrank` and `cox` on a column typo or a missing column:
+/// one message naming each absent column with its option and the closest
+/// column of the table, not one error per column.
+#[test]
+fn survival_commands_name_absent_columns_once_with_did_you_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pts.csv");
+    std::fs::write(&file, "months,status,arm,sex\n1,1,a,F\n2,0,b,M\n3,1,a,M\n").unwrap();
+    for (args, want) in [
+        (
+            &["km", "--time", "month", "--event", "statsu"][..],
+            "no column 'month' (--time): did you mean 'months'? (rename it, or --time months); no column 'statsu' (--event): did you mean 'status'?",
+        ),
+        (
+            &["logrank", "--time", "months", "--event", "status", "--group", "amr"][..],
+            "no column 'amr' (--group): did you mean 'arm'?",
+        ),
+        (
+            &["cox", "--time", "months", "--event", "status", "--covariates", "arm,sexx"][..],
+            "no column 'sexx' (--covariates): did you mean 'sex'?",
+        ),
+        (
+            &["km"][..],
+            "no column 'time' (--time; name the column with --time); no column 'event' (--event; name the column with --event); the table has months, status, arm, sex",
+        ),
+    ] {
+        let mut cmd = Command::cargo_bin("survlit").unwrap();
+        let (code, err) = stderr(cmd.arg(args[0]).arg(&file).args(&args[1..]));
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}\n{want}\n{err}");
+        let lines = err.lines().filter(|l| l.contains("no column")).count();
+        assert_eq!(lines, 1, "one message: {err}");
+    }
+}
