@@ -225,3 +225,36 @@ fn survival_commands_name_absent_columns_once_with_did_you_mean() {
         assert_eq!(lines, 1, "one message: {err}");
     }
 }
+
+/// A cox model no patient enters is refused by run ("no patients"), so
+/// check refuses it too; km only warns (its run writes "not estimated").
+#[test]
+fn a_cox_no_patient_enters_fails_check_as_run_refuses_it() {
+    let p =
+        cases("[[analysis]]\nname = \"cx\"\nkind = \"cox\"\noptions = { group = \"treatment\" }\n");
+    let data = std::fs::read_to_string(p.path("data/cases.csv")).unwrap();
+    let unknown = data
+        .replace("dead_disease", "unknown")
+        .replace("alive_ned", "unknown");
+    // The event column (0/1) decides too: blank it.
+    let blank: Vec<String> = unknown
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                return l.to_string();
+            }
+            let mut cells: Vec<&str> = l.split(',').collect();
+            let at = cells.len() - 3;
+            cells[at] = "";
+            cells.join(",")
+        })
+        .collect();
+    p.write("data/cases.csv", &format!("{}\n", blank.join("\n")));
+    let (code, err) = stderr(&mut p.survlit("check"));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("line 5: analysis 'cx': no patient enters the model"),
+        "{err}"
+    );
+}

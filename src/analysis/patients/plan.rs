@@ -96,7 +96,9 @@ fn sources(spec: &AnalysisSpec, o: &PatientOptions, c: &Collected, p: &mut Plann
             );
         }
     }
-    if cases && !c.rows.is_empty() && c.entered.is_empty() {
+    // Cox refuses a model without patients (an error of its own, below).
+    let refused = o.reference_refused && c.pooled.rows.is_empty();
+    if cases && !c.rows.is_empty() && c.entered.is_empty() && !refused {
         p.warn(
             spec,
             line,
@@ -171,12 +173,22 @@ fn covariate(spec: &AnalysisSpec, group: Option<&str>, c: &Collected, p: &mut Pl
     );
 }
 
-/// `reference`: ignored without a group; naming no group, an error when
-/// run refuses it (cox) and a warning when run leaves the groups
-/// uncompared (km).
+/// The reference group as run chooses it: for cox, whose run refuses
+/// when there is none (no patient enters, or `reference` names no group),
+/// an error; for km, whose run then leaves the groups uncompared, a
+/// warning when `reference` names no group (ignored without a group).
 fn reference(spec: &AnalysisSpec, o: &PatientOptions, c: &Collected, p: &mut Planned) {
     if o.group.is_none() {
         p.ignored(spec, "reference", "there is no group option, so one curve");
+        return;
+    }
+    if o.reference_refused && c.pooled.rows.is_empty() {
+        p.error(
+            spec,
+            spec.line,
+            "no patient enters the model: no selected case has a follow-up time and a known vital status, and no digitised arm is reconstructed".into(),
+            "report follow_up and status (or event) in data/cases, or add sources".into(),
+        );
         return;
     }
     let Some(r) = o.reference else { return };

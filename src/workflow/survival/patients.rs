@@ -101,7 +101,9 @@ fn missing_columns(
         .filter(|(_, i)| i.is_none())
         .map(
             |((name, flag), _)| match crate::domain::closest(name, unused.iter().copied()) {
-                Some(c) => format!("no column '{name}' ({flag}): did you mean '{c}'? (rename it, or {flag} {c})"),
+                Some(c) => format!(
+                    "no column '{name}' ({flag}): did you mean '{c}'? (rename it, or {flag} {c})"
+                ),
                 None => format!("no column '{name}' ({flag}; name the column with {flag})"),
             },
         )
