@@ -12,6 +12,7 @@ mod cox_kind;
 mod figure_snapshots;
 mod fuzz_corpus;
 mod gate;
+mod gate_survival;
 mod golden_bias;
 mod golden_effects;
 mod golden_influence;

@@ -11,7 +11,7 @@ use crate::analysis::claims_audit::{findings_table, tally};
 use crate::audit::{audit, claim_value, Verdict};
 use crate::ingest::read_table;
 use crate::pipeline;
-use crate::validate::{error_count, read_claims};
+use crate::validate::{error_count, read_claims, Diagnostic, Severity};
 
 /// Arguments of `survlit audit`.
 #[derive(Debug, Args)]
@@ -32,10 +32,7 @@ pub(super) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let mut loaded = pipeline::load(&args.dir)?;
     if error_count(&loaded.diagnostics) > 0 {
         super::print_diagnostics(&loaded.diagnostics);
-        writeln!(
-            std::io::stderr(),
-            "audit stopped: the project's data has errors (run survlit check)"
-        )?;
+        writeln!(std::io::stderr(), "{}", stopped(&loaded.diagnostics))?;
         return Ok(ExitCode::from(1));
     }
     let text = args.claims.to_string_lossy();
@@ -54,8 +51,8 @@ pub(super) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     if error_count(&diags) > 0 {
         writeln!(
             std::io::stderr(),
-            "audit stopped: {} error(s) in {}",
-            error_count(&diags),
+            "audit stopped: {} in {}",
+            crate::number::count(error_count(&diags), "error", "errors"),
             path.display()
         )?;
         return Ok(ExitCode::from(1));
@@ -102,4 +99,60 @@ pub(super) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
 
 fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))
+}
+
+/// Why the audit stops before reading the claims: how many errors each
+/// file holds (survlit.toml's own, or a data table's), listed above.
+fn stopped(diagnostics: &[Diagnostic]) -> String {
+    let mut by_file: Vec<(&str, usize)> = Vec::new();
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        match by_file.iter_mut().find(|(f, _)| *f == d.location.file) {
+            Some(seen) => seen.1 += 1,
+            None => by_file.push((&d.location.file, 1)),
+        }
+    }
+    let files: Vec<String> = by_file
+        .iter()
+        .map(|(f, n)| format!("{} in {f}", crate::number::count(*n, "error", "errors")))
+        .collect();
+    format!(
+        "audit stopped: {} (listed above; fix them, then survlit check lists what remains)",
+        files.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::Location;
+
+    fn error(file: &str) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            location: Location {
+                file: file.into(),
+                ..Location::default()
+            },
+            code: "x",
+            message: String::new(),
+            fix: String::new(),
+        }
+    }
+
+    /// Errors in survlit.toml are named as such, not as the data's.
+    #[test]
+    fn the_stop_names_the_files_holding_the_errors() {
+        let m = stopped(&[
+            error("survlit.toml"),
+            error("data/figures.csv"),
+            error("survlit.toml"),
+        ]);
+        assert!(
+            m.starts_with(
+                "audit stopped: 2 errors in survlit.toml, 1 error in data/figures.csv"
+            ),
+            "{m}"
+        );
+        assert!(!m.contains("data has errors"), "{m}");
+    }
 }

@@ -97,7 +97,9 @@ pub(crate) fn swimmer(
     )];
     if without > 0 {
         footnotes.push(format!(
-            "{without} patient(s) without a follow-up time are listed in the table, not drawn."
+            "{} without a follow-up time {} listed in the table, not drawn.",
+            crate::number::count(without, "patient", "patients"),
+            if without == 1 { "is" } else { "are" }
         ));
     }
     footnotes.push("Colour: whether the report states adjuvant therapy (an empty cell or \"not stated\" counts as not stated).".into());

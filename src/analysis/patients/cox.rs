@@ -15,9 +15,11 @@ use crate::project::AnalysisSpec;
 use crate::stats::survival::cox::Ties;
 
 use crate::analysis::patients::compare::reference_group;
+use crate::analysis::patients::plan::{self, PatientOptions};
 use crate::analysis::patients::pooled::{collect, Collected};
 use crate::analysis::patients::tables::patient_table;
 use crate::analysis::patients::{left_out_section, study_source, Source, DEFAULT_SOURCES};
+use crate::analysis::plan::Planned;
 use crate::analysis::{title, AnalysisError, AnalysisOutput, Methods, OutputFile, Ref};
 use crate::present::columns;
 use crate::present::format::num;
@@ -67,6 +69,17 @@ pub(crate) struct Cox;
 impl Kind for Cox {
     type Options = Options;
     const READS: Reads = Reads::CASES.and_digitised();
+
+    fn plan(spec: &AnalysisSpec, o: &Options, evidence: &Evidence, data_ok: bool, p: &mut Planned) {
+        let who = PatientOptions {
+            group: Some(&o.group),
+            sources: o.sources(),
+            event_code: o.event_code,
+            reference: o.reference.as_deref(),
+            reference_refused: true,
+        };
+        plan::patients(spec, Self::READS, &who, evidence, data_ok, p);
+    }
 
     fn run(
         spec: &AnalysisSpec,

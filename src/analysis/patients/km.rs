@@ -18,12 +18,14 @@ use crate::stats::survival::km::ConfType;
 
 use crate::analysis::patients::compare::compare_groups;
 use crate::analysis::patients::km_text::{axis_title, caveats, default_title};
+use crate::analysis::patients::plan::{self, PatientOptions};
 use crate::analysis::patients::pooled::{collect, Collected, Pooled};
 use crate::analysis::patients::tables::{patient_table, steps_table};
 use crate::analysis::patients::{
-    increasing_times, left_out_section, positive_time, study_source, time_axis, time_unit, Source,
-    TimeOptions, DEFAULT_SOURCES,
+    increasing_times, left_out_section, positive_time, study_source, time_axis, time_options,
+    time_unit, Source, TimeOptions, DEFAULT_SOURCES,
 };
+use crate::analysis::plan::Planned;
 use crate::analysis::{figure_files, title, AnalysisError, AnalysisOutput, Methods, Ref};
 use crate::domain::Unit;
 use crate::present::columns;
@@ -96,14 +98,19 @@ impl Options {
         self.kmunicate.unwrap_or(true)
     }
 
-    /// The figure's time axis; its title, unless set, from the data.
-    fn axis(&self, c: &Collected) -> TimeAxis {
-        let mut axis = time_axis(&TimeOptions {
+    /// The time-axis options.
+    fn time(&self) -> TimeOptions {
+        TimeOptions {
             time_breaks: self.time_breaks.clone(),
             time_max: self.time_max,
             time_label: self.time_label.clone(),
             time_unit: self.time_unit,
-        });
+        }
+    }
+
+    /// The figure's time axis; its title, unless set, from the data.
+    fn axis(&self, c: &Collected) -> TimeAxis {
+        let mut axis = time_axis(&self.time());
         if axis.label.is_none() {
             axis.label = Some(axis_title(c, &axis.unit));
         }
@@ -117,6 +124,21 @@ pub(crate) struct Km;
 impl Kind for Km {
     type Options = Options;
     const READS: Reads = Reads::CASES.and_digitised();
+
+    fn plan(spec: &AnalysisSpec, o: &Options, evidence: &Evidence, data_ok: bool, p: &mut Planned) {
+        let who = PatientOptions {
+            group: o.group.as_deref(),
+            sources: o.sources(),
+            event_code: o.event_code,
+            reference: o.reference.as_deref(),
+            reference_refused: false,
+        };
+        if let Some(c) = plan::patients(spec, Self::READS, &who, evidence, data_ok, p) {
+            let last = c.pooled.rows.iter().map(|r| r.time).fold(0.0, f64::max);
+            plan::rmst(spec, o.rmst, last, p);
+            time_options(spec, &o.time(), last, p);
+        }
+    }
 
     fn run(
         spec: &AnalysisSpec,

@@ -14,14 +14,17 @@ pub mod cox;
 mod fixtures;
 pub mod km;
 pub mod km_text;
+pub mod plan;
 pub mod pooled;
 pub mod reconstruct;
 pub mod tables;
 
 use serde::Deserialize;
 
+use crate::analysis::plan::Planned;
 use crate::domain::{parsed_as_vocab, Evidence, StudySource, Unit, Vocab};
 use crate::present::km::TimeAxis;
+use crate::project::AnalysisSpec;
 
 /// Where the patients of `km` and `cox` come from (their `sources` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +131,42 @@ pub(crate) fn time_axis(t: &TimeOptions) -> TimeAxis {
         label,
         unit: unit.to_string(),
         scale: 1.0 / months,
+    }
+}
+
+/// The message and fix when no selected digitised arm can be reconstructed
+/// (shared by `reconstruct`'s run and the plans).
+pub(crate) fn no_arms(skipped: &[String]) -> (String, String) {
+    let mut m = "no digitised curve with numbers at risk is selected".to_string();
+    if !skipped.is_empty() {
+        m.push_str(&format!(" ({})", skipped.join("; ")));
+    }
+    (
+        m,
+        "add curves and at_risk tables under [data], or widen select.study".into(),
+    )
+}
+
+/// The time-axis options against the data's last time (data units), as
+/// the figure lays them out: an error at the option that leaves no tick.
+pub(crate) fn time_options(spec: &AnalysisSpec, t: &TimeOptions, last: f64, p: &mut Planned) {
+    if let Err(m) = time_axis(t).ticks_and_end(last) {
+        let key = if m.starts_with("time_max") {
+            "time_max"
+        } else {
+            "time_breaks"
+        };
+        let m = if m.starts_with(key) {
+            format!("options.{m}")
+        } else {
+            format!("options.{key}: {m}")
+        };
+        p.error(
+            spec,
+            spec.option_line(key),
+            m,
+            "fix the time-axis options".into(),
+        );
     }
 }
 

@@ -242,24 +242,25 @@ pub(crate) fn collect<'a>(
         .filter(|c| spec.select.matches_case(c))
         .collect();
     if rows.is_empty() && !use_reconstructed {
-        return Err(spec
-            .error(
-                "select matches no cases".into(),
-                "check select.study against data/cases".into(),
+        let (m, fix) = if evidence.cases.is_empty() {
+            ("the patients come from case reports (sources), but there are no case rows (the cases table is empty, or none is named under [data])", "add the cases table under [data], or set sources = [\"reconstructed\"] to use digitised curves")
+        } else {
+            (
+                "select matches no cases",
+                "check select.study against data/cases",
             )
-            .into());
+        };
+        return Err(spec.error(m.into(), fix.into()).into());
     }
     let (entered, reasons) = enter(&rows, event_code);
-    let groups = entered
+    if let Some(Err((m, fix))) = group.map(|g| check_group(g, sources)) {
+        return Err(spec.error(m, fix).into());
+    }
+    let entered = if use_cases { entered } else { Vec::new() };
+    let groups: Vec<String> = entered
         .iter()
         .map(|c| case_group(c, group, use_reconstructed))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|m| spec.error(m, GROUP_FIX.into()))?;
-    let (entered, groups) = if use_cases {
-        (entered, groups)
-    } else {
-        (Vec::new(), Vec::new())
-    };
+        .collect();
     let (arms, reasons_extra) = if use_reconstructed {
         reconstruct_selected(spec, evidence, &Default::default())
     } else {
@@ -316,15 +317,36 @@ fn enter<'a>(rows: &[&'a Case], code: Option<u32>) -> (Vec<&'a Case>, Vec<(&'a C
     (entered, reasons)
 }
 
+/// The case columns `group` can name besides `cov_<name>`.
+const GROUP_COLUMNS: &[&str] = &["treatment", "sex", "follow_up_origin", "source", "study"];
+
 /// The fix of an unknown `group`.
 const GROUP_FIX: &str = "use treatment, sex, follow_up_origin, source, study or cov_<name>";
 
+/// Whether `group` names a column the patients can be grouped by (with
+/// case reports among the `sources`, a case column; reconstructed patients
+/// alone take their arm's name whatever it says): the error message and its
+/// fix (with the closest column) when it does not.
+pub(crate) fn check_group(group: &str, sources: &[Source]) -> Result<(), (String, String)> {
+    if !sources.contains(&Source::Cases)
+        || GROUP_COLUMNS.contains(&group)
+        || group.starts_with("cov_")
+    {
+        return Ok(());
+    }
+    let fix = match crate::domain::closest(group, GROUP_COLUMNS.iter().copied()) {
+        Some(c) => format!("did you mean '{c}'? {GROUP_FIX}"),
+        None => GROUP_FIX.to_string(),
+    };
+    Err((format!("options.group: unknown case column '{group}'"), fix))
+}
+
 /// A case's group under the `group` option: a case column, "source" or
 /// "study"; "All cases" when absent ("All patients" when reconstructed
-/// patients join them). An unknown column is an error message.
-fn case_group(c: &Case, group: Option<&str>, with_reconstructed: bool) -> Result<String, String> {
+/// patients join them). `group` has passed [`check_group`].
+fn case_group(c: &Case, group: Option<&str>, with_reconstructed: bool) -> String {
     let stated = |v: &Option<String>| v.clone().unwrap_or_else(|| "not stated".into());
-    Ok(match group {
+    match group {
         None if with_reconstructed => "All patients".into(),
         None => "All cases".into(),
         Some("treatment") => stated(&c.treatment),
@@ -333,11 +355,12 @@ fn case_group(c: &Case, group: Option<&str>, with_reconstructed: bool) -> Result
         // The id, not the label: two studies can share "Smith 2020".
         Some("study") => c.study_id.clone(),
         Some("follow_up_origin") => stated(&c.follow_up_origin),
-        Some(other) => match other.strip_prefix("cov_") {
-            Some(name) => stated(&c.covariates.get(name).cloned()),
-            None => return Err(format!("options.group: unknown case column '{other}'")),
-        },
-    })
+        Some(other) => stated(
+            &other
+                .strip_prefix("cov_")
+                .and_then(|name| c.covariates.get(name).cloned()),
+        ),
+    }
 }
 
 /// The group of a reconstructed arm's patients: "All patients" when no group
@@ -464,16 +487,35 @@ mod tests {
     #[test]
     fn an_unknown_group_column_names_the_allowed_ones() {
         let c = case("x", Some(3.0), CaseStatus::AliveNed);
-        assert_eq!(
-            case_group(&c, Some("arm"), false).unwrap_err(),
-            "options.group: unknown case column 'arm'"
+        let cases = &[Source::Cases, Source::Reconstructed];
+        let (m, fix) = check_group("arm", cases).unwrap_err();
+        assert_eq!(m, "options.group: unknown case column 'arm'");
+        assert_eq!(fix, GROUP_FIX);
+        let (_, fix) = check_group("treatmnt", cases).unwrap_err();
+        assert!(fix.starts_with("did you mean 'treatment'?"), "{fix}");
+        assert!(check_group("cov_grade", cases).is_ok());
+        // Reconstructed patients alone are grouped by arm whatever it says.
+        assert!(check_group("arm", &[Source::Reconstructed]).is_ok());
+        assert_eq!(case_group(&c, Some("cov_grade"), false), "not stated");
+        assert_eq!(case_group(&c, Some("treatment"), false), "surgery");
+        assert_eq!(case_group(&c, None, true), "All patients");
+    }
+
+    /// An unknown group is refused even when no case enters (it used to
+    /// pass unnoticed when every case lacked a follow-up).
+    #[test]
+    fn an_unknown_group_is_refused_whoever_enters() {
+        let e = Evidence {
+            cases: vec![case("y", None, CaseStatus::AliveNed)],
+            ..Evidence::default()
+        };
+        let err = collect(&spec(), &e, Some("arm"), &[Source::Cases], None)
+            .err()
+            .expect("refused");
+        assert!(
+            err.to_string().contains("unknown case column 'arm'"),
+            "{err}"
         );
-        assert_eq!(
-            case_group(&c, Some("cov_grade"), false).unwrap(),
-            "not stated"
-        );
-        assert_eq!(case_group(&c, Some("treatment"), false).unwrap(), "surgery");
-        assert_eq!(case_group(&c, None, true).unwrap(), "All patients");
     }
 
     #[test]

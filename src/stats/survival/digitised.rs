@@ -16,8 +16,8 @@ pub fn clean_curve(points: &[(f64, f64)]) -> (Vec<f64>, Vec<f64>, Vec<String>) {
         .collect();
     if pts.len() < points.len() {
         notes.push(format!(
-            "{} point(s) with a missing or non-numeric value dropped",
-            points.len() - pts.len()
+            "{} with a missing or non-numeric value dropped",
+            crate::number::count(points.len() - pts.len(), "point", "points")
         ));
     }
     if pts.iter().any(|p| p.1 > 1.5) {
@@ -41,7 +41,8 @@ pub fn clean_curve(points: &[(f64, f64)]) -> (Vec<f64>, Vec<f64>, Vec<String>) {
     }
     if clipped > 0 {
         notes.push(format!(
-            "{clipped} value(s) clipped to time >= 0 and S in [0, 1]"
+            "{} clipped to time >= 0 and S in [0, 1]",
+            crate::number::count(clipped, "value", "values")
         ));
     }
     let mut raised = 0;
@@ -64,7 +65,8 @@ pub fn clean_curve(points: &[(f64, f64)]) -> (Vec<f64>, Vec<f64>, Vec<String>) {
     }
     if raised > 0 {
         notes.push(format!(
-            "{raised} point(s) above an earlier one lowered to keep the curve non-increasing"
+            "{} above an earlier one lowered to keep the curve non-increasing",
+            crate::number::count(raised, "point", "points")
         ));
     }
     if out[0].1 < 1.0 {

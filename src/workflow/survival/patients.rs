@@ -84,6 +84,38 @@ pub struct Patients {
     pub dropped: Vec<(usize, String)>,
 }
 
+/// One message for every named column the table lacks, each with its
+/// option and the closest column the other options do not use.
+fn missing_columns(
+    table: &RawTable,
+    need: &[String],
+    flags: &[&str],
+    idx: &[Option<usize>],
+) -> String {
+    let used: Vec<usize> = idx.iter().flatten().copied().collect();
+    let unused: Vec<&str> = (table.header.iter().enumerate())
+        .filter(|(i, h)| !h.is_empty() && !used.contains(i))
+        .map(|(_, h)| h.as_str())
+        .collect();
+    let missing: Vec<String> = (need.iter().zip(flags).zip(idx))
+        .filter(|(_, i)| i.is_none())
+        .map(
+            |((name, flag), _)| match crate::domain::closest(name, unused.iter().copied()) {
+                Some(c) => format!(
+                    "no column '{name}' ({flag}): did you mean '{c}'? (rename it, or {flag} {c})"
+                ),
+                None => format!("no column '{name}' ({flag}; name the column with {flag})"),
+            },
+        )
+        .collect();
+    format!(
+        "{}: {}; the table has {}",
+        table.source.display,
+        missing.join("; "),
+        table.header.join(", ")
+    )
+}
+
 /// Reads the named columns; every bad cell is reported.
 pub fn read_patients(
     table: &RawTable,
@@ -94,22 +126,18 @@ pub fn read_patients(
     let mut errors = Vec::new();
     let find = |name: &str| table.column(&name.to_ascii_lowercase());
     let mut need = vec![cols.time.clone(), cols.event.clone()];
+    let mut flags = vec!["--time", "--event"];
     need.extend(cols.group.clone());
+    flags.extend(cols.group.as_ref().map(|_| "--group"));
     need.extend(cols.strata.clone());
+    flags.extend(cols.strata.as_ref().map(|_| "--strata"));
     need.extend(cols.covariates.iter().cloned());
-    let mut idx = Vec::with_capacity(need.len());
-    for name in &need {
-        match find(name) {
-            Some(i) => idx.push(i),
-            None => errors.push(format!(
-                "{file}: no column '{name}' (columns: {}); name it with the matching option",
-                table.header.join(", ")
-            )),
-        }
+    flags.extend(cols.covariates.iter().map(|_| "--covariates"));
+    let idx: Vec<Option<usize>> = need.iter().map(|name| find(name)).collect();
+    if idx.iter().any(Option::is_none) {
+        return Err(vec![missing_columns(table, &need, &flags, &idx)]);
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let idx: Vec<usize> = idx.into_iter().flatten().collect();
     let mut out = Patients {
         time: Vec::with_capacity(table.rows.len()),
         event: Vec::with_capacity(table.rows.len()),

@@ -9,6 +9,7 @@
 
 pub mod checks;
 pub mod ipd;
+mod plan;
 pub mod qa;
 mod report;
 
@@ -29,8 +30,10 @@ use crate::analysis::patients::reconstruct::ipd::ipd_table;
 use crate::analysis::patients::reconstruct::qa::{check_arm, overlay_plot, Tolerances};
 use crate::analysis::patients::reconstruct::report::{qa_warnings, report, Checks};
 use crate::analysis::patients::{
-    increasing_times, positive_time, study_source, time_axis, time_unit, TimeOptions,
+    increasing_times, no_arms, positive_time, study_source, time_axis, time_unit,
+    TimeOptions,
 };
+use crate::analysis::plan::Planned;
 use crate::analysis::{figure_files, title, AnalysisError, AnalysisOutput, Methods, Ref};
 use crate::domain::Unit;
 use crate::present::columns;
@@ -71,6 +74,16 @@ impl Options {
         Tolerances {
             max_abs_diff: self.max_abs_diff.unwrap_or(0.05),
             median: self.median_tolerance.unwrap_or(0.10),
+        }
+    }
+
+    /// The QA figures' time-axis options.
+    fn time(&self) -> TimeOptions {
+        TimeOptions {
+            time_breaks: self.time_breaks.clone(),
+            time_max: self.time_max,
+            time_label: self.time_label.clone(),
+            time_unit: self.time_unit,
         }
     }
 }
@@ -185,6 +198,18 @@ impl Kind for Reconstruct {
     type Options = Options;
     const READS: Reads = Reads::FIGURES.and_digitised();
 
+    fn plan(spec: &AnalysisSpec, o: &Options, evidence: &Evidence, data_ok: bool, p: &mut Planned) {
+        let refs = (o.reference.as_deref(), &o.time());
+        plan::arms(
+            spec,
+            Self::READS,
+            &o.total_events,
+            refs,
+            evidence,
+            (data_ok, p),
+        );
+    }
+
     fn run(
         spec: &AnalysisSpec,
         o: Options,
@@ -193,20 +218,11 @@ impl Kind for Reconstruct {
         let tol = o.tolerances();
         let (arms, skipped) = reconstruct_selected(spec, evidence, &o.total_events);
         if arms.is_empty() {
-            return Err(spec
-                .error(
-                    "no digitised curve with numbers at risk is selected".into(),
-                    "add curves and at_risk tables under [data], or widen select.study".into(),
-                )
-                .into());
+            let (m, fix) = no_arms(&skipped);
+            return Err(spec.error(m, fix).into());
         }
         let label = |id: &str| study_source(evidence, id).short_label(id);
-        let axis = time_axis(&TimeOptions {
-            time_breaks: o.time_breaks.clone(),
-            time_max: o.time_max,
-            time_label: o.time_label.clone(),
-            time_unit: o.time_unit,
-        });
+        let axis = time_axis(&o.time());
         let mut files = vec![OutputFile::csv(
             spec,
             "ipd.csv",
