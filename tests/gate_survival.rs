@@ -67,7 +67,7 @@ fn check_names_what_km_and_cox_would_refuse_at_its_line() {
     ] {
         assert!(err.contains(want), "{want}\n{err}");
     }
-    assert!(err.contains("check failed: 4 error(s)"), "{err}");
+    assert!(err.contains("check failed: 4 errors"), "{err}");
     // run refuses with the same first error, before writing anything.
     let (code, run) = stderr(&mut p.survlit("run"));
     assert_eq!(code, Some(1), "{run}");
