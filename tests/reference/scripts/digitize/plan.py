@@ -80,11 +80,7 @@ COVER = {
         dict(arms=2, ci_show=True, show_censors=False, at_risk="at_risk_only", mstyle="seaborn-v0_8-ticks", device="pdf", palette="Dark2"),
         dict(arms=3, ci_show=False, show_censors=True, at_risk="default", mstyle="default", device="png", res=300, degrade="jpeg_down"),
     ],
-    "kmgpt_like": [
-        dict(),
-        dict(degrade="jpeg"),
-        dict(),
-    ],
+    "kmgpt_like": [dict(), dict(), dict()],
 }
 
 
@@ -169,7 +165,9 @@ def plan_r_base(rng, cov, sim, max_t):
     }
     default_labs = cov.get("default_labs", bool(rng.uniform() < 0.15)) and k > 1
     labels = [r_label(sim["strata_var"], a, default_labs) for a in sim["arms"]]
-    return p, labels, risk, (5.0, 8.0)
+    # long row labels need a wider page or the panel is squeezed to nothing
+    wide = (6.5, 8.5) if risk and max(len(x) for x in labels) > 12 else (5.0, 8.0)
+    return p, labels, risk, wide
 
 
 def plan_survminer(rng, cov, sim, max_t):
@@ -195,7 +193,7 @@ def plan_survminer(rng, cov, sim, max_t):
         "risk_table_col_strata": bool(rng.uniform() < 0.4),
         "risk_table_height": round(float(rng.uniform(0.2, 0.33)), 2),
         "risk_table_title": choice(rng, [None, None, "Number at risk", "No. at risk"]),
-        "fontsize": round(float(rng.uniform(3.2, 5.0)), 1),
+        "fontsize": round(float(rng.uniform(3.2, 4.6)), 1),
         "conf_int": cov.get("conf_int", bool(rng.uniform() < (0.5 if k == 1 else 0.3))),
         "censor": cov.get("censor", bool(rng.uniform() < 0.65)),
         "censor_shape": choice(rng, ["+", "+", "+", "|"]), "censor_size": round(float(rng.uniform(3.0, 6.0)), 1),
@@ -261,10 +259,11 @@ DEVICES = {"r_base": ["png", "png", "png", "jpeg", "pdf", "cairo_pdf"],
            "lifelines": ["png", "png", "png", "jpeg", "pdf"], "kmgpt_like": ["png"]}
 
 
-def plan_degrade(rng, cov, fmt, res):
+def plan_degrade(rng, cov, fmt, res, style):
     d = cov.get("degrade")
     if d is None:
-        if fmt == "pdf" or rng.uniform() > 0.25:
+        # KM-GPT-like figures stay the benchmark's clean 1000x600 PNGs
+        if fmt == "pdf" or style == "kmgpt_like" or rng.uniform() > 0.25:
             return None
         d = choice(rng, ["grey", "jpeg", "down", "grey_jpeg", "jpeg_down", "grey_down"])
     q = int(rng.integers(60, 96))
@@ -307,7 +306,7 @@ def main(argv):
                "ipd": fid + ".ipd.csv", "ipd_path": os.path.join(outdir, fid + ".ipd.csv"),
                "arms": sim["arms"], "labels": labels, "strata_var": sim["strata_var"], "unit": sim["unit"],
                "max_time": max_t, "params": params, "out": out,
-               "degrade": plan_degrade(rng, cov, out["format"], out["res"])}
+               "degrade": plan_degrade(rng, cov, out["format"], out["res"], style)}
         path = os.path.join(work, fid + ".job.json")
         with open(path, "w") as f:
             json.dump(job, f, indent=1)

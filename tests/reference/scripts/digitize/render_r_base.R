@@ -66,7 +66,8 @@ render_one <- function(job) {
   bottom <- 4.2
   if (risk) {
     # room for the row labels on the left and k+1 text lines below the axis
-    left <- max(4.3, 1.2 + max(nchar(labels)) * 0.62 * p$risk_cex)
+    lab_in <- max(strwidth(labels, units = "inches", cex = p$risk_cex))
+    left <- max(4.3, (lab_in + 0.35) / par("csi") + 0.8)
     bottom <- 4.6 + (k + 1) * 1.1
   }
   top <- if (!is.null(p$main)) 3 else 1.2
@@ -124,7 +125,7 @@ render_one <- function(job) {
       tm <- if (k == 1) s$time else s$time[as.integer(s$strata) == i]
       lab_col <- if (isTRUE(p$risk_colour)) cols[i] else "black"
       mtext(labels[i], side = 1, line = line0 + i * 1.1,
-            at = usr[1] - 0.01 * diff(usr[1:2]), adj = 1, cex = p$risk_cex,
+            at = usr[1] - 0.03 * diff(usr[1:2]), adj = 1, cex = p$risk_cex,
             col = lab_col)
       mtext(nr, side = 1, line = line0 + i * 1.1, at = tm, cex = p$risk_cex,
             col = lab_col)
