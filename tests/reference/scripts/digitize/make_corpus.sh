@@ -19,6 +19,7 @@ nice -n 10 Rscript "$here/render_survminer.R" "$w/jobs_survminer.txt"
 nice -n 10 python3 "$here/render_lifelines.py" "$w/jobs_lifelines.txt"
 nice -n 10 python3 "$here/render_kmgpt_like.py" "$w/jobs_kmgpt_like.txt"
 nice -n 10 python3 "$here/degrade.py" "$out"
+python3 "$here/pdf_dates.py" "$out"
 status=0
 python3 "$here/truth.py" "$out" || status=$?
 if [ "${KEEP_WORK:-0}" != 1 ]; then rm -rf "$w"; fi

@@ -67,6 +67,11 @@ render_one <- function(job) {
   if (risk) {
     # room for the row labels on the left and k+1 text lines below the axis
     lab_in <- max(strwidth(labels, units = "inches", cex = p$risk_cex))
+    if (lab_in > 0.28 * w) {
+      # as authors do: a smaller table font rather than a squeezed panel
+      p$risk_cex <- p$risk_cex * 0.28 * w / lab_in
+      lab_in <- 0.28 * w
+    }
     left <- max(4.3, (lab_in + 0.35) / par("csi") + 0.8)
     bottom <- 4.6 + (k + 1) * 1.1
   }

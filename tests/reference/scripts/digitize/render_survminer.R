@@ -135,6 +135,7 @@ render_one <- function(job) {
   )
 }
 
+pdf(NULL)  # ggplot_build needs a device; without this R leaves Rplots.pdf in the cwd
 jobs <- readLines(commandArgs(TRUE)[1])
 for (jp in jobs) {
   job <- fromJSON(jp, simplifyVector = FALSE)
