@@ -14,6 +14,7 @@
 pub mod analysis;
 pub mod audit;
 pub mod cli;
+pub mod digitize;
 pub mod domain;
 pub mod export;
 #[doc(hidden)]

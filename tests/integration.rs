@@ -9,6 +9,7 @@ mod audit;
 mod case_checks;
 mod cli;
 mod cox_kind;
+mod digitize;
 mod figure_snapshots;
 mod fuzz_corpus;
 mod gate;

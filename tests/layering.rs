@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Lower floors first. Modules on one floor may not name each other.
 const FLOORS: &[&[&str]] = &[
     &["domain", "number"],
-    &["stats"],
+    &["stats", "digitize"],
     &["ingest", "project"],
     &["validate"],
     &["workflow"],

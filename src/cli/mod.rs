@@ -4,6 +4,7 @@
 
 mod audit;
 mod check;
+mod digitize;
 mod init;
 mod medians;
 mod pool;
@@ -71,6 +72,9 @@ pub enum Command {
     Cox(survival::CoxArgs),
     /// Patient rows reconstructed from a digitised KM curve (Guyot 2012).
     Reconstruct(survival::ReconstructArgs),
+    /// Read a Kaplan–Meier figure (PNG, JPEG, PDF) with no clicks: axes,
+    /// curves, censor marks and numbers at risk, for a person to confirm.
+    Digitize(digitize::DigitizeArgs),
     /// Pool reported medians: median of medians, weighted, or QE.
     Medians(medians::MediansArgs),
     /// Estimate means and SDs from medians with ranges and/or IQRs.
@@ -102,6 +106,7 @@ pub fn main() -> ExitCode {
         Command::Logrank(args) => survival::logrank(&args),
         Command::Cox(args) => survival::cox(&args),
         Command::Reconstruct(args) => survival::reconstruct(&args),
+        Command::Digitize(args) => digitize::run(&args),
         Command::Medians(args) => medians::medians(&args),
         Command::Convert(args) => medians::convert(&args),
         Command::Completions { shell } => completions(shell),

@@ -7,6 +7,7 @@
 //! missing values as empty cells, so output is byte-stable across runs.
 
 pub mod dictionary;
+pub mod digitize;
 pub mod json;
 mod markdown;
 pub mod medians_json;

@@ -10,6 +10,7 @@
 //! typed, schema-inferring reader does not keep.
 
 mod csv_file;
+pub mod figure;
 mod xlsx;
 
 use std::path::{Path, PathBuf};

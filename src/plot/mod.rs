@@ -13,6 +13,7 @@ pub(crate) mod forest;
 mod frame;
 mod funnel;
 mod km;
+pub mod overlay;
 mod swimmer;
 mod text;
 mod theme;
