@@ -342,6 +342,13 @@ fn curves(
             })
             .collect();
         let mut cols = trace::runs(&weight, pw, ph);
+        // A colour whose runs are mostly tall is a filled area (where two
+        // CI bands overlap, a shaded region), not a line.
+        let mut lens: Vec<usize> = cols.iter().flatten().map(|r| r.y1 + 1 - r.y0).collect();
+        lens.sort_unstable();
+        if lens.get(lens.len() / 2).is_some_and(|&m| m > 12) {
+            continue;
+        }
         let t = trace::thickness(&cols);
         // One colour may hold several arms (black curves told apart by line
         // type): trace, take the path's runs away, trace again.
