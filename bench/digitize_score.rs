@@ -49,17 +49,25 @@ fn close(a: f64, b: f64) -> bool {
 
 fn score(fig: &Path, truth: &Value) -> Outcome {
     let t0 = Instant::now();
-    let read = figure::read(fig).map_err(|e| e.to_string()).and_then(|f| match f.content {
-        FigureBytes::Raster(r) => Ok(r),
-        FigureBytes::Pdf(b) => figure::pdf_page(&b, 1),
-    });
-    let d: Result<Digitized, String> = read.and_then(|r| digitize::read_raster(&r).map_err(|e| e.to_string()));
+    let read = figure::read(fig)
+        .map_err(|e| e.to_string())
+        .and_then(|f| match f.content {
+            FigureBytes::Raster(r) => Ok(r),
+            FigureBytes::Pdf(b) => figure::pdf_page(&b, 1),
+        });
+    let d: Result<Digitized, String> =
+        read.and_then(|r| digitize::read_raster(&r).map_err(|e| e.to_string()));
     let seconds = t0.elapsed().as_secs_f64();
     let true_arms: Vec<(String, Vec<Point>)> = truth["arms"]
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|arm| (arm["name"].as_str().unwrap_or("").to_string(), points(&arm["points"])))
+                .map(|arm| {
+                    (
+                        arm["name"].as_str().unwrap_or("").to_string(),
+                        points(&arm["points"]),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -103,12 +111,17 @@ fn score(fig: &Path, truth: &Value) -> Outcome {
     if let Some(cells) = truth["at_risk"].as_array() {
         for c in cells {
             let arm = c["arm"].as_str().unwrap_or("");
-            let Some(i) = true_arms.iter().position(|(n, _)| n == arm) else { continue };
+            let Some(i) = true_arms.iter().position(|(n, _)| n == arm) else {
+                continue;
+            };
             let Some(j) = pairs[i] else { continue };
             let name = &d.arms[j].name;
             let t = c["time"].as_f64().unwrap_or(f64::NAN);
             let n = c["n"].as_u64();
-            if d.at_risk.iter().any(|r| &r.arm == name && close(r.time, t) && Some(r.n) == n) {
+            if d.at_risk
+                .iter()
+                .any(|r| &r.arm == name && close(r.time, t) && Some(r.n) == n)
+            {
                 out.risk_exact += 1;
             }
         }
@@ -156,7 +169,11 @@ fn main() {
                 if o.axes_right { "ok" } else { "WRONG" },
                 o.risk_exact,
                 o.risk_total,
-                o.iaes.iter().map(|v| format!("{v:.4}")).collect::<Vec<_>>().join(","),
+                o.iaes
+                    .iter()
+                    .map(|v| format!("{v:.4}"))
+                    .collect::<Vec<_>>()
+                    .join(","),
                 o.seconds,
                 o.error.as_deref().unwrap_or("")
             );
@@ -183,7 +200,11 @@ fn main() {
             quantile(&mut iaes, 0.975),
             100.0 * sel.iter().filter(|o| o.arms_right).count() as f64 / n,
             100.0 * sel.iter().filter(|o| o.axes_right).count() as f64 / n,
-            if rt == 0 { "—".to_string() } else { format!("{:.1}% ({re}/{rt})", 100.0 * re as f64 / rt as f64) },
+            if rt == 0 {
+                "—".to_string()
+            } else {
+                format!("{:.1}% ({re}/{rt})", 100.0 * re as f64 / rt as f64)
+            },
             sel.iter().filter(|o| o.error.is_some()).count(),
             quantile(&mut secs, 0.5),
             secs.iter().cloned().fold(0.0, f64::max),

@@ -148,9 +148,7 @@ mod tests {
             error("survlit.toml"),
         ]);
         assert!(
-            m.starts_with(
-                "audit stopped: 2 errors in survlit.toml, 1 error in data/figures.csv"
-            ),
+            m.starts_with("audit stopped: 2 errors in survlit.toml, 1 error in data/figures.csv"),
             "{m}"
         );
         assert!(!m.contains("data has errors"), "{m}");

@@ -61,10 +61,10 @@ pub fn run(a: &DigitizeArgs) -> anyhow::Result<ExitCode> {
     }
     let dir = a.out.clone().unwrap_or_else(|| default_dir(&a.figure));
     std::fs::create_dir_all(&dir)?;
-    let stem = a
-        .figure
-        .file_stem()
-        .map_or_else(|| "figure".to_string(), |s| s.to_string_lossy().into_owned());
+    let stem = a.figure.file_stem().map_or_else(
+        || "figure".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     let name = a
         .figure
         .file_name()

@@ -127,7 +127,11 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
         for e in &absent {
             writeln!(err, "error: {e}")?;
         }
-        writeln!(err, "pool stopped: {}", count(absent.len(), "problem", "problems"))?;
+        writeln!(
+            err,
+            "pool stopped: {}",
+            count(absent.len(), "problem", "problems")
+        )?;
         return Ok(ExitCode::from(1));
     }
     let opts = PoolOptions {
@@ -154,7 +158,11 @@ pub(super) fn run(a: &PoolArgs) -> anyhow::Result<ExitCode> {
             for e in &errors {
                 writeln!(err, "error: {e}")?;
             }
-            writeln!(err, "pool stopped: {}", count(errors.len(), "problem", "problems"))?;
+            writeln!(
+                err,
+                "pool stopped: {}",
+                count(errors.len(), "problem", "problems")
+            )?;
             return Ok(ExitCode::from(1));
         }
     };

@@ -32,7 +32,16 @@ pub(super) fn run(dir: &Path, verbose: bool, opts: RunOptions) -> anyhow::Result
     let e = &outcome.loaded.evidence;
     let mut out = std::io::stdout().lock();
     writeln!(out, "survlit run: {}", outcome.loaded.project.title)?;
-    writeln!(out, "  data: {} figures, {} cases, {} curve points, {} at-risk rows from {} studies; {}", e.figures.len(), e.cases.len(), e.curves.len(), e.at_risk.len(), e.studies.len(), count(warnings.len(), "warning", "warnings"))?;
+    writeln!(
+        out,
+        "  data: {} figures, {} cases, {} curve points, {} at-risk rows from {} studies; {}",
+        e.figures.len(),
+        e.cases.len(),
+        e.curves.len(),
+        e.at_risk.len(),
+        e.studies.len(),
+        count(warnings.len(), "warning", "warnings")
+    )?;
     let rerun = |name: &str| match &outcome.status {
         RunStatus::Unchanged => false,
         RunStatus::Written { rerun, .. } => rerun.iter().any(|r| r == name),
@@ -100,7 +109,15 @@ pub(super) fn run(dir: &Path, verbose: bool, opts: RunOptions) -> anyhow::Result
         })
         .collect();
     if !analysis_warnings.is_empty() {
-        writeln!(out, "  {}", count(analysis_warnings.len(), "analysis warning", "analysis warnings"))?;
+        writeln!(
+            out,
+            "  {}",
+            count(
+                analysis_warnings.len(),
+                "analysis warning",
+                "analysis warnings"
+            )
+        )?;
     }
     if verbose {
         for w in warnings {

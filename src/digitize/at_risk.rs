@@ -63,7 +63,12 @@ pub fn read(
     memo: &mut LabMemo,
     warnings: &mut Vec<String>,
 ) -> Risk {
-    let axis_bottom = xa.labels.iter().map(|l| l.word.bbox.y1).max().unwrap_or(p.y1);
+    let axis_bottom = xa
+        .labels
+        .iter()
+        .map(|l| l.word.bbox.y1)
+        .max()
+        .unwrap_or(p.y1);
     let spacing = xa.spacing();
     if spacing <= 0.0 {
         return Risk::default();
@@ -79,7 +84,11 @@ pub fn read(
     let mut rows_w: Vec<Vec<&NumberWord>> = Vec::new();
     for n in sorted {
         match rows_w.last_mut() {
-            Some(row) if (n.word.bbox.cy() - row[0].word.bbox.cy()).abs() <= 0.4 * n.digit_px as f64 => row.push(n),
+            Some(row)
+                if (n.word.bbox.cy() - row[0].word.bbox.cy()).abs() <= 0.4 * n.digit_px as f64 =>
+            {
+                row.push(n)
+            }
             _ => rows_w.push(vec![n]),
         }
     }
@@ -109,7 +118,11 @@ pub fn read(
         };
         let (c1, e1) = tie(&|n| n.word.bbox.cx());
         let (c2, e2) = tie(&|n| n.word.bbox.x0 as f64);
-        let mut cells = if c2.len() > c1.len() || (c2.len() == c1.len() && e2 < e1) { c2 } else { c1 };
+        let mut cells = if c2.len() > c1.len() || (c2.len() == c1.len() && e2 < e1) {
+            c2
+        } else {
+            c1
+        };
         cells.sort();
         cells.dedup_by_key(|c| c.0);
         if cells.len() < 2 || cells[0].1 == 0 {
@@ -139,7 +152,22 @@ pub fn read(
             cy: row[0].word.bbox.cy(),
         });
     }
-    // Tie rows to arms.
+    tie(&rows, xa, arms, memo, warnings, &mut risk);
+    risk.rows = rows;
+    risk
+}
+
+/// Ties each row to an arm (by colour, or by order when the rows are as
+/// many as the arms) and adds its cells; warns when it cannot, or when a
+/// row rises.
+fn tie(
+    rows: &[Row],
+    xa: &Axis,
+    arms: &[Arm],
+    memo: &mut LabMemo,
+    warnings: &mut Vec<String>,
+    risk: &mut Risk,
+) {
     let chromatic = rows.iter().all(|row| memo.get(row.colour).chroma() > 15.0);
     let mut owner: Vec<Option<usize>> = vec![None; rows.len()];
     if chromatic && !arms.is_empty() {
@@ -191,6 +219,4 @@ pub fn read(
             });
         }
     }
-    risk.rows = rows;
-    risk
 }

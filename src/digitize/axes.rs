@@ -103,7 +103,8 @@ fn candidate(mut labels: Vec<NumberWord>, pos: impl Fn(&NumberWord) -> f64) -> O
     }
     let positions: Vec<f64> = labels.iter().map(&pos).collect();
     let (a, b, worst) = fit(&values, &positions);
-    let spacing = (positions[positions.len() - 1] - positions[0]).abs() / (positions.len() - 1) as f64;
+    let spacing =
+        (positions[positions.len() - 1] - positions[0]).abs() / (positions.len() - 1) as f64;
     if b.abs() < 1e-9 || spacing < 4.0 || worst > (0.06 * spacing).max(1.5) {
         return None;
     }
@@ -117,7 +118,11 @@ fn candidate(mut labels: Vec<NumberWord>, pos: impl Fn(&NumberWord) -> f64) -> O
 }
 
 /// Splits `items` into runs whose key lies within `tol` of the run's first.
-fn clusters<T: Clone>(items: &[T], key: impl Fn(&T) -> f64, tol: impl Fn(&T) -> f64) -> Vec<Vec<T>> {
+fn clusters<T: Clone>(
+    items: &[T],
+    key: impl Fn(&T) -> f64,
+    tol: impl Fn(&T) -> f64,
+) -> Vec<Vec<T>> {
     let mut sorted: Vec<T> = items.to_vec();
     sorted.sort_by(|a, b| key(a).total_cmp(&key(b)));
     let mut out: Vec<Vec<T>> = Vec::new();
@@ -133,7 +138,11 @@ fn clusters<T: Clone>(items: &[T], key: impl Fn(&T) -> f64, tol: impl Fn(&T) -> 
 /// Candidate x axes: rows of horizontal numbers whose values increase to
 /// the right.
 pub fn x_candidates(numbers: &[NumberWord]) -> Vec<Axis> {
-    let horizontal: Vec<NumberWord> = numbers.iter().filter(|n| !n.word.vertical).cloned().collect();
+    let horizontal: Vec<NumberWord> = numbers
+        .iter()
+        .filter(|n| !n.word.vertical)
+        .cloned()
+        .collect();
     let rows = clusters(
         &horizontal,
         |n| n.word.bbox.y1 as f64,
@@ -176,11 +185,23 @@ fn longest_rising(row: &[NumberWord]) -> Vec<NumberWord> {
 pub fn y_candidates(numbers: &[NumberWord]) -> Vec<Axis> {
     let mut out = Vec::new();
     for vertical in [false, true] {
-        let words: Vec<NumberWord> = numbers.iter().filter(|n| n.word.vertical == vertical).cloned().collect();
+        let words: Vec<NumberWord> = numbers
+            .iter()
+            .filter(|n| n.word.vertical == vertical)
+            .cloned()
+            .collect();
         let cols = if vertical {
-            clusters(&words, |n| n.word.bbox.cx(), |n| (0.3 * n.digit_px as f64).max(1.5))
+            clusters(
+                &words,
+                |n| n.word.bbox.cx(),
+                |n| (0.3 * n.digit_px as f64).max(1.5),
+            )
         } else {
-            clusters(&words, |n| n.word.bbox.x1 as f64, |n| (0.25 * n.digit_px as f64).max(1.5))
+            clusters(
+                &words,
+                |n| n.word.bbox.x1 as f64,
+                |n| (0.25 * n.digit_px as f64).max(1.5),
+            )
         };
         for col in cols {
             let mut col = col;
@@ -212,11 +233,19 @@ pub fn choose(xs: &[Axis], ys: &[Axis]) -> Option<(Axis, Axis)> {
         })?
         .clone();
     let right = y.labels.iter().map(|l| l.word.bbox.x1).max()? as f64;
-    let lowest = y.labels.iter().map(|l| l.word.bbox.cy()).fold(f64::MIN, f64::max);
+    let lowest = y
+        .labels
+        .iter()
+        .map(|l| l.word.bbox.cy())
+        .fold(f64::MIN, f64::max);
     let digit = y.labels[0].digit_px as f64;
     let x = xs
         .iter()
-        .filter(|x| x.labels.iter().all(|l| l.word.bbox.x1 as f64 > right - digit))
+        .filter(|x| {
+            x.labels
+                .iter()
+                .all(|l| l.word.bbox.x1 as f64 > right - digit)
+        })
         .filter(|x| x.labels[0].word.bbox.cy() > lowest - 0.5 * digit)
         .min_by(|a, b| {
             let da = a.labels[0].word.bbox.cy();

@@ -29,7 +29,10 @@ pub fn tint(c: Lab, d: Lab, bg: Lab) -> (f32, f32) {
         return (0.0, f32::INFINITY);
     }
     let alpha = u.iter().zip(&v).map(|(a, b)| a * b).sum::<f32>() / vv;
-    let r: f32 = (0..3).map(|i| (u[i] - alpha * v[i]).powi(2)).sum::<f32>().sqrt();
+    let r: f32 = (0..3)
+        .map(|i| (u[i] - alpha * v[i]).powi(2))
+        .sum::<f32>()
+        .sqrt();
     (alpha, r)
 }
 
@@ -89,7 +92,11 @@ pub fn cluster(pixels: &[(usize, [u8; 3])], memo: &mut LabMemo, min_count: usize
                 a: (s[1] / n as f64) as f32,
                 b: (s[2] / n as f64) as f32,
             },
-            rgb: [(r[0] / n as u64) as u8, (r[1] / n as u64) as u8, (r[2] / n as u64) as u8],
+            rgb: [
+                (r[0] / n as u64) as u8,
+                (r[1] / n as u64) as u8,
+                (r[2] / n as u64) as u8,
+            ],
             count: n,
             tint_of: None,
         })

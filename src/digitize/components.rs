@@ -123,7 +123,15 @@ mod tests {
         let (_, comps) = label(&mask, 5, 4);
         assert_eq!(comps.len(), 2);
         assert_eq!(comps[0].area, 4);
-        assert_eq!(comps[0].bbox, BBox { x0: 0, y0: 0, x1: 2, y1: 2 });
+        assert_eq!(
+            comps[0].bbox,
+            BBox {
+                x0: 0,
+                y0: 0,
+                x1: 2,
+                y1: 2
+            }
+        );
         assert_eq!(comps[1].bbox.h(), 2);
     }
 }

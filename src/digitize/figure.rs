@@ -1,12 +1,11 @@
 //! A raster figure read end to end.
 
+use super::arms::{curves, to_arm};
 use super::axes::{self, fit, Axis, Scale};
-use super::colours::{self, tint, Class};
 use super::panel::{self, Lines, Panel};
-use super::raster::{ink, lab, Lab, LabMemo, Raster};
+use super::raster::{ink, lab, LabMemo, Raster};
 use super::text::{self, NumberWord, Text};
-use super::trace;
-use super::{at_risk, Arm, DigitizeError, Digitized, Geometry, Point, XAxis, YAxis};
+use super::{at_risk, Arm, DigitizeError, Digitized, Geometry, XAxis, YAxis};
 
 /// The page's backgrounds: the commonest colour, and light neutral colours
 /// covering over a twentieth of it (a ggplot panel's grey).
@@ -50,14 +49,22 @@ fn refine_ticks(a: &mut Axis, line: &[bool], width: usize, horizontal: bool, lin
                 Some(r) => r as isize + 1,
                 None => bottom - (1.5 * d) as isize,
             };
-            ((pos[i] - d).max(0.0) as usize, (pos[i] + d) as usize, (top, bottom))
+            (
+                (pos[i] - d).max(0.0) as usize,
+                (pos[i] + d) as usize,
+                (top, bottom),
+            )
         } else {
             let left = b.x1 as isize + 1;
             let right = match lines.left {
                 Some(c) => c as isize - 1,
                 None => left + (1.5 * d) as isize,
             };
-            ((pos[i] - d).max(0.0) as usize, (pos[i] + d) as usize, (left, right))
+            (
+                (pos[i] - d).max(0.0) as usize,
+                (pos[i] + d) as usize,
+                (left, right),
+            )
         };
         if zone.1 < zone.0 || zone.0 < 0 {
             continue;
@@ -158,7 +165,18 @@ pub fn read_raster(r: &Raster) -> Result<Digitized, DigitizeError> {
     let digit = xa.labels[0].digit_px as f64;
     let is_text = text_mask(&t, w, h, digit, &p);
     let mut warnings = Vec::new();
-    let arms = curves(r, &inkm, &is_text, &line, bg, &p, &xa, &ya, &mut memo, &mut warnings);
+    let arms = curves(
+        r,
+        &inkm,
+        &is_text,
+        &line,
+        bg,
+        &p,
+        &xa,
+        &ya,
+        &mut memo,
+        &mut warnings,
+    );
     let _ = lines;
     if arms.is_empty() {
         return Err(DigitizeError::NoCurves);
@@ -170,12 +188,23 @@ pub fn read_raster(r: &Raster) -> Result<Digitized, DigitizeError> {
         .enumerate()
         .map(|(i, a)| to_arm(a, i, &xa, &ya, y_div))
         .collect();
-    let risk = at_risk::read(&numbers, &xa, &p, r, &inkm, &out_arms, &mut memo, &mut warnings);
+    let risk = at_risk::read(
+        &numbers,
+        &xa,
+        &p,
+        r,
+        &inkm,
+        &out_arms,
+        &mut memo,
+        &mut warnings,
+    );
     if out_arms.len() > 1 || !risk.rows.is_empty() {
         // Names come from the legend when it is read; until then, by colour.
     }
     for a in &mut out_arms {
-        a.points.iter_mut().for_each(|q| q.surv = q.surv.clamp(0.0, 1.0));
+        a.points
+            .iter_mut()
+            .for_each(|q| q.surv = q.surv.clamp(0.0, 1.0));
     }
     warnings.push(format!(
         "arm names were not read from the legend: the arms are named {} in the order found (top curve at the start first)",
@@ -213,269 +242,6 @@ pub fn read_raster(r: &Raster) -> Result<Digitized, DigitizeError> {
     })
 }
 
-/// An arm in pixels: its colour and steps.
-pub struct PixelArm {
-    /// Colour.
-    pub colour: [u8; 3],
-    /// Steps in figure pixels.
-    pub steps: trace::Steps,
-}
-
-fn to_arm(a: &PixelArm, i: usize, xa: &Axis, ya: &Axis, y_div: f64) -> Arm {
-    let mut points = Vec::new();
-    let time = |x: f64| xa.scale.value(x);
-    let surv = |y: f64| ya.scale.value(y) / y_div;
-    for (k, &(x0, x1, y)) in a.steps.plateaus.iter().enumerate() {
-        if k == 0 {
-            points.push(Point {
-                time: time(x0).max(xa.min()),
-                surv: surv(y),
-            });
-        } else {
-            let prev = a.steps.plateaus[k - 1].2;
-            points.push(Point {
-                time: time(x0),
-                surv: surv(prev),
-            });
-            points.push(Point {
-                time: time(x0),
-                surv: surv(y),
-            });
-        }
-        if k + 1 == a.steps.plateaus.len() {
-            points.push(Point {
-                time: time(x1),
-                surv: surv(y),
-            });
-        }
-    }
-    Arm {
-        name: format!("Arm {}", i + 1),
-        points,
-        censor_times: a.steps.marks.iter().map(|&m| time(m)).collect(),
-        colour: a.colour,
-    }
-}
-
-/// The panel's curves, one per line colour.
-#[allow(clippy::too_many_arguments)]
-fn curves(
-    r: &Raster,
-    inkm: &[f32],
-    is_text: &[bool],
-    line: &[bool],
-    bg: [u8; 3],
-    p: &Panel,
-    xa: &Axis,
-    ya: &Axis,
-    memo: &mut LabMemo,
-    warnings: &mut Vec<String>,
-) -> Vec<PixelArm> {
-    let w = r.width;
-    let (pw, ph) = (p.x1 + 1 - p.x0, p.y1 + 1 - p.y0);
-    // Grid lines: neutral rows or columns crossing nine tenths of the panel.
-    let mut grid = vec![false; pw * ph];
-    let neutral = |x: usize, y: usize| line[y * w + x] || {
-        let k = inkm[y * w + x];
-        k >= 0.1 && memo_free_chroma(r.at(x, y)) < 10.0
-    };
-    for y in 0..ph {
-        let n = (0..pw).filter(|&x| neutral(p.x0 + x, p.y0 + y)).count();
-        if n as f64 >= 0.9 * pw as f64 {
-            for x in 0..pw {
-                grid[y * pw + x] = true;
-            }
-        }
-    }
-    for x in 0..pw {
-        let n = (0..ph).filter(|&y| neutral(p.x0 + x, p.y0 + y)).count();
-        if n as f64 >= 0.9 * ph as f64 {
-            for y in 0..ph {
-                grid[y * pw + x] = true;
-            }
-        }
-    }
-    let mut pixels = Vec::new();
-    for y in 0..ph {
-        for x in 0..pw {
-            let (gx, gy) = (p.x0 + x, p.y0 + y);
-            let i = gy * w + gx;
-            if inkm[i] < 0.3 || is_text[i] {
-                continue;
-            }
-            let c = r.rgb[i];
-            let l = memo.get(c);
-            if grid[y * pw + x] && l.chroma() < 10.0 {
-                continue;
-            }
-            if l.l > 82.0 && l.chroma() < 10.0 {
-                continue;
-            }
-            pixels.push((y * pw + x, c));
-        }
-    }
-    let mut classes = colours::cluster(&pixels, memo, (pw / 12).max(15));
-    let bgl = lab(bg);
-    mark_tints(&mut classes, bgl);
-    // Assign pixels.
-    let mut class_of = vec![u8::MAX; pw * ph];
-    for &(i, c) in &pixels {
-        if let Some(k) = colours::nearest(memo.get(c), &classes) {
-            class_of[i] = k as u8;
-        }
-    }
-    let min_span = (pw as f64 * 0.12).max(5.0) as usize;
-    let mut arms = Vec::new();
-    let mut spans: Vec<(usize, Vec<f64>)> = Vec::new();
-    let mark_w = ((xa.labels[0].digit_px as f64) * 0.9).ceil() as usize;
-    for (k, c) in classes.iter().enumerate() {
-        if c.tint_of.is_some() {
-            continue;
-        }
-        let weight: Vec<f32> = (0..pw * ph)
-            .map(|i| {
-                if class_of[i] == k as u8 {
-                    inkm[(p.y0 + i / pw) * w + p.x0 + i % pw]
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let mut cols = trace::runs(&weight, pw, ph);
-        // A colour whose runs are mostly tall is a filled area (where two
-        // CI bands overlap, a shaded region), not a line.
-        let mut lens: Vec<usize> = cols.iter().flatten().map(|r| r.y1 + 1 - r.y0).collect();
-        lens.sort_unstable();
-        if lens.get(lens.len() / 2).is_some_and(|&m| m > 12) {
-            continue;
-        }
-        let t = trace::thickness(&cols);
-        // One colour may hold several arms (black curves told apart by line
-        // type): trace, take the path's runs away, trace again.
-        for _ in 0..4 {
-            let Some(path) = trace::trace(&cols, t, (pw / 12).max(8), mark_w) else {
-                break;
-            };
-            for (i, r) in path.cols.iter().enumerate() {
-                if let Some(r) = r {
-                    cols[path.start + i].retain(|q| q != r);
-                }
-            }
-            let span = path.cols.iter().filter(|c| c.is_some()).count();
-            let late = path.start as f64 > 0.5 * pw as f64;
-            if span < min_span || (late && (span as f64) < 0.3 * pw as f64) {
-                continue;
-            }
-            let mut steps = trace::steps(&path, mark_w);
-            for pl in &mut steps.plateaus {
-                pl.0 += p.x0 as f64;
-                pl.1 += p.x0 as f64;
-                pl.2 += p.y0 as f64;
-            }
-            for m in &mut steps.marks {
-                *m += p.x0 as f64;
-            }
-            let lv = levels(&steps);
-            spans.push((arms.len(), lv));
-            arms.push(PixelArm {
-                colour: c.rgb,
-                steps,
-            });
-        }
-    }
-    drop_ghosts(arms, &spans, warnings, ya)
-}
-
-fn memo_free_chroma(p: [u8; 3]) -> f32 {
-    let (mx, mn) = (
-        p.iter().copied().max().unwrap_or(0) as f32,
-        p.iter().copied().min().unwrap_or(0) as f32,
-    );
-    (mx - mn) / 2.55 * 0.6
-}
-
-/// Classes that are another's colour thinned over the background.
-fn mark_tints(classes: &mut [Class], bg: Lab) {
-    let darkness = |c: &Class| c.lab.delta(bg);
-    for i in 0..classes.len() {
-        let mut best: Option<(usize, f32)> = None;
-        for j in 0..classes.len() {
-            if i == j || darkness(&classes[j]) <= darkness(&classes[i]) + 8.0 {
-                continue;
-            }
-            let (alpha, res) = tint(classes[i].lab, classes[j].lab, bg);
-            if (0.05..=0.8).contains(&alpha) && res < 10.0 && best.is_none_or(|b| res < b.1) {
-                best = Some((j, res));
-            }
-        }
-        if let Some((j, _)) = best {
-            classes[i].tint_of = Some(j);
-        }
-    }
-}
-
-/// Row of each column's plateau, for comparing arms.
-fn levels(s: &trace::Steps) -> Vec<f64> {
-    let mut v = Vec::new();
-    for &(x0, x1, y) in &s.plateaus {
-        let (a, b) = (x0.round() as i64, x1.round() as i64);
-        for _ in a..=b {
-            v.push(y);
-        }
-    }
-    v
-}
-
-/// An arm that retraces another's path (an anti-aliased fringe read as a
-/// colour of its own) is not an arm.
-fn drop_ghosts(
-    arms: Vec<PixelArm>,
-    spans: &[(usize, Vec<f64>)],
-    warnings: &mut Vec<String>,
-    _ya: &Axis,
-) -> Vec<PixelArm> {
-    let start = |a: &PixelArm| a.steps.plateaus.first().map_or(0.0, |p| p.0);
-    let mut keep = vec![true; arms.len()];
-    for i in 0..arms.len() {
-        for j in 0..arms.len() {
-            if i == j || !keep[j] {
-                continue;
-            }
-            let (si, sj) = (start(&arms[i]), start(&arms[j]));
-            let li = &spans[i].1;
-            let lj = &spans[j].1;
-            let off = (si - sj).round() as i64;
-            let mut same = 0;
-            let mut total = 0;
-            for (k, y) in li.iter().enumerate() {
-                let kj = k as i64 + off;
-                if kj >= 0 && (kj as usize) < lj.len() {
-                    total += 1;
-                    if (y - lj[kj as usize]).abs() <= 1.5 {
-                        same += 1;
-                    }
-                }
-            }
-            if total > 0 && same as f64 >= 0.85 * li.len() as f64 && li.len() <= lj.len() {
-                keep[i] = false;
-            }
-        }
-    }
-    let dropped = keep.iter().filter(|k| !**k).count();
-    if dropped > 0 {
-        warnings.push(format!(
-            "{dropped} colour{} retracing another curve {} set aside",
-            if dropped == 1 { "" } else { "s" },
-            if dropped == 1 { "was" } else { "were" }
-        ));
-    }
-    arms.into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(a, _)| a)
-        .collect()
-}
-
 #[cfg(test)]
 mod debug {
     use super::*;
@@ -484,7 +250,9 @@ mod debug {
     #[test]
     #[ignore]
     fn show() {
-        let Ok(path) = std::env::var("SURVLIT_FIG") else { return };
+        let Ok(path) = std::env::var("SURVLIT_FIG") else {
+            return;
+        };
         let bytes = std::fs::read(&path).unwrap();
         let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
         let r = Raster {
@@ -497,11 +265,23 @@ mod debug {
         let inkm = ink_map(&r, &bgs);
         let t = text::find(&inkm, r.width, r.height);
         println!("{} words, {} vertical", t.words.len(), t.vertical.len());
-        for wd in t.words.iter().chain(&t.vertical).filter(|w| w.parts.len() <= 8) {
+        for wd in t
+            .words
+            .iter()
+            .chain(&t.vertical)
+            .filter(|w| w.parts.len() <= 8)
+        {
             if let Some(n) = text::read(&inkm, r.width, wd) {
                 println!(
                     "  {:>8} v={} at ({},{})-({},{}) px {:.1} worst {:.3}",
-                    n.text, wd.vertical as u8, wd.bbox.x0, wd.bbox.y0, wd.bbox.x1, wd.bbox.y1, n.digit_px, n.worst
+                    n.text,
+                    wd.vertical as u8,
+                    wd.bbox.x0,
+                    wd.bbox.y0,
+                    wd.bbox.x1,
+                    wd.bbox.y1,
+                    n.digit_px,
+                    n.worst
                 );
             }
         }
@@ -513,16 +293,28 @@ mod debug {
             .filter_map(|wd| text::read(&inkm, r.width, wd))
             .collect();
         for a in axes::x_candidates(&numbers) {
-            println!("x cand: {:?}", a.labels.iter().map(|l| l.text.clone()).collect::<Vec<_>>());
+            println!(
+                "x cand: {:?}",
+                a.labels.iter().map(|l| l.text.clone()).collect::<Vec<_>>()
+            );
         }
         for a in axes::y_candidates(&numbers) {
-            println!("y cand: {:?}", a.labels.iter().map(|l| l.text.clone()).collect::<Vec<_>>());
+            println!(
+                "y cand: {:?}",
+                a.labels.iter().map(|l| l.text.clone()).collect::<Vec<_>>()
+            );
         }
         match read_raster(&r) {
             Ok(d) => {
                 println!("panel {:?}", d.geometry.panel);
                 for a in &d.arms {
-                    println!("arm {} colour {:?} {} points, {} marks", a.name, a.colour, a.points.len(), a.censor_times.len());
+                    println!(
+                        "arm {} colour {:?} {} points, {} marks",
+                        a.name,
+                        a.colour,
+                        a.points.len(),
+                        a.censor_times.len()
+                    );
                 }
                 println!("warnings {:?}", d.warnings);
             }

@@ -138,7 +138,14 @@ pub fn render_at(face: &Face, ch: char, digit_px: f32, (dx, dy): (f32, f32)) -> 
 
 /// Sub-pixel placements each template is rendered at: anti-aliasing of a
 /// small glyph depends on where it falls on the pixel grid.
-const OFFSETS: [(f32, f32); 6] = [(0.0, 0.0), (0.33, 0.0), (0.67, 0.0), (0.0, 0.5), (0.33, 0.5), (0.67, 0.5)];
+const OFFSETS: [(f32, f32); 6] = [
+    (0.0, 0.0),
+    (0.33, 0.0),
+    (0.67, 0.0),
+    (0.0, 0.5),
+    (0.33, 0.5),
+    (0.67, 0.5),
+];
 
 /// The templates of `chars` in every face at a digit height, rounded to a
 /// quarter pixel and cached.

@@ -16,6 +16,7 @@
 //! numbers under the axis that fall from left to right are the numbers at
 //! risk ([`at_risk`]).
 
+pub mod arms;
 pub mod at_risk;
 pub mod axes;
 pub mod colours;

@@ -95,7 +95,9 @@ fn glyph_boxes(c: &Crop) -> Vec<Glyph> {
             let tiny = lo <= 0.3 * tall;
             // A comma drawn as a point and a tail.
             let both_small = (b.h().max(last.h()) as f64) <= 0.5 * tall;
-            if ov > 0 && (both_small || !tiny && (short || ov as f64 >= 0.5 * b.w().min(last.w()) as f64)) {
+            if ov > 0
+                && (both_small || !tiny && (short || ov as f64 >= 0.5 * b.w().min(last.w()) as f64))
+            {
                 *last = last.union(&b);
                 continue;
             }
@@ -179,12 +181,7 @@ fn classify(c: &Crop, ts: &[(usize, Template)]) -> (char, f32) {
 
 /// Reads a glyph that may be several touching ones: the split into 1–4
 /// parts whose worst part reads best.
-fn read_glyph(
-    c: &Crop,
-    b: &BBox,
-    digit_px: f32,
-    ts: &[(usize, Template)],
-) -> (String, f32) {
+fn read_glyph(c: &Crop, b: &BBox, digit_px: f32, ts: &[(usize, Template)]) -> (String, f32) {
     let whole = c.sub(b);
     let (ch, d) = classify(&whole, ts);
     let widest = ts
@@ -209,12 +206,21 @@ fn read_glyph(
         .map(|x| (b.y0..=b.y1).map(|y| c.at(x, y)).sum())
         .collect();
     let cuts: Vec<usize> = (min_w.max(1)..w.saturating_sub(min_w))
-        .filter(|&k| colsum[k] <= colsum[k - 1] && colsum[k] <= colsum.get(k + 1).copied().unwrap_or(f32::MAX))
+        .filter(|&k| {
+            colsum[k] <= colsum[k - 1]
+                && colsum[k] <= colsum.get(k + 1).copied().unwrap_or(f32::MAX)
+        })
         .collect();
-    let mut memo: std::collections::HashMap<(usize, usize), Option<(char, f32)>> = std::collections::HashMap::new();
+    let mut memo: std::collections::HashMap<(usize, usize), Option<(char, f32)>> =
+        std::collections::HashMap::new();
     let mut cut = |x0: usize, x1: usize| -> Option<(char, f32)> {
         *memo.entry((x0, x1)).or_insert_with(|| {
-            let sub = BBox { x0, y0: b.y0, x1, y1: b.y1 };
+            let sub = BBox {
+                x0,
+                y0: b.y0,
+                x1,
+                y1: b.y1,
+            };
             let part = c.sub(&sub);
             let t = tighten(&part)?;
             let part = part.sub(&t);
@@ -315,31 +321,6 @@ pub fn read_number(c: &Crop) -> Option<Reading> {
     })
 }
 
-/// A number as printed: "0.25", "100", "1,000", "50%"; the value and
-/// whether it carried a percent sign.
-pub fn parse_printed(text: &str) -> Option<(f64, bool)> {
-    let percent = text.ends_with('%');
-    let t = text.trim_end_matches('%');
-    let t = if t.contains(',') && !t.contains('.') {
-        // "1,000" (thousands) or "0,5" (decimal comma).
-        let parts: Vec<&str> = t.split(',').collect();
-        if parts[1..].iter().all(|p| p.len() == 3) && !parts[0].is_empty() && parts[0] != "0" {
-            t.replace(',', "")
-        } else if parts.len() == 2 {
-            t.replace(',', ".")
-        } else {
-            return None;
-        }
-    } else {
-        t.to_string()
-    };
-    if t.is_empty() || t.starts_with('.') || t.ends_with('.') || t.matches('.').count() > 1 {
-        return None;
-    }
-    let v: f64 = t.parse().ok()?;
-    Some((v, percent))
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::super::glyphs::{faces, render};
@@ -347,7 +328,10 @@ pub(crate) mod tests {
 
     /// Sets `text` in a face at a digit height, as a crop with a margin.
     pub(crate) fn set(face: usize, text: &str, px: f32, gap: f32) -> Crop {
-        let ts: Vec<Template> = text.chars().map(|c| render(&faces()[face], c, px).unwrap()).collect();
+        let ts: Vec<Template> = text
+            .chars()
+            .map(|c| render(&faces()[face], c, px).unwrap())
+            .collect();
         let w = ts.iter().map(|t| t.advance + gap).sum::<f32>().ceil() as usize + 6;
         let h = (px * 1.6).ceil() as usize + 6;
         let base = 3.0 + px * 1.2;
@@ -373,7 +357,9 @@ pub(crate) mod tests {
     fn reads_numbers_set_in_each_face_at_several_sizes() {
         for face in 0..faces().len() {
             for px in [6.0, 9.0, 14.0, 28.0] {
-                for text in ["0", "0.25", "100", "1.0", "36", "1,000", "75%", "47", "812", "9"] {
+                for text in [
+                    "0", "0.25", "100", "1.0", "36", "1,000", "75%", "47", "812", "9",
+                ] {
                     if px < 8.0 && (text.contains(",") || text.contains("%")) {
                         continue;
                     }
@@ -397,14 +383,5 @@ pub(crate) mod tests {
         // Turn it a quarter anticlockwise, as R sets y labels, and back.
         let ccw = c.rotate_cw().rotate_cw().rotate_cw();
         assert_eq!(read_number(&ccw.rotate_cw()).unwrap().text, "0.8");
-    }
-
-    #[test]
-    fn printed_numbers() {
-        assert_eq!(parse_printed("1,000"), Some((1000.0, false)));
-        assert_eq!(parse_printed("0,5"), Some((0.5, false)));
-        assert_eq!(parse_printed("50%"), Some((50.0, true)));
-        assert_eq!(parse_printed("0.25"), Some((0.25, false)));
-        assert_eq!(parse_printed("1."), None);
     }
 }

@@ -29,10 +29,18 @@ pub struct Lines {
     pub right: Option<usize>,
 }
 
-/// Longest run of `line` pixels in row `y` between columns a..=b.
-fn row_run(line: &[bool], width: usize, y: usize, a: usize, b: usize) -> usize {
+/// Longest run of `line` pixels along row `y` (columns a..=b), or along
+/// a column when `at` swaps the coordinates.
+fn longest(
+    line: &[bool],
+    width: usize,
+    a: usize,
+    b: usize,
+    at: impl Fn(usize) -> (usize, usize),
+) -> usize {
     let (mut best, mut run) = (0, 0);
-    for x in a..=b {
+    for i in a..=b {
+        let (x, y) = at(i);
         if line[y * width + x] {
             run += 1;
             best = best.max(run);
@@ -43,17 +51,12 @@ fn row_run(line: &[bool], width: usize, y: usize, a: usize, b: usize) -> usize {
     best
 }
 
+fn row_run(line: &[bool], width: usize, y: usize, a: usize, b: usize) -> usize {
+    longest(line, width, a, b, |x| (x, y))
+}
+
 fn col_run(line: &[bool], width: usize, x: usize, a: usize, b: usize) -> usize {
-    let (mut best, mut run) = (0, 0);
-    for y in a..=b {
-        if line[y * width + x] {
-            run += 1;
-            best = best.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    best
+    longest(line, width, a, b, |y| (x, y))
 }
 
 /// The panel of a figure with axes `x` and `y`; `line` marks dark neutral
@@ -65,7 +68,12 @@ pub fn find(line: &[bool], width: usize, height: usize, x: &Axis, y: &Axis) -> (
     let (ya, yb) = (y.scale.px(y.max()), y.scale.px(y.min())); // top, bottom pixel
     let xspan = (xb - xa).max(1.0);
     let yspan = (yb - ya).max(1.0);
-    let label_top = x.labels.iter().map(|l| l.word.bbox.y0).min().unwrap_or(height - 1);
+    let label_top = x
+        .labels
+        .iter()
+        .map(|l| l.word.bbox.y0)
+        .min()
+        .unwrap_or(height - 1);
     let label_right = y.labels.iter().map(|l| l.word.bbox.x1).max().unwrap_or(0);
     let mut lines = Lines::default();
 

@@ -48,11 +48,7 @@ impl Raster {
         if n == 0 {
             return [255; 3];
         }
-        [
-            (sum[0] / n) as u8,
-            (sum[1] / n) as u8,
-            (sum[2] / n) as u8,
-        ]
+        [(sum[0] / n) as u8, (sum[1] / n) as u8, (sum[2] / n) as u8]
     }
 }
 

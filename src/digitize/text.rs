@@ -3,7 +3,7 @@
 
 use super::components::{label, BBox, Component};
 use super::glyphs::INK;
-use super::ocr::{parse_printed, read_number, Crop};
+use super::ocr::{read_number, Crop};
 
 /// A word: glyph components in a line.
 #[derive(Clone, Debug)]
@@ -79,7 +79,8 @@ fn group(
             let ov = c1.min(wc1) as isize - c0.max(wc0) as isize + 1;
             let small = size.min(*wsize) as f64;
             let inside = c0 + 1 >= wc0 && c1 <= wc1 + 1 + (0.35 * tall) as usize;
-            let aligned = ov as f64 >= 0.5 * small || (size as f64) < 0.6 * (*wsize as f64) && inside;
+            let aligned =
+                ov as f64 >= 0.5 * small || (size as f64) < 0.6 * (*wsize as f64) && inside;
             if gap <= (0.45 * tall).ceil() as isize && gap >= -(0.5 * tall) as isize && aligned {
                 members.push(i);
                 *wb = wb.union(&b);
@@ -166,4 +167,43 @@ pub fn read(ink: &[f32], width: usize, word: &Word) -> Option<NumberWord> {
         digit_px: r.digit_px,
         worst: r.worst,
     })
+}
+
+/// A number as printed: "0.25", "100", "1,000", "50%"; the value and
+/// whether it carried a percent sign.
+pub fn parse_printed(text: &str) -> Option<(f64, bool)> {
+    let percent = text.ends_with('%');
+    let t = text.trim_end_matches('%');
+    let t = if t.contains(',') && !t.contains('.') {
+        // "1,000" (thousands) or "0,5" (decimal comma).
+        let parts: Vec<&str> = t.split(',').collect();
+        if parts[1..].iter().all(|p| p.len() == 3) && !parts[0].is_empty() && parts[0] != "0" {
+            t.replace(',', "")
+        } else if parts.len() == 2 {
+            t.replace(',', ".")
+        } else {
+            return None;
+        }
+    } else {
+        t.to_string()
+    };
+    if t.is_empty() || t.starts_with('.') || t.ends_with('.') || t.matches('.').count() > 1 {
+        return None;
+    }
+    let v: f64 = t.parse().ok()?;
+    Some((v, percent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_numbers() {
+        assert_eq!(parse_printed("1,000"), Some((1000.0, false)));
+        assert_eq!(parse_printed("0,5"), Some((0.5, false)));
+        assert_eq!(parse_printed("50%"), Some((50.0, true)));
+        assert_eq!(parse_printed("0.25"), Some((0.25, false)));
+        assert_eq!(parse_printed("1."), None);
+    }
 }

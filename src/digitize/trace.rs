@@ -39,7 +39,11 @@ pub fn runs(weight: &[f32], width: usize, height: usize) -> Vec<Vec<Run>> {
                 col.push(Run {
                     y0,
                     y1: y - 1,
-                    centre: if sw > 0.0 { swy / sw } else { (y0 + y - 1) as f64 / 2.0 },
+                    centre: if sw > 0.0 {
+                        swy / sw
+                    } else {
+                        (y0 + y - 1) as f64 / 2.0
+                    },
                 });
             } else {
                 y += 1;
@@ -59,7 +63,9 @@ pub fn thickness(cols: &[Vec<Run>]) -> f64 {
             hist[l] += 1;
         }
     }
-    let mode = (1..16).max_by_key(|&l| (hist[l], std::cmp::Reverse(l))).unwrap_or(1);
+    let mode = (1..16)
+        .max_by_key(|&l| (hist[l], std::cmp::Reverse(l)))
+        .unwrap_or(1);
     mode as f64
 }
 
@@ -97,7 +103,9 @@ pub fn trace(cols: &[Vec<Run>], t: f64, max_gap: usize, max_mark: usize) -> Opti
     // The level before the last drop, for a few columns: ink that dips
     // and comes back (a censor mark) must not lose the line.
     let mut fallback: Option<(f64, usize)> = None;
-    let touches = |r: &Run, level: f64| r.y1 as f64 >= level - half - 1.0 && r.y0 as f64 <= level + half + 1.0;
+    let touches = |r: &Run, level: f64| {
+        r.y1 as f64 >= level - half - 1.0 && r.y0 as f64 <= level + half + 1.0
+    };
     let mut x = sx + 1;
     while x < width {
         if fallback.is_some_and(|(_, until)| x > until) {
@@ -210,7 +218,10 @@ pub fn steps(path: &Path, mark_w: usize) -> Steps {
         if down > 0.75 {
             let c = r.y1 as f64 - half;
             // Persistent (a drop) or back within k columns (a mark)?
-            let ahead: Vec<&Run> = path.cols[i + 1..(i + 1 + k + 1).min(n)].iter().flatten().collect();
+            let ahead: Vec<&Run> = path.cols[i + 1..(i + 1 + k + 1).min(n)]
+                .iter()
+                .flatten()
+                .collect();
             let back = ahead
                 .iter()
                 .filter(|a| (a.y1 as f64) <= level + half + 1.0)
@@ -297,7 +308,13 @@ mod tests {
         let mut put = |x: usize, y: usize| px[y * w + x] = 1.0;
         // Level 10 until x = 30, drop to 30 until x = 70, then 45.
         for x in 0..100 {
-            let y = if x < 30 { 10 } else if x < 70 { 30 } else { 45 };
+            let y = if x < 30 {
+                10
+            } else if x < 70 {
+                30
+            } else {
+                45
+            };
             put(x, y);
             put(x, y + 1);
         }

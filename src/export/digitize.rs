@@ -21,7 +21,11 @@ pub fn curves_table(d: &Digitized, p: &Provenance<'_>) -> Table {
     let rows: Vec<(&str, f64, f64)> = d
         .arms
         .iter()
-        .flat_map(|a| a.points.iter().map(move |q| (a.name.as_str(), q.time, q.surv)))
+        .flat_map(|a| {
+            a.points
+                .iter()
+                .map(move |q| (a.name.as_str(), q.time, q.surv))
+        })
         .collect();
     let n = rows.len();
     let mut t = Table::default();
@@ -41,7 +45,10 @@ pub fn at_risk_table(d: &Digitized, p: &Provenance<'_>) -> Table {
     let n = d.at_risk.len();
     let mut t = Table::default();
     t.text("study_id", vec![Some(p.study_id.to_string()); n])
-        .text("arm", d.at_risk.iter().map(|r| Some(r.arm.clone())).collect())
+        .text(
+            "arm",
+            d.at_risk.iter().map(|r| Some(r.arm.clone())).collect(),
+        )
         .number("time", d.at_risk.iter().map(|r| Some(r.time)).collect())
         .text("time_unit", vec![Some(p.time_unit.to_string()); n])
         .integer("n_risk", d.at_risk.iter().map(|r| Some(r.n)).collect())

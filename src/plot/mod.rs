@@ -346,7 +346,11 @@ mod tests {
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="192" height="96" viewBox="0 0 192 96"><text x="10" y="30" font-family="DejaVu Sans" font-size="12">Median 46</text><text x="10" y="60" font-family="DejaVu Sans" font-weight="bold" font-size="12">Overall</text></svg>"#;
         let first = svg_to_pdf(svg).unwrap();
         let text = String::from_utf8_lossy(&first);
-        assert_eq!(text.matches("/Subtype /Type0").count(), 2, "two embedded faces");
+        assert_eq!(
+            text.matches("/Subtype /Type0").count(),
+            2,
+            "two embedded faces"
+        );
         assert!(text.contains("+DejaVuSans-Bold"), "bold subset named");
         assert!(text.contains("/ToUnicode"), "text maps back to Unicode");
         assert!(text.contains("/FontFile2"), "the font program is embedded");

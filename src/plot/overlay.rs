@@ -56,7 +56,12 @@ impl Canvas {
     }
 
     fn rect(&mut self, (x0, y0, x1, y1): (usize, usize, usize, usize), c: [u8; 3]) {
-        let (a, b, cc, d) = (x0 as f64 - 1.0, y0 as f64 - 1.0, x1 as f64 + 1.0, y1 as f64 + 1.0);
+        let (a, b, cc, d) = (
+            x0 as f64 - 1.0,
+            y0 as f64 - 1.0,
+            x1 as f64 + 1.0,
+            y1 as f64 + 1.0,
+        );
         self.line((a, b), (cc, b), 1.0, c);
         self.line((a, d), (cc, d), 1.0, c);
         self.line((a, b), (a, d), 1.0, c);
@@ -88,7 +93,12 @@ impl Canvas {
             if let Some(og) = font.outline_glyph(g) {
                 let b = og.px_bounds();
                 og.draw(|gx, gy, cov| {
-                    self.blend(b.min.x as i64 + gx as i64, b.min.y as i64 + gy as i64, c, cov.min(1.0));
+                    self.blend(
+                        b.min.x as i64 + gx as i64,
+                        b.min.y as i64 + gy as i64,
+                        c,
+                        cov.min(1.0),
+                    );
                 });
             }
         }
@@ -111,7 +121,11 @@ pub fn overlay_png(fig: &Raster, d: &Digitized) -> Result<Vec<u8>, PlotError> {
     };
     let g = &d.geometry;
     let x_px = |t: f64| g.x_scale.0 + g.x_scale.1 * t;
-    let y_div = if d.y_axis.scale == "percent" { 100.0 } else { 1.0 };
+    let y_div = if d.y_axis.scale == "percent" {
+        100.0
+    } else {
+        1.0
+    };
     let y_px = |s: f64| g.y_scale.0 + g.y_scale.1 * s * y_div;
     let (px0, py0, px1, py1) = g.panel;
     c.rect((px0, py0, px1, py1), [160, 160, 160]);
@@ -143,7 +157,13 @@ pub fn overlay_png(fig: &Raster, d: &Digitized) -> Result<Vec<u8>, PlotError> {
     }
     for (b, text) in g.labels.iter().chain(&g.at_risk) {
         c.rect(*b, READ);
-        c.text(&font, (b.0 as f64, b.1 as f64 - 2.0), size * 0.8, text, READ);
+        c.text(
+            &font,
+            (b.0 as f64, b.1 as f64 - 2.0),
+            size * 0.8,
+            text,
+            READ,
+        );
     }
     let rgb: Vec<u8> = c.px.iter().flatten().copied().collect();
     encode_png(&rgb, fig.width as u32, fig.height as u32, 96)

@@ -315,7 +315,10 @@ mod tests {
         let sections = BTreeMap::from([("a".to_string(), "Pooled local control".to_string())]);
         let md = "# T\n\n- [a/](a/)\n\n## Pooled local control\n\n[pooled.csv](a/pooled.csv) · [CHANGES.md](CHANGES.md) · [#](#t) · [web](https://doi.org/10.1/x)\n";
         let page = index_html("T", md, &files, &sections);
-        assert!(page.contains("<a href=\"#pooled-local-control\">a/</a>"), "{page}");
+        assert!(
+            page.contains("<a href=\"#pooled-local-control\">a/</a>"),
+            "{page}"
+        );
         assert!(page.contains("id=\"pooled-local-control\""), "{page}");
         assert!(
             page.contains(&format!(
@@ -325,8 +328,16 @@ mod tests {
             "{page}"
         );
         assert!(page.contains("<a href=\"CHANGES.md\">"), "{page}");
-        assert!(page.contains("the <code>reports/</code> folder beside the page: <code>CHANGES.md</code>."), "{page}");
+        assert!(
+            page.contains(
+                "the <code>reports/</code> folder beside the page: <code>CHANGES.md</code>."
+            ),
+            "{page}"
+        );
         assert!(page.contains("the 1 file it links to"), "{page}");
-        assert!(page.contains("<a href=\"https://doi.org/10.1/x\">"), "{page}");
+        assert!(
+            page.contains("<a href=\"https://doi.org/10.1/x\">"),
+            "{page}"
+        );
     }
 }

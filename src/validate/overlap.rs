@@ -120,7 +120,9 @@ fn similar_citations(e: &Evidence, diags: &mut Vec<Diagnostic>) {
             .iter()
             .filter(|(i, _, _)| members.contains(i))
             .map(|&(_, _, s)| s)
-            .fold((f64::INFINITY, 0.0f64), |(lo, hi), s| (lo.min(s), hi.max(s)));
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), s| {
+                (lo.min(s), hi.max(s))
+            });
         let ids: Vec<&str> = members.iter().map(|&i| cited[i].0.as_str()).collect();
         // Point at the first row of the last study of the group.
         let last = ids[ids.len() - 1];
@@ -129,17 +131,29 @@ fn similar_citations(e: &Evidence, diags: &mut Vec<Diagnostic>) {
             .iter()
             .find(|f| f.study_id == last)
             .map(|f| &f.origin)
-            .or_else(|| e.cases.iter().find(|c| c.study_id == last).map(|c| &c.origin))
+            .or_else(|| {
+                e.cases
+                    .iter()
+                    .find(|c| c.study_id == last)
+                    .map(|c| &c.origin)
+            })
         else {
             continue;
         };
         let shared = if range.0 == range.1 || ids.len() == 2 {
             format!("{:.0}% of words shared", range.1 * 100.0)
         } else {
-            format!("{:.0}–{:.0}% of words shared", range.0 * 100.0, range.1 * 100.0)
+            format!(
+                "{:.0}–{:.0}% of words shared",
+                range.0 * 100.0,
+                range.1 * 100.0
+            )
         };
         let (who, question) = if ids.len() == 2 {
-            (format!("studies '{}' and '{}'", ids[0], ids[1]), "one source under two study ids?")
+            (
+                format!("studies '{}' and '{}'", ids[0], ids[1]),
+                "one source under two study ids?",
+            )
         } else {
             (
                 format!("{} studies ({})", ids.len(), ids.join(", ")),

@@ -83,10 +83,9 @@ fn columns(kinds: &[ColumnKind], axis: &ForestAxis, level: f64) -> Vec<ForestCol
                 ColumnKind::Study => "Study".into(),
                 ColumnKind::Year => "Year".into(),
                 ColumnKind::N => "Total".into(),
-                ColumnKind::Events if kinds.contains(&ColumnKind::N) => axis
-                    .events_header
-                    .trim_end_matches(" / total")
-                    .to_string(),
+                ColumnKind::Events if kinds.contains(&ColumnKind::N) => {
+                    axis.events_header.trim_end_matches(" / total").to_string()
+                }
                 ColumnKind::Events => axis.events_header.clone(),
                 ColumnKind::Weight => "Weight (%)".into(),
                 ColumnKind::Estimate => format!("{} [{}% CI]", axis.name, num(level * 100.0, 1)),

@@ -70,7 +70,13 @@ impl<'a> Layout<'a> {
             // Beside a Total column, "48/66" would repeat the total: the
             // count alone, under "Controlled" (see `columns`).
             ColumnKind::Events => study.map_or(String::new(), |s| {
-                if self.look.left.iter().chain(&self.look.right).any(|k| *k == ColumnKind::N) {
+                if self
+                    .look
+                    .left
+                    .iter()
+                    .chain(&self.look.right)
+                    .any(|k| *k == ColumnKind::N)
+                {
                     s.events.split('/').next().unwrap_or_default().to_string()
                 } else {
                     s.events.clone()

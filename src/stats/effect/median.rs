@@ -7,8 +7,8 @@
 //! - DOM: y = m₁ − m₂, v = SE₁² + SE₂²
 //! - ROM: y = ln(m₁/m₂), v = SE₁²/m₁² + SE₂²/m₂² (delta method)
 
-use crate::number::entered;
 use super::{z_crit, Effect, EffectError};
+use crate::number::entered;
 
 /// A reported median with its CI; `None` bounds were not reached.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -115,7 +115,11 @@ pub fn dom(a: ReportedMedian, b: ReportedMedian) -> Result<Effect, EffectError> 
         derived: a.one_sided || b.one_sided,
         yi: m1 - m2,
         vi: s1 * s1 + s2 * s2,
-        derivation: format!("yi = {} - {}; vi = {s1:.6}^2 + {s2:.6}^2", entered(m1), entered(m2)),
+        derivation: format!(
+            "yi = {} - {}; vi = {s1:.6}^2 + {s2:.6}^2",
+            entered(m1),
+            entered(m2)
+        ),
         flags: a.flag.into_iter().chain(b.flag).collect(),
     })
 }
@@ -133,7 +137,11 @@ pub fn rom(a: ReportedMedian, b: ReportedMedian) -> Result<Effect, EffectError> 
         derived: a.one_sided || b.one_sided,
         yi: (m1 / m2).ln(),
         vi: (s1 / m1).powi(2) + (s2 / m2).powi(2),
-        derivation: format!("yi = ln({a}/{b}); vi = ({s1:.6}/{a})^2 + ({s2:.6}/{b})^2", a = entered(m1), b = entered(m2)),
+        derivation: format!(
+            "yi = ln({a}/{b}); vi = ({s1:.6}/{a})^2 + ({s2:.6}/{b})^2",
+            a = entered(m1),
+            b = entered(m2)
+        ),
         flags: a.flag.into_iter().chain(b.flag).collect(),
     })
 }
@@ -151,7 +159,11 @@ pub fn contrast(a: &Effect, b: &Effect, ratio: bool) -> Result<Effect, EffectErr
         return Ok(Effect {
             yi: m1 - m2,
             vi: v1 + v2,
-            derivation: format!("yi = {} - {}; vi = {v1:.6} + {v2:.6}", entered(m1), entered(m2)),
+            derivation: format!(
+                "yi = {} - {}; vi = {v1:.6} + {v2:.6}",
+                entered(m1),
+                entered(m2)
+            ),
             flags,
             derived,
         });

@@ -12,8 +12,8 @@
 //! (metafor's `to = "only0"`, `add = 1/2`); PAS and PFT need no correction.
 //! Back-transform of PFT: Miller (1978) with the harmonic mean of the n's.
 
-use crate::number::entered;
 use super::{z_crit, Effect, EffectError};
+use crate::number::entered;
 
 /// Analysis scale of a proportion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,7 +148,10 @@ pub fn from_ci(
     }
     if !(0.0 < lower && lower <= p && p <= upper && upper < 1.0) {
         return Err(EffectError(format!(
-            "need 0 < lower <= p <= upper < 1 (got {}, {}–{})", entered(p), entered(lower), entered(upper)
+            "need 0 < lower <= p <= upper < 1 (got {}, {}–{})",
+            entered(p),
+            entered(lower),
+            entered(upper)
         )));
     }
     let z = z_crit(level);
@@ -156,7 +159,18 @@ pub fn from_ci(
     let (lo, hi) = (tl.min(tu), tl.max(tu));
     let se = (hi - lo) / (2.0 * z);
     Ok(Effect {
-        derived: false, yi: scale.transform(p), vi: se * se, derivation: format!("{} of p = {}; SE = width of the transformed CI ({}–{}) / (2 x {z:.6}) = {se:.6}", scale.name(), entered(p), entered(lower), entered(upper)), flags: vec![] })
+        derived: false,
+        yi: scale.transform(p),
+        vi: se * se,
+        derivation: format!(
+            "{} of p = {}; SE = width of the transformed CI ({}–{}) / (2 x {z:.6}) = {se:.6}",
+            scale.name(),
+            entered(p),
+            entered(lower),
+            entered(upper)
+        ),
+        flags: vec![],
+    })
 }
 
 #[cfg(test)]

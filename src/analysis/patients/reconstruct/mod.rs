@@ -30,8 +30,7 @@ use crate::analysis::patients::reconstruct::ipd::ipd_table;
 use crate::analysis::patients::reconstruct::qa::{check_arm, overlay_plot, Tolerances};
 use crate::analysis::patients::reconstruct::report::{qa_warnings, report, Checks};
 use crate::analysis::patients::{
-    increasing_times, no_arms, positive_time, study_source, time_axis, time_unit,
-    TimeOptions,
+    increasing_times, no_arms, positive_time, study_source, time_axis, time_unit, TimeOptions,
 };
 use crate::analysis::plan::Planned;
 use crate::analysis::{figure_files, title, AnalysisError, AnalysisOutput, Methods, Ref};
