@@ -33,9 +33,7 @@ fn seed_claims_get_the_verdicts_found_by_hand() {
         .arg(&csv)
         .assert()
         .code(1)
-        .stdout(contains(
-            "6 claims: 4 supported, 1 mismatch, 1 unsupported",
-        ));
+        .stdout(contains("6 claims: 4 supported, 1 mismatch, 1 unsupported"));
     let v = verdicts(&csv);
     let expected = [
         ("seed-46", "supported"),

@@ -50,8 +50,17 @@ fn reads_right(name: &str, max_iae: f64) {
     assert_eq!(d.x_axis.max, t["x_axis"]["max"].as_f64().unwrap(), "{name}");
     assert_eq!(d.y_axis.min, t["y_axis"]["min"].as_f64().unwrap(), "{name}");
     assert_eq!(d.y_axis.max, t["y_axis"]["max"].as_f64().unwrap(), "{name}");
-    assert_eq!(d.y_axis.scale, t["y_axis"]["scale"].as_str().unwrap(), "{name}");
-    let arms: Vec<Vec<Point>> = t["arms"].as_array().unwrap().iter().map(|a| points(&a["points"])).collect();
+    assert_eq!(
+        d.y_axis.scale,
+        t["y_axis"]["scale"].as_str().unwrap(),
+        "{name}"
+    );
+    let arms: Vec<Vec<Point>> = t["arms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| points(&a["points"]))
+        .collect();
     assert_eq!(d.arms.len(), arms.len(), "{name}: arm count");
     let m: Vec<Vec<f64>> = arms
         .iter()
@@ -61,15 +70,28 @@ fn reads_right(name: &str, max_iae: f64) {
     for (i, p) in pairs.iter().enumerate() {
         let j = p.expect("every true arm matched");
         assert!(m[i][j] <= max_iae, "{name}: arm {i} IAE {}", m[i][j]);
-        assert!(d.arms[j].points.windows(2).all(|w| w[1].surv <= w[0].surv + 1e-12));
+        assert!(d.arms[j]
+            .points
+            .windows(2)
+            .all(|w| w[1].surv <= w[0].surv + 1e-12));
     }
-    let names: Vec<&str> = t["arms"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = t["arms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
     for c in t["at_risk"].as_array().unwrap() {
-        let i = names.iter().position(|n| *n == c["arm"].as_str().unwrap()).unwrap();
+        let i = names
+            .iter()
+            .position(|n| *n == c["arm"].as_str().unwrap())
+            .unwrap();
         let arm = &d.arms[pairs[i].unwrap()].name;
         let (time, n) = (c["time"].as_f64().unwrap(), c["n"].as_u64().unwrap());
         assert!(
-            d.at_risk.iter().any(|r| &r.arm == arm && r.time == time && r.n == n),
+            d.at_risk
+                .iter()
+                .any(|r| &r.arm == arm && r.time == time && r.n == n),
             "{name}: {n} at risk at {time} in {arm} not read: {:?}",
             d.at_risk
         );
@@ -96,14 +118,21 @@ fn the_json_has_exactly_the_documented_shape() {
         .arg(fixtures().join("fig0010.png"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let keys = |v: &Value| -> Vec<String> {
         let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
         k.sort();
         k
     };
-    assert_eq!(keys(&v), ["arms", "at_risk", "warnings", "x_axis", "y_axis"]);
+    assert_eq!(
+        keys(&v),
+        ["arms", "at_risk", "warnings", "x_axis", "y_axis"]
+    );
     assert_eq!(keys(&v["x_axis"]), ["max", "min"]);
     assert_eq!(keys(&v["y_axis"]), ["max", "min", "scale"]);
     let arm = &v["arms"][0];
@@ -129,7 +158,9 @@ fn the_files_it_writes_are_what_reconstruct_reads() {
         .success()
         .stdout(predicates::str::contains("check the overlay"));
     let curves = std::fs::read_to_string(out.join("curves.csv")).unwrap();
-    assert!(curves.starts_with("study_id,arm,time,time_unit,survival,survival_scale,source_location,notes\n"));
+    assert!(curves.starts_with(
+        "study_id,arm,time,time_unit,survival,survival_scale,source_location,notes\n"
+    ));
     assert!(curves.contains("fig0002.png (auto-digitised, blake3 "));
     let png = std::fs::read(out.join("overlay.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG"));

@@ -38,10 +38,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn unchanged_rerun_writes_nothing() {
     let dir = copy_lms_project();
     let first = run(dir.path());
-    assert!(
-        first.contains("15 analyses rerun, 0 unchanged"),
-        "{first}"
-    );
+    assert!(first.contains("15 analyses rerun, 0 unchanged"), "{first}");
     let reports = dir.path().join("reports");
     let inode = std::fs::metadata(&reports).unwrap().ino();
     let before = snapshot(&reports);

@@ -85,7 +85,10 @@ fn every_lms_figure_is_clean_and_complete() {
     // of 66, so 48 controlled), beside the Total column, not as failures
     // next to the control rate and not repeating the total ("48/66").
     assert!(forest.contains("\nControlled\n"), "events header");
-    assert!(forest.contains("\n48\n") && !forest.contains("\n18\n"), "controlled count");
+    assert!(
+        forest.contains("\n48\n") && !forest.contains("\n18\n"),
+        "controlled count"
+    );
     assert!(!forest.contains("48/66"), "the total is its own column");
     // Folkert's published CI differs from the one re-derived from its SE:
     // drawn, marked, and explained once under the plot.

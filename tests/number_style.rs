@@ -166,10 +166,21 @@ fn an_equal_effects_model_has_no_prediction_interval_anywhere() {
     .unwrap();
     let out = assert_cmd::Command::cargo_bin("survlit")
         .unwrap()
-        .args(["pool", csv.to_str().unwrap(), "--measure", "HR", "--method", "FE"])
+        .args([
+            "pool",
+            csv.to_str().unwrap(),
+            "--measure",
+            "HR",
+            "--method",
+            "FE",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("on the natural scale"), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains("on the natural scale"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!text.contains("NaN") && !text.contains("PI "), "{text}");
 }

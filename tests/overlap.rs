@@ -138,13 +138,25 @@ fn near_identical_citations_are_one_warning_per_cluster() {
         )
     };
     let mut rows: Vec<String> = (1..=5)
-        .map(|i| row(&format!("smith{i}"), &base.replace("100-9", &format!("100-9 {}", "x".repeat(i + 1)))))
+        .map(|i| {
+            row(
+                &format!("smith{i}"),
+                &base.replace("100-9", &format!("100-9 {}", "x".repeat(i + 1))),
+            )
+        })
         .collect();
     rows.push(row("brown2018", other));
-    let p = project(&rows, "[[analysis]]\nname = \"e\"\nkind = \"evidence-table\"\n");
+    let p = project(
+        &rows,
+        "[[analysis]]\nname = \"e\"\nkind = \"evidence-table\"\n",
+    );
     let out = p.survlit("check").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.matches("warning[similar-citation]").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("warning[similar-citation]").count(),
+        1,
+        "{stderr}"
+    );
     let line = stderr
         .lines()
         .find(|l| l.starts_with("warning[similar-citation]"))
@@ -161,7 +173,10 @@ fn near_identical_citations_are_one_warning_per_cluster() {
 #[test]
 fn one_patient_in_four_studies_is_one_warning() {
     let mut cases = String::from("study_id,case_id,citation,year,age,sex,spinal_level,latency,latency_unit,follow_up,follow_up_unit,status,event\n");
-    for (i, study) in ["report2007", "review2015", "review2020", "review2022"].iter().enumerate() {
+    for (i, study) in ["report2007", "review2015", "review2020", "review2022"]
+        .iter()
+        .enumerate()
+    {
         cases.push_str(&format!(
             "{study},c{i},{study} A. Cases {i}. J 20{i}0;{i}:1.,2010,46,F,T2-T3,36,months,22,months,dead_disease,1\n"
         ));
@@ -170,7 +185,11 @@ fn one_patient_in_four_studies_is_one_warning() {
     let p = TestProject::new(&[("data/cases.csv", &cases), ("survlit.toml", toml)]);
     let out = p.survlit("check").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.matches("warning[same-patient]").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("warning[same-patient]").count(),
+        1,
+        "{stderr}"
+    );
     assert!(
         stderr.contains("4 rows — case 'c0' (report2007), case 'c1' (review2015), case 'c2' (review2020), case 'c3' (review2022) — may be the same patient: F aged 46, level T2-T3, latency 36 months"),
         "{stderr}"

@@ -62,10 +62,17 @@ fn every_link_works_when_the_page_is_sent_alone() {
     let about = &html[html.rfind("<hr>").expect("closing note")..];
     let mut local = 0;
     let mut embedded = 0;
-    for href in html.split("href=\"").skip(1).map(|r| &r[..r.find('"').unwrap()]) {
+    for href in html
+        .split("href=\"")
+        .skip(1)
+        .map(|r| &r[..r.find('"').unwrap()])
+    {
         if let Some(id) = href.strip_prefix('#') {
             local += 1;
-            assert!(html.contains(&format!("id=\"{id}\"")), "no heading for {href}");
+            assert!(
+                html.contains(&format!("id=\"{id}\"")),
+                "no heading for {href}"
+            );
         } else if href.starts_with("data:") {
             embedded += 1;
         } else if !href.starts_with("https://") {
@@ -78,7 +85,10 @@ fn every_link_works_when_the_page_is_sent_alone() {
     assert!(local >= 1, "the analysis list links to its section");
     // The comparison's plot data and SVG, DICTIONARY.md.
     assert!(embedded >= 3, "{embedded} files embedded");
-    assert!(html.contains("download=\"cmp_compare.csv\""), "named download");
+    assert!(
+        html.contains("download=\"cmp_compare.csv\""),
+        "named download"
+    );
 }
 
 #[test]

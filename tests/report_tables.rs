@@ -86,8 +86,8 @@ fn every_table_of_the_lms_report_is_well_formed() {
     for path in texts {
         let text = std::fs::read_to_string(&path).unwrap();
         for word in text.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
-            let noisy = word.contains('.')
-                && (word.contains("00000000") || word.contains("99999999"));
+            let noisy =
+                word.contains('.') && (word.contains("00000000") || word.contains("99999999"));
             assert!(!noisy, "{}: float noise '{word}'", path.display());
         }
     }

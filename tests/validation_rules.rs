@@ -387,7 +387,8 @@ fn digitising_noise_is_one_line_per_arm_at_entered_precision() {
     ] {
         curves.push_str(&format!("smith2020,{arm},{t},years,{s},percent\n"));
     }
-    let p = TestProject::with_tables(&[("figures", &figures_csv(&[fig(&[])])), ("curves", &curves)]);
+    let p =
+        TestProject::with_tables(&[("figures", &figures_csv(&[fig(&[])])), ("curves", &curves)]);
     let out = p.survlit("check").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
